@@ -1,0 +1,86 @@
+# InviteDesk: `make run` and `make test` do all set-up on a fresh Debian 12 / Ubuntu 22.04+ machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+NPM ?= npm
+UI := ui
+
+# System packages the build, the app and the test harness need (see docs in README).
+APT_PACKAGES := build-essential pkg-config libssl-dev curl \
+	libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
+	libdbus-1-dev libsecret-1-dev \
+	webkit2gtk-driver xvfb xauth dbus-x11 dbus-bin gnome-keyring
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-e2e lint fmt bench package clean-e2e
+
+help:
+	@echo "make run      install what is missing, build the UI, start InviteDesk"
+	@echo "make test     install what is missing, then lint, unit, IPC, provider, keyring and end-to-end tests"
+	@echo "make bench    benchmarks (provider listing, job overhead, table rendering in the real window)"
+	@echo "make package  build the .deb (target/release/bundle/deb/)"
+	@echo "single suites: make test-rust | test-ui | test-keyring | test-e2e"
+
+deps: system-deps ui-deps
+
+# Installs only what is missing, so a warm machine pays one dpkg-query.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+ui-deps: $(UI)/node_modules/.package-lock.json
+
+$(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json $(UI)/package.json
+	cd $(UI) && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# The UI is compiled into the binary (no devUrl), so it must be built before any cargo build.
+ui: ui-deps
+	cd $(UI) && $(NPM) run build
+
+run: deps ui
+	$(CARGO) run --bin invitedesk
+
+lint: deps ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+test-ui: ui-deps
+	cd $(UI) && $(NPM) run check && $(NPM) test
+
+# Unit tests, IPC tests through tauri::test, provider clients against the fake servers,
+# and the check that the checked-in TypeScript bindings are current.
+test-rust: deps ui
+	$(CARGO) test
+
+# The real Secret Service: gnome-keyring in a throwaway D-Bus session and HOME.
+test-keyring: deps ui
+	tests/with-keyring.sh $(CARGO) test --test keyring_real -- --ignored --test-threads=1
+
+# The real window through WebKitWebDriver; the harness starts Xvfb, D-Bus and the keyring itself.
+test-e2e: deps ui
+	$(CARGO) test --test e2e -- --ignored --test-threads=1
+
+test: deps ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	cd $(UI) && $(NPM) run check && $(NPM) test
+	$(CARGO) test
+	tests/with-keyring.sh $(CARGO) test --test keyring_real -- --ignored --test-threads=1
+	$(CARGO) test --test e2e -- --ignored --test-threads=1
+	@echo "make test: all suites passed"
+
+bench: deps ui
+	$(CARGO) bench --bench list_sent
+	$(CARGO) test --release --test e2e -- --ignored --test-threads=1 --exact bench::table_render_10k
+
+package: deps ui
+	$(UI)/node_modules/.bin/tauri build --bundles deb
+	@ls -1 target/release/bundle/deb/*.deb

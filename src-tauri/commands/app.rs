@@ -1,0 +1,105 @@
+use serde::Serialize;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::error::{AppError, AppResult};
+use crate::model::ProviderKind;
+use crate::providers;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "AppInfo.ts")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub provider_overrides: Vec<ProviderOverride>,
+    pub notices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ProviderOverride.ts")]
+pub struct ProviderOverride {
+    pub provider: ProviderKind,
+    /// The URL in effect, or why the variable was refused.
+    pub url: String,
+    pub refused: bool,
+}
+
+fn provider_overrides() -> Vec<ProviderOverride> {
+    [
+        ProviderKind::ConnectSafely,
+        ProviderKind::Edges,
+        ProviderKind::Linkup,
+    ]
+    .into_iter()
+    .filter_map(|kind| {
+        let var = providers::override_var(kind)?;
+        let raw = std::env::var(var).ok().filter(|v| !v.trim().is_empty())?;
+        Some(match providers::validate_base_url(raw.trim()) {
+            Ok(url) => ProviderOverride {
+                provider: kind,
+                url,
+                refused: false,
+            },
+            Err(why) => ProviderOverride {
+                provider: kind,
+                url: why,
+                refused: true,
+            },
+        })
+    })
+    .collect()
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        data_dir: state.paths.data_dir.display().to_string(),
+        provider_overrides: provider_overrides(),
+        notices: Vec::new(),
+    }
+}
+
+/// Only LinkedIn profile pages over https: provider data is untrusted, so a crafted
+/// `profileUrl` must not open arbitrary schemes or sites.
+pub fn checked_profile_url(raw: &str) -> AppResult<url::Url> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|_| AppError::invalid_input("This profile link is not a valid address."))?;
+    let host_ok = url
+        .host_str()
+        .map(|h| h == "linkedin.com" || h.ends_with(".linkedin.com"))
+        .unwrap_or(false);
+    if url.scheme() != "https" || !host_ok {
+        return Err(AppError::invalid_input(
+            "Only https://linkedin.com profile links are opened.",
+        ));
+    }
+    Ok(url)
+}
+
+#[tauri::command]
+pub fn open_profile<R: tauri::Runtime>(app: tauri::AppHandle<R>, url: String) -> AppResult<()> {
+    let url = checked_profile_url(&url)?;
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| AppError::internal(format!("Could not open the browser: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_linkedin_https_profiles_open() {
+        assert!(checked_profile_url("https://www.linkedin.com/in/jane-doe").is_ok());
+        assert!(checked_profile_url("https://linkedin.com/in/x").is_ok());
+        assert!(checked_profile_url("http://www.linkedin.com/in/x").is_err());
+        assert!(checked_profile_url("https://linkedin.com.evil.io/in/x").is_err());
+        assert!(checked_profile_url("javascript:alert(1)").is_err());
+        assert!(checked_profile_url("file:///etc/passwd").is_err());
+    }
+}

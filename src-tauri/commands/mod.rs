@@ -1,0 +1,3 @@
+//! `#[tauri::command]` wrappers, one module per screen. Thin: validate, call the domain, map errors.
+
+pub mod app;

@@ -1,0 +1,244 @@
+//! One trait over the three invitation APIs (and the in-app demo).
+//!
+//! A client is built for one credential set and one LinkedIn account (`ProviderConfig`), so the
+//! trait methods take no account argument. Clients turn wire formats into `crate::model` types and
+//! failures into `ProviderError`, whose `kind` the UI and the job runner branch on.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use crate::error::{AppError, ErrorKind};
+use crate::model::{
+    Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
+    SentInvitation, WriteOutcome,
+};
+
+pub mod connectsafely;
+pub mod demo;
+pub mod edges;
+pub mod http;
+pub mod linkup;
+
+/// Called after each page of a listing: (invitations so far, total when the provider says).
+pub type PageProgress<'a> = &'a (dyn Fn(usize, Option<usize>) + Send + Sync);
+
+#[async_trait]
+pub trait InvitationProvider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// LinkedIn accounts (or identities) visible to the credentials. LinkupAPI v1 has one
+    /// account per login token and returns that one.
+    async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError>;
+
+    /// Every pending sent invitation, all pages.
+    async fn list_sent(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<SentInvitation>, ProviderError>;
+
+    /// Withdraw one. A write: never blindly retried (see `http::Client::write`).
+    async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError>;
+
+    /// Every pending received invitation of every category, all pages.
+    async fn list_received(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<ReceivedInvitation>, ProviderError>;
+
+    /// Accept or ignore one. Providers without ignore answer `ErrorKind::NotSupported`.
+    async fn respond(
+        &self,
+        invitation: &ReceivedInvitation,
+        response: Response,
+    ) -> Result<WriteOutcome, ProviderError>;
+
+    async fn send_invitation(&self, request: &NewInvitation)
+        -> Result<WriteOutcome, ProviderError>;
+
+    /// Quotas the provider reports; empty when it reports none.
+    async fn limits(&self) -> Result<Vec<Limit>, ProviderError>;
+}
+
+/// Everything needed to build a client. Secrets stay `SecretString` so `Debug` never shows them.
+#[derive(Clone)]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    /// Base URL without a trailing slash, e.g. `https://api.edges.run/v1`.
+    pub base_url: String,
+    pub api_key: SecretString,
+    /// ConnectSafely `accountId`, Edges identity uid; `None` for "the key's default" / LinkupAPI.
+    pub remote_account_id: Option<String>,
+    /// LinkupAPI v1 only: the LinkedIn login token (a cookie) and proxy country.
+    pub login_token: Option<SecretString>,
+    pub country: Option<String>,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[redacted]")
+            .field("remote_account_id", &self.remote_account_id)
+            .field(
+                "login_token",
+                &self.login_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("country", &self.country)
+            .finish()
+    }
+}
+
+/// The production base URL of each provider, overridable for tests and gateways through
+/// `INVITEDESK_<PROVIDER>_URL` (only `https://` or loopback `http://` is accepted).
+pub fn default_base_url(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::ConnectSafely => "https://api.connectsafely.ai/linkedin",
+        ProviderKind::Edges => "https://api.edges.run/v1",
+        ProviderKind::Linkup => "https://api.linkupapi.com/v1",
+        ProviderKind::Demo => "demo:",
+    }
+}
+
+pub fn override_var(kind: ProviderKind) -> Option<&'static str> {
+    match kind {
+        ProviderKind::ConnectSafely => Some("INVITEDESK_CONNECTSAFELY_URL"),
+        ProviderKind::Edges => Some("INVITEDESK_EDGES_URL"),
+        ProviderKind::Linkup => Some("INVITEDESK_LINKUP_URL"),
+        ProviderKind::Demo => None,
+    }
+}
+
+/// Checks a base-URL override: `https://` anywhere, `http://` only to a loopback address, so a
+/// stray variable can never send a key in clear text over the network.
+pub fn validate_base_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(format!(
+                "{raw:?} is refused: only https:// or a loopback http:// address is allowed"
+            ))
+        }
+    }
+    Ok(raw.trim_end_matches('/').to_string())
+}
+
+/// The base URL in effect for a provider: the override when set and valid, else the default.
+pub fn base_url(kind: ProviderKind) -> Result<String, String> {
+    match override_var(kind).and_then(|v| std::env::var(v).ok()) {
+        Some(raw) if !raw.trim().is_empty() => validate_base_url(raw.trim()),
+        _ => Ok(default_base_url(kind).to_string()),
+    }
+}
+
+/// Builds the client for a config.
+pub fn build(config: ProviderConfig) -> Result<Arc<dyn InvitationProvider>, ProviderError> {
+    Ok(match config.kind {
+        ProviderKind::ConnectSafely => Arc::new(connectsafely::ConnectSafely::new(config)?),
+        ProviderKind::Edges => Arc::new(edges::Edges::new(config)?),
+        ProviderKind::Linkup => Arc::new(linkup::Linkup::new(config)?),
+        ProviderKind::Demo => Arc::new(demo::Demo::new(config.remote_account_id)),
+    })
+}
+
+/// A provider call that failed, with what the UI and the job runner need to react.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderError {
+    pub kind: ErrorKind,
+    /// For the user; never contains the key or a long upstream body.
+    pub message: String,
+    pub status: Option<u16>,
+    /// When the provider says we may try again (Retry-After, `holdUntil`, `postponed_until`).
+    pub retry_at: Option<DateTime<Utc>>,
+    /// At most a couple of hundred characters of the body, secrets scrubbed.
+    pub excerpt: Option<String>,
+}
+
+impl ProviderError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            status: None,
+            retry_at: None,
+            excerpt: None,
+        }
+    }
+
+    pub fn not_supported(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotSupported, message)
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+impl From<ProviderError> for AppError {
+    fn from(e: ProviderError) -> Self {
+        let mut message = e.message;
+        if let Some(at) = e.retry_at {
+            if !message.contains("until") {
+                message.push_str(&format!(
+                    " Try again after {} UTC.",
+                    at.format("%Y-%m-%d %H:%M")
+                ));
+            }
+        }
+        AppError::new(e.kind, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_override_accepts_https_and_loopback_only() {
+        assert_eq!(
+            validate_base_url("https://gw.example.com/cs/").unwrap(),
+            "https://gw.example.com/cs"
+        );
+        assert!(validate_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(validate_base_url("http://localhost:1").is_ok());
+        assert!(validate_base_url("http://[::1]:9").is_ok());
+        assert!(validate_base_url("http://10.0.0.1:8080").is_err());
+        assert!(validate_base_url("http://evil.example.com").is_err());
+        assert!(validate_base_url("ftp://127.0.0.1").is_err());
+        assert!(validate_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let c = ProviderConfig {
+            kind: ProviderKind::Linkup,
+            base_url: "https://x".into(),
+            api_key: SecretString::from("sk_live_SUPERSECRET"),
+            remote_account_id: None,
+            login_token: Some(SecretString::from("AQEDAT-cookie")),
+            country: Some("FR".into()),
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("SUPERSECRET"));
+        assert!(!shown.contains("AQEDAT"));
+        assert!(shown.contains("[redacted]"));
+    }
+}

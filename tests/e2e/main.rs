@@ -1,0 +1,6 @@
+//! End-to-end tests: the real app in the real WebKitGTK window, driven through WebDriver.
+//! Run with `make test-e2e` (or `cargo test --test e2e -- --ignored --test-threads=1`); the
+//! harness starts its own Xvfb, D-Bus session and keyring, so no wrapper is needed.
+
+mod harness;
+mod shell;

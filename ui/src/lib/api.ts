@@ -1,0 +1,200 @@
+/**
+ * The UI's only door to Rust: every command of docs/ipc.md as a typed function, and the two
+ * events. No other file imports `invoke` or `listen`.
+ *
+ * Every function rejects with an `AppError` (`{ kind, message }`), whatever went wrong: the
+ * command's own error, a Tauri error string (unknown command, refused by the capability) or a
+ * JavaScript exception. Screens can therefore always show `message` and branch on `kind`.
+ */
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  AccountSettings,
+  AccountView,
+  ActivityFilter,
+  ActivityRow,
+  AppError,
+  AppInfo,
+  ErrorKind,
+  JobItemView,
+  JobPlan,
+  JobProgress,
+  JobSummary,
+  Limit,
+  NewAccountInput,
+  NewInvitation,
+  ReceivedSnapshot,
+  RefreshProgress,
+  RefreshSummary,
+  RemoteAccount,
+  Response,
+  SentSnapshot,
+  WithdrawRequest,
+  WriteOutcome,
+} from './types';
+
+export type { AppError };
+
+export function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Turns whatever a rejected call produced into `{ kind, message }`. */
+export function toAppError(value: unknown): AppError {
+  if (isAppError(value)) return { kind: value.kind, message: value.message };
+  if (typeof value === 'string' && value.trim() !== '') {
+    return { kind: 'internal', message: value };
+  }
+  if (value instanceof Error && value.message) {
+    return { kind: 'internal', message: value.message };
+  }
+  return { kind: 'internal', message: 'Something went wrong inside InviteDesk. Please try again.' };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// ---- app ----------------------------------------------------------------------------------
+
+export const appInfo = () => call<AppInfo>('app_info');
+
+/** Opens a LinkedIn profile in the system browser (Rust accepts only https://*.linkedin.com). */
+export const openProfile = (url: string) => call<void>('open_profile', { url });
+
+// ---- accounts -----------------------------------------------------------------------------
+
+export const listAccounts = () => call<AccountView[]>('list_accounts');
+
+/** Tests the key and lists what it can reach; saves nothing. */
+export const discoverAccounts = (input: NewAccountInput) =>
+  call<RemoteAccount[]>('discover_accounts', { input });
+
+export const addAccounts = (input: NewAccountInput, remoteIds: string[]) =>
+  call<AccountView[]>('add_accounts', { input, remoteIds });
+
+export const addDemoAccount = () => call<AccountView>('add_demo_account');
+
+export const renameAccount = (id: string, label: string) =>
+  call<AccountView>('rename_account', { id, label });
+
+export const setDefaultAccount = (id: string) => call<void>('set_default_account', { id });
+
+export const replaceAccountKey = (id: string, apiKey: string, loginToken: string | null) =>
+  call<AccountView>('replace_account_key', { id, apiKey, loginToken });
+
+export const removeAccount = (id: string, deleteHistory: boolean) =>
+  call<void>('remove_account', { id, deleteHistory });
+
+export const getAccountSettings = (accountId: string) =>
+  call<AccountSettings>('get_account_settings', { accountId });
+
+export const saveAccountSettings = (accountId: string, settings: AccountSettings) =>
+  call<AccountSettings>('save_account_settings', { accountId, settings });
+
+export const accountLimits = (accountId: string) => call<Limit[]>('account_limits', { accountId });
+
+// ---- sent ---------------------------------------------------------------------------------
+
+/** From the local cache: instant. `null` = all accounts. */
+export const listSent = (accountId: string | null) => call<SentSnapshot>('list_sent', { accountId });
+
+/** Fetches from the providers; emits `refresh-progress`. */
+export const refreshSent = (accountId: string | null) =>
+  call<RefreshSummary>('refresh_sent', { accountId });
+
+export type PinTarget = {
+  accountId: string;
+  invitationId: string | null;
+  personKey: string | null;
+  pinned: boolean;
+};
+
+export const setPin = (t: PinTarget) =>
+  call<void>('set_pin', {
+    accountId: t.accountId,
+    invitationId: t.invitationId,
+    personKey: t.personKey,
+    pinned: t.pinned,
+  });
+
+export const previewWithdraw = (request: WithdrawRequest) =>
+  call<JobPlan>('preview_withdraw', { request });
+
+/** Writes the plan's exact list to the Downloads dir; resolves to the file's path. */
+export const exportPlanCsv = (planId: string) => call<string>('export_plan_csv', { planId });
+
+// ---- received -----------------------------------------------------------------------------
+
+export const listReceived = (accountId: string | null) =>
+  call<ReceivedSnapshot>('list_received', { accountId });
+
+export const refreshReceived = (accountId: string | null) =>
+  call<RefreshSummary>('refresh_received', { accountId });
+
+export const previewRespond = (keys: string[], response: Response) =>
+  call<JobPlan>('preview_respond', { keys, response });
+
+// ---- jobs ---------------------------------------------------------------------------------
+
+/** Runs a previewed plan; emits `job-progress`. */
+export const startJob = (planId: string) => call<JobSummary>('start_job', { planId });
+
+/** Running, paused and interrupted jobs first. */
+export const listJobs = () => call<JobSummary[]>('list_jobs');
+
+export const jobItems = (jobId: string) => call<JobItemView[]>('job_items', { jobId });
+
+export const cancelJob = (jobId: string) => call<JobSummary>('cancel_job', { jobId });
+
+export const resumeJob = (jobId: string) => call<JobSummary>('resume_job', { jobId });
+
+export const discardJob = (jobId: string) => call<JobSummary>('discard_job', { jobId });
+
+/** Starts a new job over the failed items of `jobId`. */
+export const retryFailed = (jobId: string) => call<JobSummary>('retry_failed', { jobId });
+
+// ---- activity -----------------------------------------------------------------------------
+
+export const listActivity = (filter: ActivityFilter) =>
+  call<ActivityRow[]>('list_activity', { filter });
+
+export const exportActivityCsv = (filter: ActivityFilter) =>
+  call<string>('export_activity_csv', { filter });
+
+// ---- invitations --------------------------------------------------------------------------
+
+export const sendInvitation = (accountId: string, request: NewInvitation) =>
+  call<WriteOutcome>('send_invitation', { accountId, request });
+
+// ---- events -------------------------------------------------------------------------------
+
+/**
+ * Subscribes to an event. Resolves to the unsubscribe function; when the event system is not
+ * available (a plain browser), resolves to a no-op so screens still work from the cache.
+ */
+async function subscribe<T>(event: string, handler: (payload: T) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<T>(event, (e) => handler(e.payload));
+  } catch {
+    return () => {};
+  }
+}
+
+export const onRefreshProgress = (handler: (p: RefreshProgress) => void) =>
+  subscribe<RefreshProgress>('refresh-progress', handler);
+
+export const onJobProgress = (handler: (p: JobProgress) => void) =>
+  subscribe<JobProgress>('job-progress', handler);
+
+/** Kinds the UI branches on; re-exported so screens need not import the bindings. */
+export type { ErrorKind };
