@@ -15,7 +15,8 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-e2e lint fmt bench package clean-e2e
+
+.PHONY: bindings-check help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-e2e lint fmt bench package clean-e2e
 
 help:
 	@echo "make run      install what is missing, build the UI, start InviteDesk"
@@ -59,6 +60,15 @@ test-ui: ui-deps
 # and the check that the checked-in TypeScript bindings are current.
 test-rust: deps ui
 	$(CARGO) test
+	@$(MAKE) --no-print-directory bindings-check
+
+# `cargo test` regenerates ui/src/lib/bindings from the Rust types (ts-rs); the checked-in copies
+# must match, or the UI was type-checked against stale types.
+bindings-check:
+	@if [ -n "$$(git status --porcelain -- $(UI)/src/lib/bindings)" ]; then \
+		git status --short -- $(UI)/src/lib/bindings; \
+		echo "The TypeScript bindings are stale: commit the regenerated files above."; exit 1; \
+	fi
 
 # The real Secret Service: gnome-keyring in a throwaway D-Bus session and HOME.
 test-keyring: deps ui
@@ -73,6 +83,7 @@ test: deps ui
 	$(CARGO) clippy --all-targets -- -D warnings
 	cd $(UI) && $(NPM) run check && $(NPM) test
 	$(CARGO) test
+	@$(MAKE) --no-print-directory bindings-check
 	tests/with-keyring.sh $(CARGO) test --test keyring_real -- --ignored --test-threads=1
 	$(CARGO) test --test e2e -- --ignored --test-threads=1
 	@echo "make test: all suites passed"

@@ -310,8 +310,8 @@ mod tests {
 
     #[test]
     fn connection_dates_are_exact() {
-        let expected = (now().date_naive() - NaiveDate::from_ymd_opt(2024, 2, 15).unwrap())
-            .num_days() as u32;
+        let expected =
+            (now().date_naive() - NaiveDate::from_ymd_opt(2024, 2, 15).unwrap()).num_days() as u32;
         assert_eq!(age("Connected on Feb 15, 2024"), Age::exact(expected));
         assert_eq!(age("Feb 15, 2024"), Age::exact(expected));
         assert_eq!(age("February 15 2024"), Age::exact(expected));
@@ -362,7 +362,10 @@ mod tests {
     fn lenient_timestamps() {
         let reset = parse_timestamp("2026-09-01 00:00:00+00:00").unwrap();
         assert_eq!(reset, Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).unwrap());
-        assert_eq!(parse_timestamp("2026-04-28T00:00:00Z").unwrap().timestamp(), 1_777_334_400);
+        assert_eq!(
+            parse_timestamp("2026-04-28T00:00:00Z").unwrap().timestamp(),
+            1_777_334_400
+        );
         assert!(parse_timestamp("tomorrow").is_none());
         assert!(parse_timestamp("").is_none());
         assert!(parse_timestamp("12345678901234").is_none());

@@ -2,4 +2,35 @@
 // for each) and by `tests/ipc_acl.rs` (which checks that each one is registered in
 // `generate_handler!` and granted in `capabilities/default.json`). Keep in step with `lib.rs`.
 
-pub const COMMANDS: &[&str] = &["app_info", "open_profile"];
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "open_profile",
+    "list_accounts",
+    "discover_accounts",
+    "add_accounts",
+    "add_demo_account",
+    "rename_account",
+    "set_default_account",
+    "replace_account_key",
+    "remove_account",
+    "get_account_settings",
+    "save_account_settings",
+    "account_limits",
+    "list_sent",
+    "refresh_sent",
+    "set_pin",
+    "preview_withdraw",
+    "export_plan_csv",
+    "list_received",
+    "refresh_received",
+    "preview_respond",
+    "start_job",
+    "list_jobs",
+    "job_items",
+    "cancel_job",
+    "resume_job",
+    "discard_job",
+    "retry_failed",
+    "list_activity",
+    "export_activity_csv",
+];

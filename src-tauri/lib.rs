@@ -3,13 +3,21 @@
 //! Layers (see README, "Architecture"): `commands` (thin Tauri wrappers) → domain modules
 //! (`accounts`, `providers`, …; no Tauri types) → `providers::*` HTTP clients.
 
+pub mod accounts;
 pub mod age;
 pub mod command_names;
 pub mod commands;
+pub mod db;
 pub mod error;
+pub mod history;
+pub mod invitations;
+pub mod jobs;
 pub mod model;
 pub mod providers;
 pub mod state;
+pub mod store_adapter;
+
+use std::sync::Arc;
 
 use tauri::Manager;
 
@@ -22,6 +30,34 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_profile,
+            commands::accounts::list_accounts,
+            commands::accounts::discover_accounts,
+            commands::accounts::add_accounts,
+            commands::accounts::add_demo_account,
+            commands::accounts::rename_account,
+            commands::accounts::set_default_account,
+            commands::accounts::replace_account_key,
+            commands::accounts::remove_account,
+            commands::accounts::get_account_settings,
+            commands::accounts::save_account_settings,
+            commands::accounts::account_limits,
+            commands::sent::list_sent,
+            commands::sent::refresh_sent,
+            commands::sent::set_pin,
+            commands::sent::preview_withdraw,
+            commands::sent::export_plan_csv,
+            commands::received::list_received,
+            commands::received::refresh_received,
+            commands::received::preview_respond,
+            commands::jobs::start_job,
+            commands::jobs::list_jobs,
+            commands::jobs::job_items,
+            commands::jobs::cancel_job,
+            commands::jobs::resume_job,
+            commands::jobs::discard_job,
+            commands::jobs::retry_failed,
+            commands::activity::list_activity,
+            commands::activity::export_activity_csv,
         ])
 }
 
@@ -39,7 +75,22 @@ pub fn run() {
     builder(tauri::Builder::default())
         .setup(|app| {
             let paths = app_paths(app)?;
-            app.manage(state::AppState::new(paths));
+            let data_dir = paths.data_dir.clone();
+            let state = state::AppState::open(
+                app.handle(),
+                paths,
+                Arc::new(accounts::KeyringStore::new()),
+                accounts::AccountsOptions::default(),
+            )?;
+            // The database: invitation cache, keep-list, job journal and history.
+            let desk = state::Desk::open(
+                &data_dir,
+                state.accounts.clone(),
+                Arc::new(commands::desk::EmitJobEvents(app.handle().clone())),
+            )?;
+            let state = state.with_history_eraser(desk.db.clone());
+            app.manage(state);
+            app.manage(desk);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -58,7 +58,10 @@ fn the_capability_grants_every_command_and_nothing_broader() {
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
-    assert_eq!(granted, declared, "capabilities/default.json vs command_names.rs");
+    assert_eq!(
+        granted, declared,
+        "capabilities/default.json vs command_names.rs"
+    );
     for p in capability_permissions() {
         assert!(
             p == "core:default" || p.starts_with("allow-"),

@@ -3,6 +3,7 @@ use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
+use crate::accounts::KeyringStatus;
 use crate::error::{AppError, AppResult};
 use crate::model::ProviderKind;
 use crate::providers;
@@ -15,6 +16,9 @@ pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
     pub provider_overrides: Vec<ProviderOverride>,
+    /// Whether keys can be stored right now, and how to fix it when not.
+    pub keyring: KeyringStatus,
+    /// Start-up messages for the user (e.g. a damaged file moved aside).
     pub notices: Vec<String>,
 }
 
@@ -54,14 +58,21 @@ fn provider_overrides() -> Vec<ProviderOverride> {
     .collect()
 }
 
+/// Async with the keyring probe on a blocking thread: a locked keyring may wait on an unlock
+/// prompt, which must not freeze the window.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
+pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+    let accounts = state.accounts.clone();
+    let keyring = tauri::async_runtime::spawn_blocking(move || accounts.keyring_status())
+        .await
+        .map_err(|e| AppError::internal(format!("The keyring check failed: {e}")))?;
+    Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         data_dir: state.paths.data_dir.display().to_string(),
         provider_overrides: provider_overrides(),
-        notices: Vec::new(),
-    }
+        keyring,
+        notices: state.notices(),
+    })
 }
 
 /// Only LinkedIn profile pages over https: provider data is untrusted, so a crafted

@@ -1,10 +1,430 @@
-//! PLACEHOLDER so the crate compiles while the real client is written; replaced wholesale.
-use super::{ProviderConfig, ProviderError};
+//! Edges (edges.run) client: identities are the LinkedIn accounts, and every invitation
+//! operation is an action run live (`POST /actions/{slug}/run/live`) for exactly one identity in
+//! `direct` mode (providers.md §2).
+//!
+//! Choices where the docs are silent (providers.md §6):
+//! - `GET /identities` may be a bare array or wrapped; both decode. Pages (`page`, 1-based) are
+//!   read until one is empty or brings no new identity, so a short list costs two requests.
+//! - Listings follow `X-Pagination-Next` (a full URL, re-POSTed with the same body) until it is
+//!   absent, never building page URLs; a repeated URL or an empty page with a next link stops.
+//!   `NO_RESULT` / `STATUS_404` on a listing means "nothing (more) to list".
+//! - Outputs carry no invitation type: everything is shown as a connection invitation.
+//! - Writes are repeated at most once after an ambiguous failure (timeout, dropped connection,
+//!   502/504), and the repeat is the "did it take effect?" check: LinkedIn cannot withdraw,
+//!   accept or invite twice, so if the first attempt worked the repeat answers `STATUS_404` /
+//!   `NO_RESULT` / `INVITATION_PENDING`, which is then reported as done. Re-listing instead
+//!   would cost up to one request per 100 invitations.
+//! - No quota endpoint shape is documented: `limits` reports the documented smart limit (25
+//!   connection requests per rolling 24 h) and the `postponed_until` of the last
+//!   `LIMIT_REACHED` this client saw.
 
-crate::placeholder_provider!(Edges);
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::http::{self, Auth, Call, HttpConfig, Written};
+use super::{PageProgress, ProviderConfig, ProviderError};
+use crate::error::ErrorKind;
+use crate::model::{
+    Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
+    SentInvitation, WriteOutcome,
+};
+
+mod errors;
+/// Lenient decoding (string-or-integer ids, URN digits); LinkupAPI uses it too.
+pub(crate) mod lenient;
+mod validate;
+mod wire;
+
+use wire::{
+    AcceptInput, ConnectInput, ConnectParameters, Identity, InvitationItem, ListPage, LiveRun,
+    WithdrawInput,
+};
+
+pub use validate::{is_connectable_profile_url, is_invitation_urn};
+
+/// The vendor recommends about 2 s between pages of a live listing (providers.md §2.4).
+pub const DEFAULT_PAGE_DELAY: Duration = Duration::from_secs(2);
+/// Connection-request note limit (`parameters.message`).
+pub const MAX_NOTE_CHARS: usize = 300;
+/// Edges' smart limit for connection requests per identity and rolling 24 h (30 with Sales
+/// Navigator; the lower figure is shown since the account type is not known).
+pub const SMART_CONNECT_LIMIT: u32 = 25;
+
+/// Safety stops against a server that never stops paginating.
+const MAX_LISTING_PAGES: usize = 500;
+const MAX_IDENTITY_PAGES: u32 = 100;
+
+const SENT_ACTION: &str = "linkedin-extract-sent-invitations";
+const RECEIVED_ACTION: &str = "linkedin-extract-received-invitations";
+const WITHDRAW_ACTION: &str = "linkedin-withdraw-invitation";
+const ACCEPT_ACTION: &str = "linkedin-accept-invitation";
+const CONNECT_ACTION: &str = "linkedin-connect-profile";
+const NEXT_PAGE_HEADER: &str = "x-pagination-next";
+
+pub struct Edges {
+    http: http::Client,
+    /// The identity uid every action runs for; `None` until one is chosen.
+    identity: Option<String>,
+    page_delay: Duration,
+    /// `postponed_until` of the last `LIMIT_REACHED` seen on a connection request.
+    connect_blocked_until: Mutex<Option<DateTime<Utc>>>,
+}
 
 impl Edges {
-    pub fn new(_config: ProviderConfig) -> Result<Self, ProviderError> {
-        Ok(Edges)
+    pub fn new(config: ProviderConfig) -> Result<Self, ProviderError> {
+        Self::with_http_config(config, HttpConfig::default())
+    }
+
+    pub fn with_http_config(
+        config: ProviderConfig,
+        http_config: HttpConfig,
+    ) -> Result<Self, ProviderError> {
+        let http = http::Client::new(
+            ProviderKind::Edges,
+            &config.base_url,
+            Auth::Header {
+                name: "X-API-Key",
+                value: config.api_key,
+            },
+            http_config,
+            errors::classify,
+        )?;
+        Ok(Edges {
+            http,
+            identity: config.remote_account_id.filter(|s| !s.trim().is_empty()),
+            page_delay: DEFAULT_PAGE_DELAY,
+            connect_blocked_until: Mutex::new(None),
+        })
+    }
+
+    /// Pause between listing pages (tests and benchmarks use zero).
+    pub fn with_page_delay(mut self, delay: Duration) -> Self {
+        self.page_delay = delay;
+        self
+    }
+
+    fn identity(&self) -> Result<&str, ProviderError> {
+        self.identity.as_deref().ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::InvalidInput,
+                "No Edges identity is chosen for this account. Pick the LinkedIn identity in \
+                 Accounts.",
+            )
+        })
+    }
+
+    /// Every item of a listing action, following `X-Pagination-Next` to the end.
+    async fn extract(
+        &self,
+        action: &str,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<InvitationItem>, ProviderError> {
+        let body = LiveRun::<()>::new(self.identity()?, None);
+        let mut target = action_path(action);
+        let mut visited = HashSet::new();
+        let mut seen_ids = HashSet::new();
+        let mut items = Vec::new();
+        for page_number in 1..=MAX_LISTING_PAGES {
+            let reply = match self.http.read(Call::post(target.as_str(), &body)).await {
+                Ok(reply) => reply,
+                // NO_RESULT / STATUS_404 on a listing: nothing (more) to list.
+                Err(e) if e.kind == ErrorKind::NoPendingInvitation => return Ok(items),
+                Err(e) => return Err(e),
+            };
+            let page = reply.json::<ListPage<InvitationItem>>()?.into_vec();
+            let page_was_empty = page.is_empty();
+            items.extend(page.into_iter().filter(|item| match item_key(item) {
+                // LinkedIn's list can shift while it is read: keep the first copy.
+                Some(key) => seen_ids.insert(key),
+                None => true,
+            }));
+            progress(items.len(), None);
+            let Some(next) = reply.header(NEXT_PAGE_HEADER).map(str::to_owned) else {
+                return Ok(items);
+            };
+            if page_was_empty || !visited.insert(next.clone()) {
+                log::warn!("Edges: {action} page {page_number} repeats or is empty; stopping");
+                return Ok(items);
+            }
+            target = next;
+            if !self.page_delay.is_zero() {
+                tokio::time::sleep(self.page_delay).await;
+            }
+        }
+        Err(ProviderError::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "Edges kept sending more pages after {MAX_LISTING_PAGES}; the listing was \
+                 stopped. Try again later."
+            ),
+        ))
+    }
+
+    /// Runs a write action once, and at most once more after an ambiguous failure. A repeat
+    /// that finds the work already done (`already` kind) means the first attempt did it.
+    async fn run_write<I: Serialize>(
+        &self,
+        action: &str,
+        body: &LiveRun<'_, I>,
+        already: ErrorKind,
+    ) -> Result<WriteOutcome, ProviderError> {
+        let repeated = AtomicBool::new(false);
+        let result = self
+            .http
+            .write(Call::post(action_path(action), body), || {
+                // First ambiguity: "not known yet, try once more". A second one: the outcome
+                // is unknown, which the HTTP layer reports as such.
+                std::future::ready(if repeated.swap(true, Ordering::SeqCst) {
+                    Err(unknown_outcome())
+                } else {
+                    Ok(false)
+                })
+            })
+            .await;
+        match result {
+            Ok(Written::Reply(reply)) => {
+                // The output is not needed, but a 2xx that is not JSON is not Edges.
+                reply.json::<serde::de::IgnoredAny>().map_err(|mut e| {
+                    e.message.push_str(
+                        " It is not known whether the change was made: refresh before trying \
+                         again.",
+                    );
+                    e
+                })?;
+                Ok(WriteOutcome::Done)
+            }
+            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
+            Err(e) if e.kind == already && repeated.load(Ordering::SeqCst) => {
+                Ok(WriteOutcome::Done)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The URN to act on: the listed one when valid, else `urn:li:fsd_invitation:<id>` for a
+    /// numeric id. Checked against the documented pattern before anything is sent.
+    fn invitation_urn(urn: Option<&str>, id: &str) -> Result<String, ProviderError> {
+        let urn = match urn {
+            Some(u) => u.trim().to_string(),
+            None => format!("urn:li:fsd_invitation:{id}"),
+        };
+        if is_invitation_urn(&urn) {
+            Ok(urn)
+        } else {
+            Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                "This invitation has no valid LinkedIn invitation URN, so Edges cannot act on \
+                 it. Refresh the list and try again.",
+            ))
+        }
+    }
+}
+
+/// The check's answer when it cannot tell (its text is replaced by the HTTP layer's).
+fn unknown_outcome() -> ProviderError {
+    ProviderError::new(
+        ErrorKind::Network,
+        "The outcome of the repeated write is unknown.",
+    )
+}
+
+fn action_path(action: &str) -> String {
+    format!("/actions/{action}/run/live")
+}
+
+fn item_key(item: &InvitationItem) -> Option<String> {
+    item.linkedin_invitation_id
+        .clone()
+        .or_else(|| item.linkedin_invitation_urn.clone())
+}
+
+#[async_trait]
+impl super::InvitationProvider for Edges {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Edges
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            ignore: false,
+            max_note_chars: MAX_NOTE_CHARS as u32,
+            lists_accounts: true,
+        }
+    }
+
+    async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {
+        let mut seen = HashSet::new();
+        let mut accounts = Vec::new();
+        for page in 1..=MAX_IDENTITY_PAGES {
+            // Without `retrieve_accounts=true` every identity looks disconnected.
+            let call = Call::get("/identities")
+                .query("retrieve_accounts", "true")
+                .query("page", page);
+            let identities = self.http.read(call).await?.json::<ListPage<Identity>>()?;
+            let fresh: Vec<Identity> = identities
+                .into_vec()
+                .into_iter()
+                .filter(|i| seen.insert(i.uid.clone()))
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            accounts.extend(fresh.into_iter().map(wire::remote_account));
+        }
+        Ok(accounts)
+    }
+
+    async fn list_sent(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<SentInvitation>, ProviderError> {
+        let now = Utc::now();
+        let items = self.extract(SENT_ACTION, progress).await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|item| wire::sent_invitation(item, now))
+            .collect())
+    }
+
+    async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
+        let urn = Self::invitation_urn(invitation.urn.as_deref(), &invitation.id)?;
+        let body = LiveRun::new(
+            self.identity()?,
+            Some(WithdrawInput {
+                linkedin_invitation_urn: &urn,
+                linkedin_invitation_type: "CONNECTION",
+            }),
+        );
+        match self
+            .run_write(WITHDRAW_ACTION, &body, ErrorKind::NoPendingInvitation)
+            .await
+        {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
+            other => other,
+        }
+    }
+
+    async fn list_received(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        let now = Utc::now();
+        let items = self.extract(RECEIVED_ACTION, progress).await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|item| wire::received_invitation(item, now))
+            .collect())
+    }
+
+    async fn respond(
+        &self,
+        invitation: &ReceivedInvitation,
+        response: Response,
+    ) -> Result<WriteOutcome, ProviderError> {
+        if response == Response::Ignore {
+            return Err(ProviderError::not_supported(
+                "Edges has no action to ignore an invitation. Ignore it on LinkedIn, or leave \
+                 it pending.",
+            ));
+        }
+        let urn = Self::invitation_urn(invitation.urn.as_deref(), &invitation.id)?;
+        let secret = invitation
+            .accept_token
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                ProviderError::new(
+                    ErrorKind::InvalidInput,
+                    "This invitation came without the secret Edges needs to accept it. Refresh \
+                     the received list and try again.",
+                )
+            })?;
+        let body = LiveRun::new(
+            self.identity()?,
+            Some(AcceptInput {
+                linkedin_invitation_urn: &urn,
+                linkedin_invitation_secret: secret,
+            }),
+        );
+        match self
+            .run_write(ACCEPT_ACTION, &body, ErrorKind::NoPendingInvitation)
+            .await
+        {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
+            other => other,
+        }
+    }
+
+    async fn send_invitation(
+        &self,
+        request: &NewInvitation,
+    ) -> Result<WriteOutcome, ProviderError> {
+        let url = request.profile_url.trim();
+        if !is_connectable_profile_url(url) {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                "Edges needs a LinkedIn profile link such as https://www.linkedin.com/in/name.",
+            ));
+        }
+        let note = request.note.as_deref().map(str::trim).unwrap_or("");
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!("The note is longer than {MAX_NOTE_CHARS} characters. Shorten it."),
+            ));
+        }
+        let mut body = LiveRun::new(
+            self.identity()?,
+            Some(ConnectInput {
+                linkedin_profile_url: url,
+            }),
+        );
+        if !note.is_empty() {
+            body.parameters = Some(ConnectParameters { message: note });
+        }
+        let result = self
+            .run_write(CONNECT_ACTION, &body, ErrorKind::AlreadyInvited)
+            .await;
+        match result {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Err(ProviderError {
+                kind: ErrorKind::NotFound,
+                message: "LinkedIn could not find this profile.".into(),
+                ..e
+            }),
+            Err(e) if e.kind == ErrorKind::RateLimited && e.retry_at.is_some() => {
+                // LIMIT_REACHED's `postponed_until` (or a long Retry-After): no connection
+                // request goes through before then, so `limits` shows it.
+                if let Ok(mut blocked) = self.connect_blocked_until.lock() {
+                    *blocked = e.retry_at;
+                }
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
+        let blocked = self
+            .connect_blocked_until
+            .lock()
+            .ok()
+            .and_then(|b| *b)
+            .filter(|at| *at > Utc::now());
+        Ok(vec![Limit {
+            action: "CONNECT".into(),
+            used: None,
+            limit: Some(SMART_CONNECT_LIMIT),
+            remaining: blocked.map(|_| 0),
+            resets_at: blocked.map(|at| at.to_rfc3339()),
+            source: "Edges smart limit: 25 connection requests per identity per rolling 24 h \
+                     (30 with Sales Navigator)"
+                .into(),
+        }])
     }
 }

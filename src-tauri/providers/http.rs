@@ -1,40 +1,1181 @@
-//! PLACEHOLDER: the shared HTTP client is being written.
+//! The shared HTTP layer of the provider clients: one `reqwest::Client`, timeouts, a hand-written
+//! retry loop that honours `Retry-After`, safe writes, and the mapping of failures to
+//! `ProviderError` (toolchain.md §10).
+//!
+//! How a provider client uses it:
+//!
+//! ```ignore
+//! let http = http::Client::new(ProviderKind::ConnectSafely, &config.base_url,
+//!     http::Auth::Bearer(config.api_key.clone()), HttpConfig::default(), my_classifier)?;
+//! // Reads: retried on 429/502/503/504 and transport errors, Retry-After honoured.
+//! let reply = http.read(Call::get("/accounts").query("q", "x")).await?;
+//! let accounts: Vec<WireAccount> = reply.json()?;
+//! // Writes: never blindly repeated. On an ambiguous failure (timeout, dropped connection,
+//! // 502/504) the closure is asked whether the write took effect before one more try.
+//! match http.write(Call::post("/invitations/withdraw", &body), || async { still_gone().await }).await? {
+//!     Written::Reply(reply) => { /* decode */ }
+//!     Written::Confirmed => { /* the check saw the effect: done */ }
+//! }
+//! ```
+//!
+//! The per-provider hook is a [`Classifier`]: given a response, it returns `Some(Failure)` when
+//! the response is a failure (with the provider's own wording and kinds), or `None` to let
+//! [`default_failure`] decide (2xx = success). It runs on every response, so a provider that
+//! reports errors inside a 200 (LinkupAPI `{"status":"error"}`) can say so.
+//!
+//! Rules kept here so no client re-invents them:
+//! - A body "come back later" hint (ConnectSafely `holdUntil`, Edges `postponed_until`) is put in
+//!   `ProviderError::retry_at` by the classifier and is never slept on: the call fails at once.
+//! - A `Retry-After` header longer than `HttpConfig::max_backoff` fails at once too, with
+//!   `retry_at` set, rather than blocking a job for minutes.
+//! - Keys are never logged; `Debug` of everything here redacts them; error excerpts are scrubbed
+//!   of the client's secrets and of anything that looks like a token.
+//! - Nothing is counted globally: tests count requests at the fake server.
 
-/// Temporary scaffolding: a provider whose every call says it is not built yet.
-#[macro_export]
-macro_rules! placeholder_provider {
-    ($name:ident) => {
-        pub struct $name;
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Once};
+use std::time::{Duration, SystemTime};
 
-        #[async_trait::async_trait]
-        impl $crate::providers::InvitationProvider for $name {
-            fn kind(&self) -> $crate::model::ProviderKind {
-                $crate::model::ProviderKind::Demo
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::ProviderError;
+use crate::error::ErrorKind;
+use crate::model::ProviderKind;
+
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, StatusCode};
+
+/// Longest body excerpt kept in an error.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Timeouts and retry policy. `Default` is for real APIs; [`HttpConfig::fast_test`] keeps
+/// tests quick without changing behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// Whole request, from connect to the last body byte.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Extra attempts after the first one (reads; pre-send failures of writes).
+    pub max_retries: u32,
+    /// Longest single wait. A `Retry-After` beyond it fails fast with `retry_at` set.
+    pub max_backoff: Duration,
+    /// First backoff step without `Retry-After`; doubles each attempt, jittered.
+    pub base_delay: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 3,
+            max_backoff: Duration::from_secs(30),
+            base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Short timeouts and millisecond backoff for tests against local fakes.
+    pub fn fast_test() -> Self {
+        HttpConfig {
+            timeout: Duration::from_millis(1500),
+            connect_timeout: Duration::from_millis(500),
+            max_retries: 3,
+            max_backoff: Duration::from_millis(200),
+            base_delay: Duration::from_millis(2),
+        }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn with_max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    pub fn with_max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    pub fn with_base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// Jittered exponential backoff for retry number `attempt` (0-based), capped.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let full = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(attempt.min(16)))
+            .min(self.max_backoff);
+        // "Equal jitter": between half and all of the step, so retries never bunch up.
+        let half = full / 2;
+        half + jitter(full - half)
+    }
+}
+
+fn jitter(up_to: Duration) -> Duration {
+    let ms = up_to.as_millis() as u64;
+    if ms == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_millis(rand::thread_rng().gen_range(0..=ms))
+}
+
+/// How the key travels. The value is a `SecretString`: never printed.
+#[derive(Clone)]
+pub enum Auth {
+    /// `Authorization: Bearer <key>` (ConnectSafely).
+    Bearer(SecretString),
+    /// A named header, e.g. `X-API-Key` (Edges) or `x-api-key` (LinkupAPI).
+    Header {
+        name: &'static str,
+        value: SecretString,
+    },
+}
+
+impl Auth {
+    fn secret(&self) -> &SecretString {
+        match self {
+            Auth::Bearer(s) | Auth::Header { value: s, .. } => s,
+        }
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Bearer(_) => f.write_str("Bearer [redacted]"),
+            Auth::Header { name, .. } => write!(f, "{name}: [redacted]"),
+        }
+    }
+}
+
+/// One request, cheap to clone so it can be repeated. `target` is a path appended to the base
+/// URL (`/invitations/sent`), or an absolute URL on the same origin as the base (Edges'
+/// `X-Pagination-Next`); another origin is refused so the key never leaves for a stranger.
+#[derive(Clone)]
+pub struct Call {
+    method: Method,
+    target: String,
+    query: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+    body_error: Option<String>,
+}
+
+impl Call {
+    pub fn new(method: Method, target: impl Into<String>) -> Self {
+        Call {
+            method,
+            target: target.into(),
+            query: Vec::new(),
+            body: None,
+            body_error: None,
+        }
+    }
+
+    pub fn get(target: impl Into<String>) -> Self {
+        Call::new(Method::GET, target)
+    }
+
+    /// A POST with a JSON body.
+    pub fn post(target: impl Into<String>, body: &impl Serialize) -> Self {
+        Call::new(Method::POST, target).json(body)
+    }
+
+    pub fn json(mut self, body: &impl Serialize) -> Self {
+        match serde_json::to_value(body) {
+            Ok(v) => self.body = Some(v),
+            Err(e) => self.body_error = Some(e.to_string()),
+        }
+        self
+    }
+
+    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+}
+
+/// Bodies may carry secrets (LinkupAPI's login token): only method and target are shown.
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.target)
+    }
+}
+
+/// A response as the classifier sees it.
+pub struct Raw<'a> {
+    pub provider: ProviderKind,
+    pub status: StatusCode,
+    pub headers: &'a HeaderMap,
+    pub body: &'a str,
+    pub now: DateTime<Utc>,
+    scrubber: &'a Scrubber,
+}
+
+impl Raw<'_> {
+    /// The body, scrubbed and cut to [`EXCERPT_CHARS`], for `ProviderError::excerpt`.
+    pub fn excerpt(&self) -> Option<String> {
+        self.scrubber.excerpt(self.body)
+    }
+
+    /// A short human message from the body (see [`body_message`]), scrubbed.
+    pub fn message(&self) -> Option<String> {
+        body_message(self.body).map(|m| truncate(&self.scrubber.scrub(&m), 150))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// An error of `kind` with the status and excerpt filled in.
+    pub fn error(&self, kind: ErrorKind, message: impl Into<String>) -> ProviderError {
+        ProviderError {
+            kind,
+            message: message.into(),
+            status: Some(self.status.as_u16()),
+            retry_at: None,
+            excerpt: self.excerpt(),
+        }
+    }
+}
+
+/// A failed response and whether it is worth repeating (reads only; see the module docs).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub error: ProviderError,
+    pub transient: bool,
+}
+
+impl Failure {
+    pub fn fatal(error: ProviderError) -> Self {
+        Failure {
+            error,
+            transient: false,
+        }
+    }
+
+    pub fn transient(error: ProviderError) -> Self {
+        Failure {
+            error,
+            transient: true,
+        }
+    }
+}
+
+/// The per-provider hook. `None` = "nothing special": [`default_failure`] decides.
+pub type Classifier = fn(&Raw<'_>) -> Option<Failure>;
+
+/// A classifier that adds nothing to the defaults.
+pub fn no_special_errors(_: &Raw<'_>) -> Option<Failure> {
+    None
+}
+
+/// The generic mapping: 2xx is success (`None`); otherwise a kind by status, with the body's
+/// message when there is one. 429/502/503/504 are transient.
+pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
+    let status = raw.status;
+    if status.is_success() {
+        return None;
+    }
+    let p = raw.provider.label();
+    let said = raw
+        .message()
+        .map(|m| format!(" {p} said: \"{m}\""))
+        .unwrap_or_default();
+    let (kind, message) = match status.as_u16() {
+        401 => (
+            ErrorKind::BadCredentials,
+            format!("{p} refused the API key. Check it, or replace it in Accounts."),
+        ),
+        402 => (
+            ErrorKind::Billing,
+            format!("{p} asks for payment: check the plan or billing on your {p} account."),
+        ),
+        403 => (
+            ErrorKind::BadCredentials,
+            format!("{p} refused access with this key.{said} Check the key and its permissions."),
+        ),
+        404 => (
+            ErrorKind::NotFound,
+            format!("{p} could not find what was asked for.{said}"),
+        ),
+        429 => (
+            ErrorKind::RateLimited,
+            format!("{p} asks to slow down. Wait a little and try again."),
+        ),
+        500 => (
+            ErrorKind::ProviderUnavailable,
+            format!("{p} had an internal error. Try again in a few minutes."),
+        ),
+        502..=504 => (
+            ErrorKind::ProviderUnavailable,
+            format!("{p} is temporarily unavailable. Try again in a few minutes."),
+        ),
+        s => (
+            ErrorKind::UnexpectedResponse,
+            format!("{p} answered with an unexpected error (HTTP {s}).{said}"),
+        ),
+    };
+    let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+    Some(Failure {
+        error: raw.error(kind, message),
+        transient,
+    })
+}
+
+/// A successful response.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+    provider: ProviderKind,
+    scrubber: Arc<Scrubber>,
+}
+
+impl Reply {
+    /// Decodes the body. Failure is `UnexpectedResponse` with a scrubbed excerpt.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ProviderError> {
+        serde_json::from_str(&self.body).map_err(|e| {
+            let p = self.provider.label();
+            log::warn!("{p}: undecodable response ({e})");
+            ProviderError {
+                kind: ErrorKind::UnexpectedResponse,
+                message: format!(
+                    "{p} answered something InviteDesk does not understand. \
+                     Try again; if it keeps happening, the API may have changed."
+                ),
+                status: Some(self.status.as_u16()),
+                retry_at: None,
+                excerpt: self.scrubber.excerpt(&self.body),
             }
-            fn capabilities(&self) -> $crate::model::Capabilities {
-                $crate::model::Capabilities { ignore: false, max_note_chars: 300, lists_accounts: false }
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// An `UnexpectedResponse` error about this reply (for shapes that decode but make no sense).
+    pub fn unexpected(&self, what: &str) -> ProviderError {
+        ProviderError {
+            kind: ErrorKind::UnexpectedResponse,
+            message: format!(
+                "{} answered something unexpected: {what}.",
+                self.provider.label()
+            ),
+            status: Some(self.status.as_u16()),
+            retry_at: None,
+            excerpt: self.scrubber.excerpt(&self.body),
+        }
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body", &self.scrubber.excerpt(&self.body))
+            .finish()
+    }
+}
+
+/// What a write came to when it did not fail.
+#[derive(Debug)]
+pub enum Written {
+    /// The provider answered with success.
+    Reply(Reply),
+    /// The answer was lost, but the caller's check saw that the write took effect.
+    Confirmed,
+}
+
+/// The shared client. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    provider: ProviderKind,
+    base: url::Url,
+    auth: Auth,
+    config: HttpConfig,
+    classify: Classifier,
+    scrubber: Arc<Scrubber>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &self.inner.provider)
+            .field("base", &self.inner.base.as_str())
+            .field("auth", &self.inner.auth)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+static CRYPTO: Once = Once::new();
+
+/// reqwest is built with `rustls-no-provider`: install ring once per process. Another part of
+/// the process may have installed one already; that is fine.
+pub fn install_crypto_provider() {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// What one attempt came to.
+enum Attempt {
+    Ok(Reply),
+    Failed {
+        failure: Failure,
+        retry_after: Option<Duration>,
+    },
+    Transport(reqwest::Error),
+}
+
+impl Client {
+    /// `base_url` without a trailing slash, e.g. `https://api.connectsafely.ai/linkedin`.
+    pub fn new(
+        provider: ProviderKind,
+        base_url: &str,
+        auth: Auth,
+        config: HttpConfig,
+        classify: Classifier,
+    ) -> Result<Self, ProviderError> {
+        install_crypto_provider();
+        let base = url::Url::parse(base_url.trim_end_matches('/')).map_err(|e| {
+            ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "The {} address {base_url:?} is not a URL: {e}",
+                    provider.label()
+                ),
+            )
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("InviteDesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                ProviderError::new(
+                    ErrorKind::Internal,
+                    format!("Could not set up the HTTP client: {e}"),
+                )
+            })?;
+        let scrubber = Arc::new(Scrubber {
+            secrets: vec![auth.secret().clone()],
+        });
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                provider,
+                base,
+                auth,
+                config,
+                classify,
+                scrubber,
+            }),
+        })
+    }
+
+    /// Another value to scrub from excerpts (e.g. LinkupAPI's login token). Call before cloning.
+    pub fn with_secret(mut self, secret: SecretString) -> Self {
+        let mut secrets = self.inner.scrubber.secrets.clone();
+        secrets.push(secret);
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.scrubber = Arc::new(Scrubber { secrets });
+        }
+        self
+    }
+
+    pub fn provider(&self) -> ProviderKind {
+        self.inner.provider
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// An idempotent call: repeated on 429/502/503/504 and on transport failures, honouring
+    /// `Retry-After`, at most `max_retries` more times.
+    pub async fn read(&self, call: Call) -> Result<Reply, ProviderError> {
+        let cfg = &self.inner.config;
+        let mut attempt = 0;
+        loop {
+            let (error, retry_after) = match self.attempt(&call).await {
+                Attempt::Ok(reply) => return Ok(reply),
+                Attempt::Failed {
+                    failure,
+                    retry_after,
+                } if failure.transient => (failure.error, retry_after),
+                Attempt::Failed { failure, .. } => return Err(failure.error),
+                Attempt::Transport(e) => (self.transport_error(&e), None),
+            };
+            if attempt >= cfg.max_retries {
+                return Err(error);
             }
-            async fn list_accounts(&self) -> Result<Vec<$crate::model::RemoteAccount>, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn list_sent(&self, _p: $crate::providers::PageProgress<'_>) -> Result<Vec<$crate::model::SentInvitation>, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn withdraw(&self, _i: &$crate::model::SentInvitation) -> Result<$crate::model::WriteOutcome, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn list_received(&self, _p: $crate::providers::PageProgress<'_>) -> Result<Vec<$crate::model::ReceivedInvitation>, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn respond(&self, _i: &$crate::model::ReceivedInvitation, _r: $crate::model::Response) -> Result<$crate::model::WriteOutcome, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn send_invitation(&self, _r: &$crate::model::NewInvitation) -> Result<$crate::model::WriteOutcome, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
-            }
-            async fn limits(&self) -> Result<Vec<$crate::model::Limit>, $crate::providers::ProviderError> {
-                Err($crate::providers::ProviderError::not_supported("not built yet"))
+            let wait = match retry_after {
+                Some(asked) if asked > cfg.max_backoff => return Err(error),
+                Some(asked) => (asked + jitter(cfg.base_delay)).min(cfg.max_backoff),
+                // A hint from the body is hours away by nature: hand it to the caller.
+                None if error.retry_at.is_some() => return Err(error),
+                None => cfg.backoff(attempt),
+            };
+            log::debug!(
+                "{}: {call:?} failed ({}), retrying in {wait:?}",
+                self.inner.provider.label(),
+                error.message
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// A call that changes something. Repeated only when it certainly did not reach the
+    /// provider (connection refused) or the provider refused it with `Retry-After` (429/503).
+    /// On an ambiguous failure (timeout, connection dropped, 502/504), `took_effect` is asked;
+    /// `Ok(true)` gives [`Written::Confirmed`], `Ok(false)` allows exactly one more attempt.
+    /// If that attempt is ambiguous too, the check runs once more to report the truth; a failing
+    /// check leaves the error saying the outcome is unknown.
+    pub async fn write<F, Fut>(&self, call: Call, took_effect: F) -> Result<Written, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<bool, ProviderError>>,
+    {
+        self.write_inner(call, Some(&took_effect)).await
+    }
+
+    /// A write with no way to check its effect: an ambiguous failure is reported as such.
+    pub async fn write_unchecked(&self, call: Call) -> Result<Written, ProviderError> {
+        type NoCheck = fn() -> std::future::Ready<Result<bool, ProviderError>>;
+        self.write_inner::<NoCheck, _>(call, None).await
+    }
+
+    async fn write_inner<F, Fut>(
+        &self,
+        call: Call,
+        took_effect: Option<&F>,
+    ) -> Result<Written, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<bool, ProviderError>>,
+    {
+        let cfg = &self.inner.config;
+        let mut safe_retries = 0;
+        let mut retried_after_check = false;
+        loop {
+            let ambiguous = match self.attempt(&call).await {
+                Attempt::Ok(reply) => return Ok(Written::Reply(reply)),
+                Attempt::Failed {
+                    failure,
+                    retry_after,
+                } => {
+                    let status = failure.error.status.unwrap_or(0);
+                    match (status, retry_after) {
+                        (429 | 503, Some(asked))
+                            if asked <= cfg.max_backoff && safe_retries < cfg.max_retries =>
+                        {
+                            safe_retries += 1;
+                            tokio::time::sleep(
+                                (asked + jitter(cfg.base_delay)).min(cfg.max_backoff),
+                            )
+                            .await;
+                            continue;
+                        }
+                        (502 | 504, _) => failure.error,
+                        _ => return Err(failure.error),
+                    }
+                }
+                Attempt::Transport(e) if e.is_connect() && safe_retries < cfg.max_retries => {
+                    tokio::time::sleep(cfg.backoff(safe_retries)).await;
+                    safe_retries += 1;
+                    continue;
+                }
+                Attempt::Transport(e) if e.is_connect() => return Err(self.transport_error(&e)),
+                Attempt::Transport(e) => self.transport_error(&e),
+            };
+            let Some(check) = took_effect else {
+                return Err(self.unknown_outcome(ambiguous));
+            };
+            match check().await {
+                Ok(true) => return Ok(Written::Confirmed),
+                Ok(false) if !retried_after_check => {
+                    log::info!(
+                        "{}: {call:?} did not take effect after {}; trying once more",
+                        self.inner.provider.label(),
+                        ambiguous.message
+                    );
+                    retried_after_check = true;
+                }
+                Ok(false) => return Err(ambiguous),
+                Err(_) => return Err(self.unknown_outcome(ambiguous)),
             }
         }
+    }
+
+    fn unknown_outcome(&self, mut error: ProviderError) -> ProviderError {
+        error.message = format!(
+            "{} It is not known whether the change was made: refresh before trying again.",
+            error.message
+        );
+        error
+    }
+
+    fn url(&self, target: &str) -> Result<url::Url, ProviderError> {
+        let base = &self.inner.base;
+        if target.starts_with("http://") || target.starts_with("https://") {
+            let url = url::Url::parse(target).map_err(|_| self.bad_target(target))?;
+            if url.origin() != base.origin() {
+                return Err(self.bad_target(target));
+            }
+            return Ok(url);
+        }
+        let joined = format!("{}{}", base.as_str().trim_end_matches('/'), target);
+        url::Url::parse(&joined).map_err(|_| self.bad_target(target))
+    }
+
+    fn bad_target(&self, target: &str) -> ProviderError {
+        ProviderError::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "{} pointed to an address InviteDesk will not call: {}",
+                self.inner.provider.label(),
+                truncate(target, 120)
+            ),
+        )
+    }
+
+    async fn attempt(&self, call: &Call) -> Attempt {
+        let inner = &self.inner;
+        let url = match self.url(&call.target) {
+            Ok(u) => u,
+            Err(e) => {
+                return Attempt::Failed {
+                    failure: Failure::fatal(e),
+                    retry_after: None,
+                }
+            }
+        };
+        if let Some(e) = &call.body_error {
+            return Attempt::Failed {
+                failure: Failure::fatal(ProviderError::new(
+                    ErrorKind::Internal,
+                    format!("Could not encode the request: {e}"),
+                )),
+                retry_after: None,
+            };
+        }
+        let mut req = inner.http.request(call.method.clone(), url);
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        if let Some(body) = &call.body {
+            req = req.json(body);
+        }
+        req = match &inner.auth {
+            Auth::Bearer(key) => match bearer(key) {
+                Some(v) => req.header(AUTHORIZATION, v),
+                None => {
+                    return Attempt::Failed {
+                        failure: Failure::fatal(self.unusable_key()),
+                        retry_after: None,
+                    }
+                }
+            },
+            Auth::Header { name, value } => match sensitive(value.expose_secret()) {
+                Some(v) => req.header(*name, v),
+                None => {
+                    return Attempt::Failed {
+                        failure: Failure::fatal(self.unusable_key()),
+                        retry_after: None,
+                    }
+                }
+            },
+        };
+        let response = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Transport(e),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.text().await {
+            Ok(b) => b,
+            Err(e) => return Attempt::Transport(e),
+        };
+        let now = Utc::now();
+        let raw = Raw {
+            provider: inner.provider,
+            status,
+            headers: &headers,
+            body: &body,
+            now,
+            scrubber: &inner.scrubber,
+        };
+        let failure = (inner.classify)(&raw).or_else(|| default_failure(&raw));
+        match failure {
+            None => Attempt::Ok(Reply {
+                status,
+                headers,
+                body,
+                provider: inner.provider,
+                scrubber: inner.scrubber.clone(),
+            }),
+            Some(mut failure) => {
+                let retry_after = retry_after(&headers, SystemTime::now());
+                if failure.error.retry_at.is_none() {
+                    failure.error.retry_at = retry_after
+                        .and_then(|d| chrono::Duration::from_std(d).ok())
+                        .map(|d| now + d);
+                }
+                Attempt::Failed {
+                    failure,
+                    retry_after,
+                }
+            }
+        }
+    }
+
+    fn unusable_key(&self) -> ProviderError {
+        ProviderError::new(
+            ErrorKind::BadCredentials,
+            format!(
+                "The {} key contains characters that cannot be sent. Paste it again.",
+                self.inner.provider.label()
+            ),
+        )
+    }
+
+    /// A transport failure in words for the user. reqwest's own text may contain the URL but
+    /// never the headers, so it is safe to log.
+    fn transport_error(&self, e: &reqwest::Error) -> ProviderError {
+        let p = self.inner.provider.label();
+        log::debug!("{p}: transport error: {e}");
+        let message = if e.is_timeout() {
+            format!(
+                "{p} did not answer within {} s. Check the connection and try again.",
+                self.inner.config.timeout.as_secs_f32()
+            )
+        } else if e.is_connect() {
+            format!("Could not reach {p}. Check the internet connection and try again.")
+        } else {
+            format!("The connection to {p} broke off before the answer arrived. Try again.")
+        };
+        ProviderError::new(ErrorKind::Network, message)
+    }
+}
+
+fn bearer(key: &SecretString) -> Option<HeaderValue> {
+    sensitive(&format!("Bearer {}", key.expose_secret()))
+}
+
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut v = HeaderValue::from_str(value).ok()?;
+    v.set_sensitive(true);
+    Some(v)
+}
+
+/// `Retry-After` as a wait from `now`: integer seconds or an HTTP date (a past date is 0).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = raw.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(raw).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The human message in an error body, whatever its shape: `message`; `error` when it is a
+/// string; `error.message`; `error.issues[0].message` (Zod); `data` when it is a string. The
+/// plain body when it is short text and not HTML.
+pub fn body_message(body: &str) -> Option<String> {
+    let trimmed = body.trim();
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) else {
+        let looks_like_text = !trimmed.is_empty()
+            && !trimmed.starts_with('<')
+            && !trimmed.starts_with('{')
+            && trimmed.chars().count() <= 150;
+        return looks_like_text.then(|| trimmed.to_string());
     };
+    let text = |v: Option<&serde_json::Value>| {
+        v.and_then(|s| s.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    text(v.get("message"))
+        .or_else(|| text(v.get("error")))
+        .or_else(|| text(v.get("error").and_then(|e| e.get("message"))))
+        .or_else(|| {
+            let issue = v.get("error")?.get("issues")?.get(0)?;
+            let message = text(issue.get("message"))?;
+            let path = issue
+                .get("path")
+                .and_then(|p| p.as_array())
+                .map(|p| {
+                    p.iter()
+                        .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .filter(|p| !p.is_empty());
+            Some(match path {
+                Some(p) => format!("{p}: {message}"),
+                None => message,
+            })
+        })
+        .or_else(|| text(v.get("data")))
+}
+
+/// Cuts `text` to `max` characters (not bytes), adding "…" when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Removes the client's secrets and token-looking values from text before it is kept.
+struct Scrubber {
+    secrets: Vec<SecretString>,
+}
+
+/// JSON field names whose string values are replaced wholesale.
+const SECRET_FIELDS: [&str; 8] = [
+    "token",
+    "secret",
+    "key",
+    "password",
+    "cookie",
+    "authorization",
+    "li_at",
+    "session",
+];
+
+impl Scrubber {
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            let s = s.expose_secret();
+            if s.len() >= 4 {
+                out = out.replace(s, "[redacted]");
+            }
+        }
+        scrub_bearer(&scrub_json_fields(&out))
+    }
+
+    /// One line, at most [`EXCERPT_CHARS`], scrubbed. `None` for an empty body.
+    fn excerpt(&self, body: &str) -> Option<String> {
+        let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.is_empty() {
+            return None;
+        }
+        Some(truncate(&self.scrub(&flat), EXCERPT_CHARS))
+    }
+}
+
+/// Scrubs `text` with no client secrets known: token-looking JSON fields and bearer tokens.
+pub fn scrub(text: &str) -> String {
+    Scrubber { secrets: vec![] }.scrub(text)
+}
+
+/// `"...token...": "value"` → `"...token...": "[redacted]"`.
+fn scrub_json_fields(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(start);
+        out.push_str(before);
+        let Some(end) = from_quote[1..].find('"') else {
+            out.push_str(from_quote);
+            return out;
+        };
+        let name = &from_quote[1..=end];
+        let after_name = &from_quote[end + 2..];
+        out.push_str(&from_quote[..end + 2]);
+        rest = after_name;
+        let lower = name.to_ascii_lowercase();
+        if !SECRET_FIELDS.iter().any(|f| lower.contains(f)) {
+            continue;
+        }
+        let colon = after_name.trim_start();
+        let Some(value) = colon.strip_prefix(':').map(str::trim_start) else {
+            continue;
+        };
+        let Some(value) = value.strip_prefix('"') else {
+            continue;
+        };
+        let mut escaped = false;
+        let mut value_end = None;
+        for (i, c) in value.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    value_end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        out.push_str(":\"[redacted]\"");
+        rest = match value_end {
+            Some(i) => &value[i + 1..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `Bearer abc.def` → `Bearer [redacted]`.
+fn scrub_bearer(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find("bearer ") {
+        out.push_str(&rest[..i + 7]);
+        let token = &rest[i + 7..];
+        let end = token
+            .find(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .unwrap_or(token.len());
+        if end > 0 {
+            out.push_str("[redacted]");
+        }
+        rest = &token[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Serde helpers for ids that arrive as a JSON string or an integer (LinkupAPI's 19-digit
+/// numbers, Edges' integer ids). Always produce a `String`; never go through `f64`, so a float
+/// (already corrupted by the sender's parser) is refused rather than silently rounded.
+///
+/// `#[serde(deserialize_with = "http::id::required")]` or
+/// `#[serde(default, deserialize_with = "http::id::optional")]` (`null`/`""` → `None`).
+pub mod id {
+    use serde::de::{self, Deserializer, Visitor};
+    use std::fmt;
+
+    struct IdVisitor;
+
+    impl<'de> Visitor<'de> for IdVisitor {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an id as a string or an integer")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let v = v.trim();
+            Ok((!v.is_empty()).then(|| v.to_string()))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+
+        fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(IdVisitor)
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        d.deserialize_any(IdVisitor)?
+            .ok_or_else(|| de::Error::custom("empty id"))
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_decode_from_strings_and_big_integers_only() {
+        #[derive(serde::Deserialize)]
+        struct W {
+            #[serde(deserialize_with = "id::required")]
+            a: String,
+            #[serde(default, deserialize_with = "id::optional")]
+            b: Option<String>,
+        }
+        let w: W =
+            serde_json::from_str(r#"{"a": 7329176687475109888, "b": "7455301624689844224"}"#)
+                .unwrap();
+        assert_eq!(w.a, "7329176687475109888");
+        assert_eq!(w.b.as_deref(), Some("7455301624689844224"));
+        let w: W = serde_json::from_str(r#"{"a": "x1", "b": null}"#).unwrap();
+        assert_eq!((w.a.as_str(), w.b), ("x1", None));
+        let w: W = serde_json::from_str(r#"{"a": -5, "b": ""}"#).unwrap();
+        assert_eq!((w.a.as_str(), w.b), ("-5", None));
+        assert!(serde_json::from_str::<W>(r#"{"a": 7.3e18}"#).is_err());
+        assert!(serde_json::from_str::<W>(r#"{"a": ""}"#).is_err());
+    }
+
+    #[test]
+    fn body_message_reads_every_error_shape() {
+        assert_eq!(
+            body_message(r#"{"error":"Unauthorized - Invalid credentials"}"#).unwrap(),
+            "Unauthorized - Invalid credentials"
+        );
+        assert_eq!(
+            body_message(r#"{"success":false,"error":"human-readable message"}"#).unwrap(),
+            "human-readable message"
+        );
+        let zod = r#"{"success": false, "error": {"name": "ZodError", "issues": [{"code": "invalid_type",
+            "expected": "string", "received": "undefined", "path": ["profileId"], "message": "Required"}]}}"#;
+        assert_eq!(body_message(zod).unwrap(), "profileId: Required");
+        assert_eq!(
+            body_message(r#"{"success":false,"code":"validation_error","message":"Bad"}"#).unwrap(),
+            "Bad"
+        );
+        assert_eq!(
+            body_message(r#"{"status":"error","data":"Invalid or expired LinkedIn cookie"}"#)
+                .unwrap(),
+            "Invalid or expired LinkedIn cookie"
+        );
+        assert_eq!(body_message("<html><body>502</body></html>"), None);
+        assert_eq!(body_message(""), None);
+        assert_eq!(body_message("Bad Gateway").unwrap(), "Bad Gateway");
+    }
+
+    #[test]
+    fn scrubbing_removes_secrets_and_tokens() {
+        let s = Scrubber {
+            secrets: vec![SecretString::from("sk_live_ABCDEF")],
+        };
+        let text = r#"{"msg":"key sk_live_ABCDEF bad","login_token":"AQEDA\"x","validationToken":"jy","ok":"Bearer abc.def"}"#;
+        let out = s.scrub(text);
+        assert!(!out.contains("ABCDEF"), "{out}");
+        assert!(!out.contains("AQEDA"), "{out}");
+        assert!(!out.contains("\"jy\""), "{out}");
+        assert!(!out.contains("abc.def"), "{out}");
+        assert!(out.contains(r#""ok":"Bearer [redacted]""#), "{out}");
+        assert!(out.contains("[redacted] bad"), "{out}");
+    }
+
+    #[test]
+    fn excerpts_are_short_single_line_and_char_safe() {
+        let s = Scrubber { secrets: vec![] };
+        let body = format!("<html>\n  <body>{}</body>\n</html>", "é".repeat(500));
+        let e = s.excerpt(&body).unwrap();
+        assert_eq!(e.chars().count(), EXCERPT_CHARS);
+        assert!(!e.contains('\n'));
+        assert!(s.excerpt("  \n ").is_none());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_777_300_000);
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(90)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(90));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&past).unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_capped() {
+        let cfg = HttpConfig::default();
+        for attempt in 0..40 {
+            let d = cfg.backoff(attempt);
+            assert!(d <= cfg.max_backoff, "{attempt}: {d:?}");
+        }
+        assert!(cfg.backoff(0) >= cfg.base_delay / 2);
+        assert!(cfg.backoff(3) >= cfg.base_delay * 4);
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let c = Client::new(
+            ProviderKind::ConnectSafely,
+            "https://api.example.com/linkedin",
+            Auth::Bearer(SecretString::from("sk_TOPSECRET")),
+            HttpConfig::default(),
+            no_special_errors,
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("TOPSECRET"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+        let call = Call::post("/x", &serde_json::json!({"login_token": "AQEDsecret"}));
+        assert!(!format!("{call:?}").contains("AQED"));
+    }
+
+    #[test]
+    fn absolute_targets_must_stay_on_the_base_origin() {
+        let c = Client::new(
+            ProviderKind::Edges,
+            "http://127.0.0.1:9/v1",
+            Auth::Header {
+                name: "X-API-Key",
+                value: SecretString::from("k"),
+            },
+            HttpConfig::fast_test(),
+            no_special_errors,
+        )
+        .unwrap();
+        assert!(c.url("http://127.0.0.1:9/v1/next?cursor=a").is_ok());
+        assert!(c.url("http://127.0.0.1:10/v1/next").is_err());
+        assert!(c.url("https://evil.example.com/v1").is_err());
+        assert_eq!(
+            c.url("/actions/x/run/live").unwrap().as_str(),
+            "http://127.0.0.1:9/v1/actions/x/run/live"
+        );
+    }
 }

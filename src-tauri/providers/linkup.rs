@@ -1,10 +1,585 @@
-//! PLACEHOLDER so the crate compiles while the real client is written; replaced wholesale.
-use super::{ProviderConfig, ProviderError};
+//! LinkupAPI v1 client (providers.md §3.1): every call is a `POST` with `x-api-key`, and every
+//! body carries the LinkedIn `login_token` and the proxy `country`. One login token is one
+//! LinkedIn account, so `list_accounts` returns a single synthetic account.
+//!
+//! Choices where the docs are silent (providers.md §6):
+//! - Listings use page ranges only (`start_page`..`end_page`, 1-based, 10 per page). The first
+//!   request reads page 1 alone to learn `total_available_results` (1 credit); the rest is read
+//!   5 pages per request, exactly as many pages as the total needs, so no credit is spent on
+//!   empty pages. Without a total (older answers), reading stops at a short page.
+//! - Sent: `invitation_type: "CONNECTION"` only (the user's own connection requests). Received:
+//!   one listing per type, `CONNECTION`, `ORGANIZATION` and `CONTENT_SERIES`, so page and
+//!   newsletter invitations are listed too (at least 3 credits per refresh). Items are
+//!   deduplicated by id in case a server ignores the type.
+//! - `list_accounts` verifies key and token with the cheapest call that needs both: page 1 of
+//!   the sent list (1 credit). The error says which of the two was refused.
+//! - Writes after an ambiguous failure ask `POST /network/invitation-status` (1 credit) for the
+//!   person whether the write took effect; without a profile URL the write is repeated once,
+//!   and a repeat that finds the work done counts as done.
+//! - Credits: the v1 API reports no balance. `limits` shows the cost model, and "no credits
+//!   left" once a call was refused for that.
 
-crate::placeholder_provider!(Linkup);
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use chrono::Utc;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::http::{self, Auth, Call, HttpConfig, Written};
+use super::{PageProgress, ProviderConfig, ProviderError};
+use crate::error::ErrorKind;
+use crate::model::{
+    Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
+    SentInvitation, WriteOutcome,
+};
+use crate::providers::edges::lenient::urn_digits;
+
+mod errors;
+mod wire;
+
+use wire::{
+    AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange, StatusBody, StatusData,
+    WithdrawBody,
+};
+
+pub const SENT_PATH: &str = "/network/sent-invitations";
+pub const RECEIVED_PATH: &str = "/network/invitations";
+pub const WITHDRAW_PATH: &str = "/network/withdraw-invitation";
+/// As displayed in the docs (the slug and the n8n node say `accept-invitations`).
+pub const ACCEPT_PATH: &str = "/network/accept-invitation";
+pub const CONNECT_PATH: &str = "/network/connect";
+pub const STATUS_PATH: &str = "/network/invitation-status";
+
+/// Received invitations are listed once per type so that every category shows.
+pub const RECEIVED_TYPES: [&str; 3] = ["CONNECTION", "ORGANIZATION", "CONTENT_SERIES"];
+const SENT_TYPE: &str = "CONNECTION";
+
+pub const PAGE_SIZE: usize = 10;
+/// Pages per listing request after the first: LinkupAPI reads LinkedIn page by page, so a
+/// long range could outlast the request timeout.
+pub const PAGES_PER_REQUEST: u32 = 5;
+/// Safety stop against a total that never ends.
+const MAX_PAGES: u32 = 1000;
+/// v1 does not state a note limit; v2 and Pipedream say 300.
+pub const MAX_NOTE_CHARS: usize = 300;
+/// The documented default proxy country.
+pub const DEFAULT_COUNTRY: &str = "FR";
+
+/// The id `list_accounts` gives the one account behind a login token.
+pub const ACCOUNT_ID: &str = "login-token";
+
+pub struct Linkup {
+    http: http::Client,
+    login_token: Option<SecretString>,
+    country: String,
+    /// Set once a call was refused for lack of credits, for `limits`.
+    out_of_credits: AtomicBool,
+}
+
+/// What a write's effect looks like through `/network/invitation-status`.
+#[derive(Clone, Copy)]
+enum Effect {
+    Withdrawn,
+    Accepted,
+    Invited,
+}
+
+/// One listing in progress (one invitation type of one endpoint).
+struct Listing {
+    path: &'static str,
+    kind: &'static str,
+    items: Vec<Item>,
+    total: Option<usize>,
+    pages_read: u32,
+    done: bool,
+}
 
 impl Linkup {
-    pub fn new(_config: ProviderConfig) -> Result<Self, ProviderError> {
-        Ok(Linkup)
+    pub fn new(config: ProviderConfig) -> Result<Self, ProviderError> {
+        Self::with_http_config(config, HttpConfig::default())
+    }
+
+    pub fn with_http_config(
+        config: ProviderConfig,
+        http_config: HttpConfig,
+    ) -> Result<Self, ProviderError> {
+        let mut http = http::Client::new(
+            ProviderKind::Linkup,
+            &config.base_url,
+            Auth::Header {
+                name: "x-api-key",
+                value: config.api_key,
+            },
+            http_config,
+            errors::classify,
+        )?;
+        let login_token = config
+            .login_token
+            .filter(|t| !t.expose_secret().trim().is_empty());
+        if let Some(token) = &login_token {
+            // Error excerpts never show the token, even if an answer echoes it.
+            http = http.with_secret(token.clone());
+        }
+        let country = config
+            .country
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| DEFAULT_COUNTRY.to_string());
+        Ok(Linkup {
+            http,
+            login_token,
+            country,
+            out_of_credits: AtomicBool::new(false),
+        })
+    }
+
+    fn call<T: Serialize>(&self, path: &str, fields: T) -> Result<Call, ProviderError> {
+        let token = self.login_token.as_ref().ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::InvalidInput,
+                "LinkupAPI needs the LinkedIn login token of this account. Add it in Accounts.",
+            )
+        })?;
+        let envelope = Envelope {
+            login_token: token.expose_secret(),
+            country: &self.country,
+            fields,
+        };
+        Ok(Call::post(path, &envelope))
+    }
+
+    /// Remembers a credits refusal for `limits`, and passes the error on.
+    fn noted(&self, e: ProviderError) -> ProviderError {
+        if e.kind == ErrorKind::InsufficientCredits {
+            self.out_of_credits.store(true, Ordering::Relaxed);
+        }
+        e
+    }
+
+    async fn read<T: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        fields: T,
+    ) -> Result<R, ProviderError> {
+        let call = self.call(path, fields)?;
+        let reply = self.http.read(call).await.map_err(|e| self.noted(e))?;
+        reply.json()
+    }
+
+    async fn fetch(
+        &self,
+        path: &str,
+        kind: &str,
+        start_page: u32,
+        end_page: u32,
+    ) -> Result<ListData, ProviderError> {
+        let range = PageRange {
+            invitation_type: kind,
+            start_page,
+            end_page,
+        };
+        let answer: Answer<ListData> = self.read(path, range).await?;
+        answer.data.ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::UnexpectedResponse,
+                "LinkupAPI answered the invitation list without data. Try again.",
+            )
+        })
+    }
+
+    async fn first_page(
+        &self,
+        path: &'static str,
+        kind: &'static str,
+    ) -> Result<Listing, ProviderError> {
+        let data = self.fetch(path, kind, 1, 1).await?;
+        let got = data.invitations.len();
+        let total = data.total_available();
+        let done = got == 0
+            || total.map_or(got < PAGE_SIZE, |t| t <= PAGE_SIZE)
+            || total.is_some_and(|t| t <= got);
+        Ok(Listing {
+            path,
+            kind,
+            items: data.invitations,
+            total,
+            pages_read: 1,
+            done,
+        })
+    }
+
+    /// Reads the remaining pages of `listing`. `others` is what other listings already hold,
+    /// for progress.
+    async fn read_rest(
+        &self,
+        listing: &mut Listing,
+        others: usize,
+        grand_total: Option<usize>,
+        progress: PageProgress<'_>,
+    ) -> Result<(), ProviderError> {
+        while !listing.done {
+            let start = listing.pages_read + 1;
+            let pages_needed = listing.total.map(|t| t.div_ceil(PAGE_SIZE) as u32);
+            if pages_needed.is_some_and(|n| start > n) {
+                break;
+            }
+            if start > MAX_PAGES {
+                return Err(ProviderError::new(
+                    ErrorKind::UnexpectedResponse,
+                    format!(
+                        "LinkupAPI kept reporting more invitations after {MAX_PAGES} pages; \
+                         the listing was stopped. Try again later."
+                    ),
+                ));
+            }
+            let mut end = start + PAGES_PER_REQUEST - 1;
+            if let Some(n) = pages_needed {
+                end = end.min(n);
+            }
+            let data = self.fetch(listing.path, listing.kind, start, end).await?;
+            let got = data.invitations.len();
+            if let Some(t) = data.total_available() {
+                listing.total = Some(t);
+            }
+            listing.pages_read = end;
+            listing.items.extend(data.invitations);
+            let asked = (end - start + 1) as usize * PAGE_SIZE;
+            listing.done = got == 0 || (listing.total.is_none() && got < asked);
+            progress(others + listing.items.len(), grand_total);
+        }
+        Ok(())
+    }
+
+    /// A write, checked through `invitation-status` after an ambiguous failure when the
+    /// person's profile URL is known, else repeated once (a repeat that finds the work already
+    /// done, `already`, means the first attempt did it).
+    async fn write(
+        &self,
+        call: Call,
+        profile_url: Option<&str>,
+        effect: Effect,
+        already: ErrorKind,
+    ) -> Result<WriteOutcome, ProviderError> {
+        let repeated = AtomicBool::new(false);
+        let result = self
+            .http
+            .write(call, || async {
+                match profile_url {
+                    Some(url) => self.took_effect(url, effect).await,
+                    // Repeat once; a second ambiguity leaves the outcome unknown.
+                    None if repeated.swap(true, Ordering::SeqCst) => Err(ProviderError::new(
+                        ErrorKind::Network,
+                        "The outcome of the repeated write is unknown.",
+                    )),
+                    None => Ok(false),
+                }
+            })
+            .await;
+        match result {
+            Ok(Written::Reply(reply)) => {
+                reply.json::<serde::de::IgnoredAny>().map_err(|mut e| {
+                    e.message.push_str(
+                        " It is not known whether the change was made: refresh before trying \
+                         again.",
+                    );
+                    e
+                })?;
+                Ok(WriteOutcome::Done)
+            }
+            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
+            Err(e) if e.kind == already && repeated.load(Ordering::SeqCst) => {
+                Ok(WriteOutcome::Done)
+            }
+            Err(e) => Err(self.noted(e)),
+        }
+    }
+
+    /// Whether LinkedIn now shows the effect of a write on the relation with this person.
+    async fn took_effect(&self, profile_url: &str, effect: Effect) -> Result<bool, ProviderError> {
+        let answer: Answer<StatusData> = self
+            .read(
+                STATUS_PATH,
+                StatusBody {
+                    linkedin_url: profile_url,
+                },
+            )
+            .await?;
+        let data = answer.data.unwrap_or_default();
+        let state = data
+            .invitation_state
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        Ok(match effect {
+            Effect::Withdrawn => state != "PENDING",
+            Effect::Accepted => state == "ACCEPTED" || data.member_distance.as_deref() == Some("1"),
+            Effect::Invited => state == "PENDING",
+        })
+    }
+}
+
+/// The digits LinkupAPI wants as `invitation_id`: the id, or the URN's digits.
+fn invitation_digits(id: &str, urn: Option<&str>) -> Result<String, ProviderError> {
+    let id = id.trim();
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(id.to_string());
+    }
+    urn.and_then(urn_digits).ok_or_else(|| {
+        ProviderError::new(
+            ErrorKind::InvalidInput,
+            "This invitation has no usable LinkupAPI invitation id. Refresh the list and try \
+             again.",
+        )
+    })
+}
+
+/// `https://[*.]linkedin.com/in/<slug>`: the profile links LinkupAPI's connect takes.
+pub fn is_profile_url(raw: &str) -> bool {
+    let Ok(url) = url::Url::parse(raw) else {
+        return false;
+    };
+    let host_ok = url
+        .host_str()
+        .is_some_and(|h| h == "linkedin.com" || h.ends_with(".linkedin.com"));
+    let slug = url.path().strip_prefix("/in/").unwrap_or("");
+    url.scheme() == "https" && host_ok && !slug.trim_matches('/').is_empty()
+}
+
+#[async_trait]
+impl super::InvitationProvider for Linkup {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Linkup
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            ignore: false,
+            max_note_chars: MAX_NOTE_CHARS as u32,
+            lists_accounts: false,
+        }
+    }
+
+    async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {
+        // The cheapest call that needs both the key and the token (1 credit).
+        self.fetch(SENT_PATH, SENT_TYPE, 1, 1).await?;
+        Ok(vec![RemoteAccount {
+            id: ACCOUNT_ID.into(),
+            name: "LinkedIn account of this login token".into(),
+            status: "login token accepted".into(),
+            usable: true,
+            picture_url: None,
+            profile_url: None,
+        }])
+    }
+
+    async fn list_sent(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<SentInvitation>, ProviderError> {
+        let mut listing = self.first_page(SENT_PATH, SENT_TYPE).await?;
+        progress(listing.items.len(), listing.total);
+        let total = listing.total;
+        self.read_rest(&mut listing, 0, total, progress).await?;
+        let now = Utc::now();
+        let mut seen = HashSet::new();
+        Ok(listing
+            .items
+            .into_iter()
+            .filter_map(|item| wire::sent_invitation(item, SENT_TYPE, now))
+            .filter(|inv| seen.insert(inv.id.clone()))
+            .collect())
+    }
+
+    async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
+        let id = invitation_digits(&invitation.id, invitation.urn.as_deref())?;
+        let call = self.call(WITHDRAW_PATH, WithdrawBody { invitation_id: &id })?;
+        let result = self
+            .write(
+                call,
+                invitation.person.profile_url.as_deref(),
+                Effect::Withdrawn,
+                ErrorKind::NoPendingInvitation,
+            )
+            .await;
+        match result {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
+            other => other,
+        }
+    }
+
+    async fn list_received(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        let mut listings = Vec::with_capacity(RECEIVED_TYPES.len());
+        for kind in RECEIVED_TYPES {
+            listings.push(self.first_page(RECEIVED_PATH, kind).await?);
+            progress(listings.iter().map(|l| l.items.len()).sum(), None);
+        }
+        let grand_total = listings.iter().map(|l| l.total).sum::<Option<usize>>();
+        for i in 0..listings.len() {
+            let others = listings
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, l)| l.items.len())
+                .sum();
+            self.read_rest(&mut listings[i], others, grand_total, progress)
+                .await?;
+        }
+        let now = Utc::now();
+        let mut seen = HashSet::new();
+        Ok(listings
+            .into_iter()
+            .flat_map(|l| {
+                let kind = l.kind;
+                l.items
+                    .into_iter()
+                    .filter_map(move |item| wire::received_invitation(item, kind, now))
+            })
+            .filter(|inv| seen.insert(inv.id.clone()))
+            .collect())
+    }
+
+    async fn respond(
+        &self,
+        invitation: &ReceivedInvitation,
+        response: Response,
+    ) -> Result<WriteOutcome, ProviderError> {
+        if response == Response::Ignore {
+            return Err(ProviderError::not_supported(
+                "LinkupAPI has no call to ignore an invitation. Ignore it on LinkedIn, or leave \
+                 it pending.",
+            ));
+        }
+        let secret = invitation
+            .accept_token
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                ProviderError::new(
+                    ErrorKind::InvalidInput,
+                    "This invitation came without the secret LinkupAPI needs to accept it. \
+                     Refresh the received list and try again.",
+                )
+            })?;
+        let urn = match invitation
+            .urn
+            .as_deref()
+            .filter(|u| urn_digits(u).is_some())
+        {
+            Some(u) => u.to_string(),
+            None => format!(
+                "urn:li:fsd_invitation:{}",
+                invitation_digits(&invitation.id, None)?
+            ),
+        };
+        let call = self.call(
+            ACCEPT_PATH,
+            AcceptBody {
+                shared_secret: secret,
+                entity_urn: &urn,
+            },
+        )?;
+        let result = self
+            .write(
+                call,
+                invitation.person.profile_url.as_deref(),
+                Effect::Accepted,
+                ErrorKind::NoPendingInvitation,
+            )
+            .await;
+        match result {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
+            other => other,
+        }
+    }
+
+    async fn send_invitation(
+        &self,
+        request: &NewInvitation,
+    ) -> Result<WriteOutcome, ProviderError> {
+        let url = request.profile_url.trim();
+        if !is_profile_url(url) {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                "LinkupAPI needs a LinkedIn profile link such as \
+                 https://www.linkedin.com/in/name.",
+            ));
+        }
+        let note = request
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                format!("The note is longer than {MAX_NOTE_CHARS} characters. Shorten it."),
+            ));
+        }
+        let call = self.call(
+            CONNECT_PATH,
+            ConnectBody {
+                linkedin_url: url,
+                message: note,
+            },
+        )?;
+        let result = self
+            .write(call, Some(url), Effect::Invited, ErrorKind::AlreadyInvited)
+            .await;
+        match result {
+            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Err(ProviderError {
+                kind: ErrorKind::NotFound,
+                message: "LinkedIn could not find this profile.".into(),
+                ..e
+            }),
+            other => other,
+        }
+    }
+
+    async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
+        let exhausted = self.out_of_credits.load(Ordering::Relaxed);
+        Ok(vec![Limit {
+            action: "credits".into(),
+            used: None,
+            limit: None,
+            remaining: exhausted.then_some(0),
+            resets_at: None,
+            source: "LinkupAPI credits: 1 per page of 10 invitations listed and 1 per action; \
+                     API v1 does not report the balance"
+                .into(),
+        }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitation_ids_are_digits_from_the_id_or_the_urn() {
+        assert_eq!(
+            invitation_digits("7329176687475109888", None).unwrap(),
+            "7329176687475109888"
+        );
+        assert_eq!(
+            invitation_digits("", Some("urn:li:fsd_invitation:42")).unwrap(),
+            "42"
+        );
+        assert!(invitation_digits("abc", None).is_err());
+    }
+
+    #[test]
+    fn profile_urls() {
+        assert!(is_profile_url("https://www.linkedin.com/in/jane-doe"));
+        assert!(is_profile_url("https://linkedin.com/in/jane/"));
+        assert!(!is_profile_url("https://www.linkedin.com/in/"));
+        assert!(!is_profile_url("http://www.linkedin.com/in/jane"));
+        assert!(!is_profile_url("https://evil.com/in/jane"));
+        assert!(!is_profile_url("https://notlinkedin.com/in/jane"));
+        assert!(!is_profile_url("https://www.linkedin.com/company/acme"));
     }
 }

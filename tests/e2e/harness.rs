@@ -13,6 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+
+use crate::framebuffer::{self, Rect};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -32,8 +34,10 @@ impl Desktop {
     /// Starts X, D-Bus, the keyring and WebKitWebDriver. `env` is passed to the app (e.g. the
     /// `INVITEDESK_*_URL` of fake servers).
     pub fn start(env: &[(&str, String)]) -> TestResult<Desktop> {
-        let dirs = tempfile::Builder::new().prefix("invitedesk-e2e.").tempdir()?;
-        for d in ["home", "data", "config", "cache", "runtime"] {
+        let dirs = tempfile::Builder::new()
+            .prefix("invitedesk-e2e.")
+            .tempdir()?;
+        for d in ["home", "data", "config", "cache", "runtime", "fb"] {
             std::fs::create_dir_all(dirs.path().join(d))?;
         }
         let port = free_port()?;
@@ -68,8 +72,9 @@ done
 exec WebKitWebDriver --port={port} --host=127.0.0.1"#
         );
         let log = std::fs::File::create(dirs.path().join("driver.log"))?;
+        let server_args = format!("-screen 0 1440x960x24 -fbdir {}", p("fb"));
         let mut cmd = Command::new("xvfb-run");
-        cmd.args(["-a", "-s", "-screen 0 1440x960x24", "dbus-run-session", "--"])
+        cmd.args(["-a", "-s", &server_args, "dbus-run-session", "--"])
             .args(["sh", "-c", &script])
             .envs(&vars)
             .stdin(Stdio::null())
@@ -96,6 +101,8 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#
 
     /// Starts the app and opens a WebDriver session on its main window.
     pub async fn launch(&self) -> TestResult<App> {
+        // Both ring and aws-lc are linked into the test binary; pick one for fantoccini's rustls.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = env!("CARGO_BIN_EXE_invitedesk");
         let mut caps = serde_json::Map::new();
         // No browserName: WebKitWebDriver reports "MiniBrowser" and would refuse a mismatch.
@@ -107,10 +114,12 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#
         let client = loop {
             let mut builder = ClientBuilder::rustls()?;
             builder.capabilities(caps.clone());
-            match builder.connect(&format!("http://127.0.0.1:{}", self.port)).await {
+            match builder
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
                 Ok(c) => break c,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
+                Err(_) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Err(e) => {
@@ -122,7 +131,10 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#
                 }
             }
         };
-        let app = App { client };
+        let app = App {
+            client,
+            framebuffer: self.dir("fb").join("Xvfb_screen0"),
+        };
         app.wait_for("[data-testid=nav-accounts]").await?;
         Ok(app)
     }
@@ -177,6 +189,7 @@ fn free_port() -> std::io::Result<u16> {
 /// One WebDriver session on the app's main window.
 pub struct App {
     pub client: Client,
+    framebuffer: PathBuf,
 }
 
 impl App {
@@ -241,7 +254,22 @@ impl App {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, self.client.screenshot().await?)?;
+        // Let the last DOM change reach the screen before reading the framebuffer.
+        self.client
+            .execute_async(
+                "const done = arguments[0]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await?;
+        let (x, y, width, height) = self.client.get_window_rect().await?;
+        let crop = Rect {
+            x: x as u32,
+            y: y as u32,
+            width: width as u32,
+            height: height as u32,
+        };
+        framebuffer::save_png(&self.framebuffer, crop, &path)?;
         Ok(path)
     }
 

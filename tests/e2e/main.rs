@@ -2,5 +2,6 @@
 //! Run with `make test-e2e` (or `cargo test --test e2e -- --ignored --test-threads=1`); the
 //! harness starts its own Xvfb, D-Bus session and keyring, so no wrapper is needed.
 
+mod framebuffer;
 mod harness;
 mod shell;

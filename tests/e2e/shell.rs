@@ -20,7 +20,8 @@ async fn starts_on_the_empty_state_and_navigates_every_screen() -> TestResult {
         .enumerate()
     {
         app.click(&format!("[data-testid=nav-{screen}]")).await?;
-        app.wait_for(&format!("[data-testid=screen-{screen}]")).await?;
+        app.wait_for(&format!("[data-testid=screen-{screen}]"))
+            .await?;
         app.screenshot(&format!("{:02}-{screen}", i + 2)).await?;
     }
     app.close().await

@@ -1,0 +1,46 @@
+//! Received screen: the cached list, refresh, and the accept / ignore preview.
+
+use tauri::{AppHandle, Runtime, State};
+
+use super::desk::{blocking, refresh_progress_emitter};
+use crate::db::cache::Screen;
+use crate::error::AppResult;
+use crate::invitations::{ReceivedSnapshot, RefreshSummary};
+use crate::jobs::JobPlan;
+use crate::model::Response;
+use crate::state::Desk;
+
+#[tauri::command]
+pub async fn list_received(
+    desk: State<'_, Desk>,
+    account_id: Option<String>,
+) -> AppResult<ReceivedSnapshot> {
+    let invitations = desk.invitations.clone();
+    blocking(move || invitations.list_received(account_id.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn refresh_received<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    account_id: Option<String>,
+) -> AppResult<RefreshSummary> {
+    desk.invitations
+        .refresh(
+            Screen::Received,
+            account_id.as_deref(),
+            refresh_progress_emitter(app),
+        )
+        .await
+}
+
+/// The exact list an accept or ignore job would act on, stored for `start_job`.
+#[tauri::command]
+pub async fn preview_respond(
+    desk: State<'_, Desk>,
+    keys: Vec<String>,
+    response: Response,
+) -> AppResult<JobPlan> {
+    let jobs = desk.jobs.clone();
+    blocking(move || jobs.preview_respond(&keys, response)).await
+}

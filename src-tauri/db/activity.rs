@@ -1,0 +1,148 @@
+//! The activity table: one row per withdrawal, acceptance, ignore or sent invitation.
+
+use rusqlite::{params, Connection, Transaction};
+
+use crate::error::AppResult;
+use crate::history::{ActivityAction, ActivityRow, NewActivity};
+use crate::model::InvitationCategory;
+
+/// Which rows to read. Times are stored timestamps ([`crate::db::ts`]); `to` is exclusive.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityQuery {
+    pub account_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub action: Option<ActivityAction>,
+}
+
+pub fn insert(tx: &Transaction<'_>, row: &NewActivity) -> AppResult<i64> {
+    tx.execute(
+        "INSERT INTO activity (at, action, account_id, account_label, invitation_id, name,
+             profile_url, category, sent_at, sent_text, days_pending, reinvite_after, job_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            crate::db::ts(row.at),
+            row.action.as_str(),
+            row.account_id,
+            row.account_label,
+            row.invitation_id,
+            row.name,
+            row.profile_url,
+            category_str(row.category),
+            row.sent_at,
+            row.sent_text,
+            row.days_pending,
+            row.reinvite_after().map(crate::db::ts),
+            row.job_id,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Newest first.
+pub fn list(conn: &Connection, query: &ActivityQuery) -> AppResult<Vec<ActivityRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, action, account_id, account_label, invitation_id, name, profile_url,
+                category, sent_at, sent_text, days_pending, reinvite_after, job_id
+         FROM activity
+         WHERE (?1 IS NULL OR account_id = ?1)
+           AND (?2 IS NULL OR at >= ?2)
+           AND (?3 IS NULL OR at < ?3)
+           AND (?4 IS NULL OR action = ?4)
+         ORDER BY at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![
+                query.account_id,
+                query.from,
+                query.to,
+                query.action.map(ActivityAction::as_str)
+            ],
+            |r| {
+                Ok(ActivityRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    action: ActivityAction::parse(&r.get::<_, String>(2)?),
+                    account_id: r.get(3)?,
+                    account_label: r.get(4)?,
+                    invitation_id: r.get(5)?,
+                    name: r.get(6)?,
+                    profile_url: r.get(7)?,
+                    category: parse_category(&r.get::<_, String>(8)?),
+                    sent_at: r.get(9)?,
+                    sent_text: r.get(10)?,
+                    days_pending: r.get(11)?,
+                    reinvite_after: r.get(12)?,
+                    job_id: r.get(13)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// How many times `action` was done by the account since `since` (a stored timestamp).
+pub fn count_since(
+    conn: &Connection,
+    account_id: &str,
+    action: ActivityAction,
+    since: &str,
+) -> AppResult<u32> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM activity WHERE account_id = ?1 AND action = ?2 AND at >= ?3",
+        params![account_id, action.as_str(), since],
+        |r| r.get(0),
+    )?;
+    Ok(n as u32)
+}
+
+pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
+    tx.execute("DELETE FROM activity WHERE account_id = ?1", [account_id])?;
+    Ok(())
+}
+
+pub(crate) fn category_str(category: InvitationCategory) -> &'static str {
+    match category {
+        InvitationCategory::Connection => "connection",
+        InvitationCategory::Organization => "organization",
+        InvitationCategory::Newsletter => "newsletter",
+        InvitationCategory::Event => "event",
+        InvitationCategory::MemberFollow => "memberFollow",
+        InvitationCategory::Unknown => "unknown",
+    }
+}
+
+pub(crate) fn parse_category(text: &str) -> InvitationCategory {
+    match text {
+        "connection" => InvitationCategory::Connection,
+        "organization" => InvitationCategory::Organization,
+        "newsletter" => InvitationCategory::Newsletter,
+        "event" => InvitationCategory::Event,
+        "memberFollow" => InvitationCategory::MemberFollow,
+        _ => InvitationCategory::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_names_match_the_wire_names() {
+        for c in [
+            InvitationCategory::Connection,
+            InvitationCategory::Organization,
+            InvitationCategory::Newsletter,
+            InvitationCategory::Event,
+            InvitationCategory::MemberFollow,
+            InvitationCategory::Unknown,
+        ] {
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::json!(category_str(c))
+            );
+            assert_eq!(parse_category(category_str(c)), c);
+        }
+    }
+}

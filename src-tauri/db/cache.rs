@@ -1,0 +1,231 @@
+//! The invitation cache: the last listing of each account, sent and received.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::AppResult;
+
+/// Which list: invitations the account sent, or received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "Screen.ts")]
+pub enum Screen {
+    Sent,
+    Received,
+}
+
+impl Screen {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Screen::Sent => "sent",
+            Screen::Received => "received",
+        }
+    }
+}
+
+/// One row to store: the invitation as JSON plus the keys it is found by.
+#[derive(Debug, Clone)]
+pub struct NewRow {
+    pub invitation_id: String,
+    pub person_key: Option<String>,
+    pub data: String,
+}
+
+/// A cached invitation as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedRow {
+    pub account_id: String,
+    pub invitation_id: String,
+    pub data: String,
+    pub first_seen_at: String,
+    /// When the listing that last contained it was fetched.
+    pub last_seen_at: String,
+}
+
+/// Replaces an account's list with a fresh listing: new rows get `first_seen_at = now`, rows
+/// seen before keep theirs, rows missing from the listing (no longer pending) are removed.
+/// Returns how many rows the account now has.
+pub fn replace_account(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    rows: &[NewRow],
+    now: &str,
+) -> AppResult<usize> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO invitation_cache
+             (screen, account_id, invitation_id, person_key, data, first_seen_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT (screen, account_id, invitation_id) DO UPDATE SET
+             person_key = excluded.person_key,
+             data = excluded.data,
+             last_seen_at = excluded.last_seen_at",
+    )?;
+    for row in rows {
+        upsert.execute(params![
+            screen.as_str(),
+            account_id,
+            row.invitation_id,
+            row.person_key,
+            row.data,
+            now
+        ])?;
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.invitation_id.as_str()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "DELETE FROM invitation_cache
+         WHERE screen = ?1 AND account_id = ?2
+           AND invitation_id NOT IN (SELECT value FROM json_each(?3))",
+        params![screen.as_str(), account_id, ids],
+    )?;
+    tx.execute(
+        "INSERT INTO sync_state (screen, account_id, synced_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (screen, account_id) DO UPDATE SET synced_at = excluded.synced_at",
+        params![screen.as_str(), account_id, now],
+    )?;
+    let count: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM invitation_cache WHERE screen = ?1 AND account_id = ?2",
+        params![screen.as_str(), account_id],
+        |r| r.get(0),
+    )?;
+    Ok(count as usize)
+}
+
+/// When the account's list was last fetched successfully.
+pub fn synced_at(conn: &Connection, screen: Screen, account_id: &str) -> AppResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT synced_at FROM sync_state WHERE screen = ?1 AND account_id = ?2",
+            params![screen.as_str(), account_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedRow> {
+    Ok(CachedRow {
+        account_id: r.get(0)?,
+        invitation_id: r.get(1)?,
+        data: r.get(2)?,
+        first_seen_at: r.get(3)?,
+        last_seen_at: r.get(4)?,
+    })
+}
+
+/// The cached rows of one account, or of every account.
+pub fn rows(
+    conn: &Connection,
+    screen: Screen,
+    account_id: Option<&str>,
+) -> AppResult<Vec<CachedRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, invitation_id, data, first_seen_at, last_seen_at FROM invitation_cache
+         WHERE screen = ?1 AND (?2 IS NULL OR account_id = ?2)
+         ORDER BY account_id, first_seen_at, invitation_id",
+    )?;
+    let rows = stmt
+        .query_map(params![screen.as_str(), account_id], read_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn get(
+    conn: &Connection,
+    screen: Screen,
+    account_id: &str,
+    invitation_id: &str,
+) -> AppResult<Option<CachedRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT account_id, invitation_id, data, first_seen_at, last_seen_at FROM invitation_cache
+             WHERE screen = ?1 AND account_id = ?2 AND invitation_id = ?3",
+            params![screen.as_str(), account_id, invitation_id],
+            read_row,
+        )
+        .optional()?)
+}
+
+/// Drops one invitation that is no longer pending (withdrawn, accepted, ignored, gone).
+pub fn remove(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    invitation_id: &str,
+) -> AppResult<()> {
+    tx.execute(
+        "DELETE FROM invitation_cache WHERE screen = ?1 AND account_id = ?2 AND invitation_id = ?3",
+        params![screen.as_str(), account_id, invitation_id],
+    )?;
+    Ok(())
+}
+
+pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
+    tx.execute(
+        "DELETE FROM invitation_cache WHERE account_id = ?1",
+        [account_id],
+    )?;
+    tx.execute("DELETE FROM sync_state WHERE account_id = ?1", [account_id])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn row(id: &str) -> NewRow {
+        NewRow {
+            invitation_id: id.into(),
+            person_key: Some(format!("p-{id}")),
+            data: format!("{{\"id\":\"{id}\"}}"),
+        }
+    }
+
+    #[test]
+    fn keeps_first_seen_and_drops_rows_no_longer_listed() {
+        let db = Db::open_in_memory().unwrap();
+        db.write(|tx| replace_account(tx, Screen::Sent, "a", &[row("1"), row("2")], "T1"))
+            .unwrap();
+        let n = db
+            .write(|tx| replace_account(tx, Screen::Sent, "a", &[row("2"), row("3")], "T2"))
+            .unwrap();
+        assert_eq!(n, 2);
+        let rows = db.read(|c| rows(c, Screen::Sent, Some("a"))).unwrap();
+        let seen: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.invitation_id.as_str(), r.first_seen_at.as_str()))
+            .collect();
+        assert_eq!(seen, vec![("2", "T1"), ("3", "T2")]);
+        assert_eq!(
+            db.read(|c| synced_at(c, Screen::Sent, "a"))
+                .unwrap()
+                .as_deref(),
+            Some("T2")
+        );
+    }
+
+    #[test]
+    fn accounts_and_screens_do_not_mix() {
+        let db = Db::open_in_memory().unwrap();
+        db.write(|tx| replace_account(tx, Screen::Sent, "a", &[row("1")], "T1"))
+            .unwrap();
+        db.write(|tx| replace_account(tx, Screen::Received, "a", &[row("1")], "T1"))
+            .unwrap();
+        db.write(|tx| replace_account(tx, Screen::Sent, "b", &[], "T1"))
+            .unwrap();
+        assert_eq!(db.read(|c| rows(c, Screen::Sent, None)).unwrap().len(), 1);
+        assert_eq!(
+            db.read(|c| rows(c, Screen::Received, None)).unwrap().len(),
+            1
+        );
+        db.write(|tx| delete_account(tx, "a")).unwrap();
+        assert!(db.read(|c| rows(c, Screen::Sent, None)).unwrap().is_empty());
+        assert_eq!(db.read(|c| synced_at(c, Screen::Sent, "a")).unwrap(), None);
+        assert!(db
+            .read(|c| synced_at(c, Screen::Sent, "b"))
+            .unwrap()
+            .is_some());
+    }
+}

@@ -1,0 +1,562 @@
+//! The job journal: jobs, their accounts and items, and the claims that keep any invitation
+//! from being acted on twice.
+//!
+//! Protocol (see `jobs::runner`): before a provider call the item is claimed and marked
+//! `running` with its attempt time, in one transaction; after the call its outcome and the
+//! claim's outcome are written, in one transaction. A claim is one row per invitation
+//! (primary key), so two jobs, or the same plan started twice, can never both act.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::db::cache::Screen;
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::jobs::types::ItemOutcome;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRow {
+    pub id: String,
+    pub action: String,
+    pub state: String,
+    pub plan_id: Option<String>,
+    pub retry_of: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobAccountRow {
+    pub account_id: String,
+    pub label: String,
+    pub pace_min_secs: u32,
+    pub pace_max_secs: u32,
+    pub daily_cap: Option<u32>,
+    pub paused_until: Option<String>,
+    pub pause_reason: Option<String>,
+}
+
+/// An item to journal when a job is created.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub account_id: String,
+    pub invitation_id: String,
+    pub name: String,
+    pub account_label: String,
+    /// `jobs::types::PlannedItem` as JSON.
+    pub payload: String,
+    /// Set when an earlier attempt may have reached the provider (see [`Claim::Proceed`]).
+    pub needs_check: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub job_id: String,
+    pub seq: i64,
+    pub account_id: String,
+    pub invitation_id: String,
+    pub name: String,
+    pub account_label: String,
+    pub payload: String,
+    pub state: ItemOutcome,
+    pub needs_check: bool,
+    pub attempts: u32,
+    pub attempt_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub error: Option<AppError>,
+    pub detail: Option<String>,
+}
+
+impl ItemRow {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.account_id, self.invitation_id)
+    }
+}
+
+pub fn insert_job(
+    tx: &Transaction<'_>,
+    job: &JobRow,
+    accounts: &[JobAccountRow],
+    items: &[NewItem],
+) -> AppResult<()> {
+    tx.execute(
+        "INSERT INTO jobs (id, action, state, plan_id, retry_of, started_at, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            job.id,
+            job.action,
+            job.state,
+            job.plan_id,
+            job.retry_of,
+            job.started_at,
+            job.finished_at
+        ],
+    )?;
+    let mut acc = tx.prepare_cached(
+        "INSERT INTO job_accounts (job_id, account_id, label, pace_min_secs, pace_max_secs,
+             daily_cap, paused_until, pause_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for a in accounts {
+        acc.execute(params![
+            job.id,
+            a.account_id,
+            a.label,
+            a.pace_min_secs,
+            a.pace_max_secs,
+            a.daily_cap,
+            a.paused_until,
+            a.pause_reason
+        ])?;
+    }
+    let mut item = tx.prepare_cached(
+        "INSERT INTO job_items (job_id, seq, account_id, invitation_id, name, account_label,
+             payload, state, needs_check)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)",
+    )?;
+    for (seq, i) in items.iter().enumerate() {
+        item.execute(params![
+            job.id,
+            seq as i64,
+            i.account_id,
+            i.invitation_id,
+            i.name,
+            i.account_label,
+            i.payload,
+            i.needs_check
+        ])?;
+    }
+    Ok(())
+}
+
+fn read_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
+    Ok(JobRow {
+        id: r.get(0)?,
+        action: r.get(1)?,
+        state: r.get(2)?,
+        plan_id: r.get(3)?,
+        retry_of: r.get(4)?,
+        started_at: r.get(5)?,
+        finished_at: r.get(6)?,
+    })
+}
+
+const JOB_COLUMNS: &str = "id, action, state, plan_id, retry_of, started_at, finished_at";
+
+pub fn get_job(conn: &Connection, id: &str) -> AppResult<Option<JobRow>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
+            [id],
+            read_job,
+        )
+        .optional()?)
+}
+
+/// Unfinished jobs first (running, paused, interrupted), then the newest.
+pub fn list_jobs(conn: &Connection, limit: u32) -> AppResult<Vec<JobRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {JOB_COLUMNS} FROM jobs
+         ORDER BY CASE state WHEN 'running' THEN 0 WHEN 'paused' THEN 0
+                             WHEN 'interrupted' THEN 1 ELSE 2 END,
+                  started_at DESC, id DESC
+         LIMIT ?1"
+    ))?;
+    let rows = stmt
+        .query_map([limit], read_job)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn set_job_state(
+    tx: &Transaction<'_>,
+    id: &str,
+    state: &str,
+    finished_at: Option<&str>,
+) -> AppResult<()> {
+    tx.execute(
+        "UPDATE jobs SET state = ?2, finished_at = ?3 WHERE id = ?1",
+        params![id, state, finished_at],
+    )?;
+    Ok(())
+}
+
+/// At startup: jobs the previous run left running are interrupted. Returns their ids.
+pub fn mark_unfinished_interrupted(tx: &Transaction<'_>) -> AppResult<Vec<String>> {
+    let ids = {
+        let mut stmt =
+            tx.prepare("SELECT id FROM jobs WHERE state IN ('running', 'paused') ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids
+    };
+    tx.execute(
+        "UPDATE jobs SET state = 'interrupted' WHERE state IN ('running', 'paused')",
+        [],
+    )?;
+    Ok(ids)
+}
+
+pub fn job_accounts(conn: &Connection, job_id: &str) -> AppResult<Vec<JobAccountRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, label, pace_min_secs, pace_max_secs, daily_cap, paused_until,
+                pause_reason
+         FROM job_accounts WHERE job_id = ?1 ORDER BY label, account_id",
+    )?;
+    let rows = stmt
+        .query_map([job_id], |r| {
+            Ok(JobAccountRow {
+                account_id: r.get(0)?,
+                label: r.get(1)?,
+                pace_min_secs: r.get(2)?,
+                pace_max_secs: r.get(3)?,
+                daily_cap: r.get(4)?,
+                paused_until: r.get(5)?,
+                pause_reason: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Records (or with `None`, clears) a pause of one account of a job.
+pub fn set_pause(
+    tx: &Transaction<'_>,
+    job_id: &str,
+    account_id: &str,
+    until: Option<&str>,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    tx.execute(
+        "UPDATE job_accounts SET paused_until = ?3, pause_reason = ?4
+         WHERE job_id = ?1 AND account_id = ?2",
+        params![job_id, account_id, until, reason],
+    )?;
+    Ok(())
+}
+
+const ITEM_COLUMNS: &str = "job_id, seq, account_id, invitation_id, name, account_label, payload,
+     state, needs_check, attempts, attempt_at, finished_at, error_kind, error_message, detail";
+
+fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemRow> {
+    let kind: Option<String> = r.get(12)?;
+    let message: Option<String> = r.get(13)?;
+    let error = kind.map(|k| {
+        let kind = serde_json::from_value::<ErrorKind>(serde_json::Value::String(k))
+            .unwrap_or(ErrorKind::Internal);
+        AppError::new(kind, message.unwrap_or_default())
+    });
+    Ok(ItemRow {
+        job_id: r.get(0)?,
+        seq: r.get(1)?,
+        account_id: r.get(2)?,
+        invitation_id: r.get(3)?,
+        name: r.get(4)?,
+        account_label: r.get(5)?,
+        payload: r.get(6)?,
+        state: ItemOutcome::parse(&r.get::<_, String>(7)?),
+        needs_check: r.get(8)?,
+        attempts: r.get(9)?,
+        attempt_at: r.get(10)?,
+        finished_at: r.get(11)?,
+        error,
+        detail: r.get(14)?,
+    })
+}
+
+/// Every item of a job, in plan order.
+pub fn items(conn: &Connection, job_id: &str) -> AppResult<Vec<ItemRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} FROM job_items WHERE job_id = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt
+        .query_map([job_id], read_item)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The items of a job in one state, in plan order.
+pub fn items_in_state(
+    conn: &Connection,
+    job_id: &str,
+    states: &[ItemOutcome],
+) -> AppResult<Vec<ItemRow>> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let states = serde_json::to_string(&states).unwrap_or_else(|_| "[]".into());
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} FROM job_items
+         WHERE job_id = ?1 AND state IN (SELECT value FROM json_each(?2)) ORDER BY seq"
+    ))?;
+    let rows = stmt
+        .query_map(params![job_id, states], read_item)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn get_item(conn: &Connection, job_id: &str, seq: i64) -> AppResult<Option<ItemRow>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ITEM_COLUMNS} FROM job_items WHERE job_id = ?1 AND seq = ?2"),
+            params![job_id, seq],
+            read_item,
+        )
+        .optional()?)
+}
+
+/// The item as the journal has it now (falls back to `item` if it was deleted meanwhile).
+pub fn get_item_or(db: &crate::db::Db, item: &ItemRow) -> AppResult<ItemRow> {
+    Ok(db
+        .read(|c| get_item(c, &item.job_id, item.seq))?
+        .unwrap_or_else(|| item.clone()))
+}
+
+/// How many items of the job are in each state.
+pub fn counts(conn: &Connection, job_id: &str) -> AppResult<HashMap<ItemOutcome, u32>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT state, COUNT(*) FROM job_items WHERE job_id = ?1 GROUP BY state")?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map([job_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })? {
+        let (state, n) = row?;
+        out.insert(ItemOutcome::parse(&state), n);
+    }
+    Ok(out)
+}
+
+/// Unfinished items per account.
+pub fn remaining_by_account(conn: &Connection, job_id: &str) -> AppResult<HashMap<String, u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, COUNT(*) FROM job_items
+         WHERE job_id = ?1 AND state IN ('pending', 'running') GROUP BY account_id",
+    )?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map([job_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })? {
+        let (account, n) = row?;
+        out.insert(account, n);
+    }
+    Ok(out)
+}
+
+/// What the claim check decided for an item about to be acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The item is now `running` and holds the claim. `verify`: an earlier attempt may have
+    /// reached the provider, so check that the invitation is still pending before calling.
+    Proceed { verify: bool },
+    /// Another job item already finished this invitation (`done` or `alreadyGone`).
+    Finished { job_id: String, state: ItemOutcome },
+    /// A job running right now is acting on this invitation.
+    Busy { job_id: String },
+}
+
+/// Claims the invitation for this item and journals the attempt, or says why not.
+///
+/// `is_active(job_id)` tells whether a job is being run by this process right now: a claim
+/// left `running` by a job that is not (interrupted, discarded) is taken over, with a check.
+pub fn claim(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    now: &str,
+    is_active: &dyn Fn(&str) -> bool,
+) -> AppResult<Claim> {
+    let existing: Option<(String, i64, String)> = tx
+        .query_row(
+            "SELECT job_id, seq, state FROM claims
+             WHERE target = ?1 AND account_id = ?2 AND invitation_id = ?3",
+            params![screen.as_str(), item.account_id, item.invitation_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let mut verify = item.needs_check || item.state == ItemOutcome::Running;
+    match existing {
+        None => {}
+        Some((job_id, seq, state)) if job_id == item.job_id && seq == item.seq => {
+            verify |= state == "running";
+        }
+        Some((job_id, seq, state)) => match ItemOutcome::parse(&state) {
+            s @ (ItemOutcome::Done | ItemOutcome::AlreadyGone) => {
+                return Ok(Claim::Finished { job_id, state: s })
+            }
+            ItemOutcome::Running if is_active(&job_id) => return Ok(Claim::Busy { job_id }),
+            ItemOutcome::Running => verify = true,
+            _ => {
+                // A failure: retrying is fine, after a check if that failure was ambiguous.
+                let uncertain: Option<bool> = tx
+                    .query_row(
+                        "SELECT needs_check FROM job_items WHERE job_id = ?1 AND seq = ?2",
+                        params![job_id, seq],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                verify |= uncertain.unwrap_or(true);
+            }
+        },
+    }
+    tx.execute(
+        "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)
+         ON CONFLICT (target, account_id, invitation_id) DO UPDATE SET
+             job_id = excluded.job_id, seq = excluded.seq, state = 'running', at = excluded.at",
+        params![
+            screen.as_str(),
+            item.account_id,
+            item.invitation_id,
+            item.job_id,
+            item.seq,
+            now
+        ],
+    )?;
+    tx.execute(
+        "UPDATE job_items SET state = 'running', attempts = attempts + 1, attempt_at = ?3,
+             needs_check = ?4
+         WHERE job_id = ?1 AND seq = ?2",
+        params![item.job_id, item.seq, now, verify],
+    )?;
+    Ok(Claim::Proceed { verify })
+}
+
+/// Journals an item's final outcome and, for `done` / `alreadyGone` / `failed`, the claim's.
+#[allow(clippy::too_many_arguments)]
+pub fn finish_item(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    outcome: ItemOutcome,
+    error: Option<&AppError>,
+    detail: Option<&str>,
+    needs_check: bool,
+    now: &str,
+) -> AppResult<()> {
+    debug_assert!(outcome.is_final());
+    let kind = error.map(|e| {
+        serde_json::to_value(e.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "internal".into())
+    });
+    tx.execute(
+        "UPDATE job_items SET state = ?3, finished_at = ?4, error_kind = ?5, error_message = ?6,
+             detail = ?7, needs_check = ?8
+         WHERE job_id = ?1 AND seq = ?2",
+        params![
+            item.job_id,
+            item.seq,
+            outcome.as_str(),
+            now,
+            kind,
+            error.map(|e| e.message.as_str()),
+            detail,
+            needs_check
+        ],
+    )?;
+    if matches!(
+        outcome,
+        ItemOutcome::Done | ItemOutcome::AlreadyGone | ItemOutcome::Failed
+    ) {
+        tx.execute(
+            "UPDATE claims SET state = ?6, at = ?7
+             WHERE target = ?1 AND account_id = ?2 AND invitation_id = ?3
+               AND job_id = ?4 AND seq = ?5",
+            params![
+                screen.as_str(),
+                item.account_id,
+                item.invitation_id,
+                item.job_id,
+                item.seq,
+                outcome.as_str(),
+                now
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The provider refused the call without acting (rate limit): the item waits again and gives
+/// its claim back.
+pub fn return_to_pending(tx: &Transaction<'_>, screen: Screen, item: &ItemRow) -> AppResult<()> {
+    tx.execute(
+        "UPDATE job_items SET state = 'pending', needs_check = 0 WHERE job_id = ?1 AND seq = ?2",
+        params![item.job_id, item.seq],
+    )?;
+    tx.execute(
+        "DELETE FROM claims WHERE target = ?1 AND account_id = ?2 AND invitation_id = ?3
+           AND job_id = ?4 AND seq = ?5",
+        params![
+            screen.as_str(),
+            item.account_id,
+            item.invitation_id,
+            item.job_id,
+            item.seq
+        ],
+    )?;
+    Ok(())
+}
+
+/// Gives every unfinished item of a job (or of one account of it) the same final outcome: an
+/// account that cannot go on, or a discarded job. An item left `running` keeps `needs_check`,
+/// since its call may have gone through. Returns how many changed.
+#[allow(clippy::too_many_arguments)]
+pub fn finish_remaining(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    job_id: &str,
+    account_id: Option<&str>,
+    outcome: ItemOutcome,
+    error: Option<&AppError>,
+    detail: Option<&str>,
+    now: &str,
+) -> AppResult<usize> {
+    let rows: Vec<ItemRow> =
+        items_in_state(tx, job_id, &[ItemOutcome::Pending, ItemOutcome::Running])?
+            .into_iter()
+            .filter(|i| account_id.is_none_or(|a| a == i.account_id))
+            .collect();
+    for item in &rows {
+        let uncertain = item.needs_check || item.state == ItemOutcome::Running;
+        finish_item(tx, screen, item, outcome, error, detail, uncertain, now)?;
+    }
+    Ok(rows.len())
+}
+
+/// Where each of these invitations stands in any job: `(state, job_id)` of its claim.
+pub fn claim_states(
+    conn: &Connection,
+    screen: Screen,
+) -> AppResult<HashMap<(String, String), (ItemOutcome, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, invitation_id, state, job_id FROM claims WHERE target = ?1",
+    )?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map([screen.as_str()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })? {
+        let (account, invitation, state, job) = row?;
+        out.insert((account, invitation), (ItemOutcome::parse(&state), job));
+    }
+    Ok(out)
+}
+
+/// Forgets an account's jobs: its items, claims and per-job settings; jobs left empty go too.
+pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
+    tx.execute("DELETE FROM job_items WHERE account_id = ?1", [account_id])?;
+    tx.execute(
+        "DELETE FROM job_accounts WHERE account_id = ?1",
+        [account_id],
+    )?;
+    tx.execute("DELETE FROM claims WHERE account_id = ?1", [account_id])?;
+    tx.execute(
+        "DELETE FROM jobs WHERE NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = jobs.id)",
+        [],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The local SQLite database: invitation cache, keep-list, plans, the job journal and history.
+//!
+//! One connection behind a `std::sync::Mutex`: every statement is short, nothing holds the lock
+//! across an `.await`, and a single writer makes "check, then claim" sequences atomic without
+//! any retry logic (see `journal::claim`). WAL mode keeps readers from other processes (a
+//! backup tool, `sqlite3` in a terminal) from blocking us. Writes go through [`Db::write`],
+//! which runs the closure in one `IMMEDIATE` transaction: all or nothing.
+//!
+//! Timestamps are stored as RFC 3339 UTC text with milliseconds and a `Z` (see [`ts`]), so text
+//! comparison is time order.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::error::{AppError, AppResult};
+
+pub mod activity;
+pub mod cache;
+pub mod journal;
+pub mod pins;
+pub mod plans;
+mod schema;
+
+/// The file name under the app's data dir.
+pub const FILE_NAME: &str = "invitedesk.sqlite3";
+
+pub struct Db {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Db")
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> AppResult<Arc<Db>> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                AppError::storage(format!(
+                    "Could not create the data folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| {
+            AppError::storage(format!(
+                "Could not open the local database {}: {e}",
+                path.display()
+            ))
+        })?;
+        // WAL is a property of the file; `journal_mode` answers with the mode in effect.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        // FULL: each commit is on disk before the provider call it precedes, even if the
+        // machine loses power (NORMAL would only survive an app crash).
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Self::finish_open(conn)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> AppResult<Arc<Db>> {
+        Self::finish_open(Connection::open_in_memory()?)
+    }
+
+    fn finish_open(mut conn: Connection) -> AppResult<Arc<Db>> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn)?;
+        Ok(Arc::new(Db {
+            conn: Mutex::new(conn),
+        }))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves no half-written data (an open transaction is
+        // rolled back when dropped), so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs read-only queries.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    /// Runs `f` in one immediate transaction, committed only when `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> AppResult<T>) -> AppResult<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Forgets everything stored for an account: cached invitations, sync times, pins and,
+    /// when `delete_history` is set, its activity rows and job journal. Called when the user
+    /// removes the account.
+    pub fn remove_account_data(&self, account_id: &str, delete_history: bool) -> AppResult<()> {
+        self.write(|tx| {
+            cache::delete_account(tx, account_id)?;
+            pins::delete_account(tx, account_id)?;
+            if delete_history {
+                activity::delete_account(tx, account_id)?;
+                journal::delete_account(tx, account_id)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Removing an account "with its history" erases everything the database holds about it.
+impl crate::accounts::HistoryEraser for Db {
+    fn erase_account_history(&self, account_id: &str) -> AppResult<()> {
+        self.remove_account_data(account_id, true)
+    }
+}
+
+/// The stored form of a timestamp.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Reads a stored timestamp back; a damaged value reads as `None` rather than failing a list.
+pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Serialises a value kept as JSON text in a column.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| AppError::internal(format!("Could not encode a record: {e}")))
+}
+
+/// Reads JSON text from a column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult<T> {
+    serde_json::from_str(text).map_err(|e| {
+        AppError::storage(format!(
+            "A record in the local database could not be read ({e}). Refresh to rebuild it."
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_a_file_in_wal_mode_and_reopens_it_without_migrating_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join(FILE_NAME);
+        let db = Db::open(&path).unwrap();
+        let mode: String = db
+            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        drop(db);
+        let again = Db::open(&path).unwrap();
+        let n: i64 = again
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 1, "data survives a reopen");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let db = Db::open_in_memory().unwrap();
+        let result: AppResult<()> = db.write(|tx| {
+            tx.execute(
+                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
+                [],
+            )?;
+            Err(AppError::internal("boom"))
+        });
+        assert!(result.is_err());
+        let n: i64 = db
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a = ts("2024-01-02T03:04:05Z".parse().unwrap());
+        let b = ts("2024-01-02T03:04:05.5Z".parse().unwrap());
+        assert!(a < b);
+        assert_eq!(
+            parse_ts(&a).unwrap(),
+            "2024-01-02T03:04:05Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(parse_ts("garbage"), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! Schema migrations, numbered by SQLite's `user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] moves the schema from version `i` to `i + 1` and runs in its own
+//! transaction together with the version bump, so a crash mid-migration leaves the previous
+//! version intact. Append new migrations; never edit a released one.
+
+use rusqlite::Connection;
+
+use crate::error::{AppError, AppResult};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: everything InviteDesk keeps locally.
+    r#"
+    -- Pending invitations as last listed. `data` is the provider-neutral invitation as JSON;
+    -- `first_seen_at` is set once and kept, so ages get more precise on later refreshes.
+    CREATE TABLE invitation_cache (
+        screen        TEXT NOT NULL CHECK (screen IN ('sent', 'received')),
+        account_id    TEXT NOT NULL,
+        invitation_id TEXT NOT NULL,
+        person_key    TEXT,
+        data          TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL,
+        PRIMARY KEY (screen, account_id, invitation_id)
+    ) WITHOUT ROWID;
+
+    -- When each account's list was last fetched successfully ("as of").
+    CREATE TABLE sync_state (
+        screen     TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        synced_at  TEXT NOT NULL,
+        PRIMARY KEY (screen, account_id)
+    ) WITHOUT ROWID;
+
+    -- The keep-list: invitations or people no withdrawal may touch.
+    CREATE TABLE pins (
+        account_id TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('invitation', 'person')),
+        target     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (account_id, kind, target)
+    ) WITHOUT ROWID;
+
+    -- Previews, stored so a job runs exactly the list the user saw. `job_id` is set once, by
+    -- the first start: starting the same plan twice finds the job already there.
+    CREATE TABLE plans (
+        id         TEXT PRIMARY KEY,
+        action     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        plan       TEXT NOT NULL,
+        items      TEXT NOT NULL,
+        job_id     TEXT
+    );
+
+    CREATE TABLE jobs (
+        id          TEXT PRIMARY KEY,
+        action      TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        plan_id     TEXT,
+        retry_of    TEXT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT
+    );
+
+    -- Per account of a job: the pacing it runs at and a pause in effect (rate limit, cap).
+    CREATE TABLE job_accounts (
+        job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        account_id    TEXT NOT NULL,
+        label         TEXT NOT NULL,
+        pace_min_secs INTEGER NOT NULL,
+        pace_max_secs INTEGER NOT NULL,
+        daily_cap     INTEGER,
+        paused_until  TEXT,
+        pause_reason  TEXT,
+        PRIMARY KEY (job_id, account_id)
+    ) WITHOUT ROWID;
+
+    -- The journal: one row per invitation of a job, written before the provider call
+    -- (`running`, with the attempt time) and after it (the outcome).
+    CREATE TABLE job_items (
+        job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        seq           INTEGER NOT NULL,
+        account_id    TEXT NOT NULL,
+        invitation_id TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        account_label TEXT NOT NULL,
+        payload       TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        needs_check   INTEGER NOT NULL DEFAULT 0,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        attempt_at    TEXT,
+        finished_at   TEXT,
+        error_kind    TEXT,
+        error_message TEXT,
+        detail        TEXT,
+        PRIMARY KEY (job_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX job_items_by_state ON job_items (job_id, state);
+
+    -- At most one job item acts on an invitation: the database itself refuses a second
+    -- claim, whatever jobs or plans the same invitation appears in.
+    CREATE TABLE claims (
+        target        TEXT NOT NULL CHECK (target IN ('sent', 'received')),
+        account_id    TEXT NOT NULL,
+        invitation_id TEXT NOT NULL,
+        job_id        TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        state         TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        PRIMARY KEY (target, account_id, invitation_id)
+    ) WITHOUT ROWID;
+
+    -- What was done: withdrawals (with the re-invite date), acceptances, ignores, invitations.
+    CREATE TABLE activity (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        at             TEXT NOT NULL,
+        action         TEXT NOT NULL,
+        account_id     TEXT NOT NULL,
+        account_label  TEXT NOT NULL,
+        invitation_id  TEXT,
+        name           TEXT NOT NULL,
+        profile_url    TEXT,
+        category       TEXT NOT NULL,
+        sent_at        TEXT,
+        sent_text      TEXT,
+        days_pending   INTEGER,
+        reinvite_after TEXT,
+        job_id         TEXT
+    );
+    CREATE INDEX activity_by_time ON activity (at);
+    CREATE INDEX activity_by_account ON activity (account_id, action, at);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: usize = MIGRATIONS.len();
+
+pub fn migrate(conn: &mut Connection) -> AppResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
+    if current > VERSION {
+        return Err(AppError::storage(format!(
+            "The local database was written by a newer InviteDesk (schema {current}, this version \
+             knows {VERSION}). Update InviteDesk to open it."
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_database_to_the_latest_version_once() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, VERSION);
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Storage);
+        assert!(err.message.contains("newer InviteDesk"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Refresh: list every page of each account's invitations and replace its cached list.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use ts_rs::TS;
+
+use super::rules;
+use super::source::{off_thread, AccountRef, ProviderSource};
+use crate::db::cache::{self, NewRow, Screen};
+use crate::db::{self as store, Db};
+use crate::error::{AppError, AppResult};
+use crate::jobs::types::AppErrorShape;
+
+/// Accounts fetched at the same time. Each provider rate-limits per key; a few in parallel keeps
+/// "refresh all" quick without bursting.
+const PARALLEL_ACCOUNTS: usize = 3;
+
+/// The `refresh-progress` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "RefreshProgress.ts")]
+pub struct RefreshProgress {
+    pub account_id: String,
+    pub screen: Screen,
+    pub fetched: u32,
+    pub total: Option<u32>,
+    pub done: bool,
+}
+
+// Serialize-only: `AppError` has a hand-written `Serialize` and no `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "RefreshAccount.ts")]
+pub struct RefreshAccount {
+    pub account_id: String,
+    pub label: String,
+    pub ok: bool,
+    /// Rows now cached for the account (the previous count when the refresh failed).
+    pub count: u32,
+    #[ts(as = "Option<AppErrorShape>")]
+    pub error: Option<AppError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "RefreshSummary.ts")]
+pub struct RefreshSummary {
+    pub accounts: Vec<RefreshAccount>,
+}
+
+/// Where refresh progress goes; the command layer forwards it as `refresh-progress`.
+pub type RefreshSink = Arc<dyn Fn(RefreshProgress) + Send + Sync>;
+
+type Progress = RefreshSink;
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(super) async fn refresh_accounts(
+    db: Arc<Db>,
+    source: Arc<dyn ProviderSource>,
+    screen: Screen,
+    accounts: Vec<AccountRef>,
+    progress: Progress,
+) -> RefreshSummary {
+    let gate = Arc::new(Semaphore::new(PARALLEL_ACCOUNTS));
+    let mut tasks = JoinSet::new();
+    for (index, account) in accounts.iter().cloned().enumerate() {
+        let (db, source, progress, gate) =
+            (db.clone(), source.clone(), progress.clone(), gate.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            let result = refresh_one(&db, &source, screen, &account, &progress).await;
+            (index, result)
+        });
+    }
+    let mut results: Vec<Option<AppResult<u32>>> = vec![None; accounts.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, result)) => results[index] = Some(result),
+            Err(e) => log::error!("a refresh task ended abnormally: {e}"),
+        }
+    }
+    let accounts = accounts
+        .into_iter()
+        .zip(results)
+        .map(|(account, result)| {
+            let result = result.unwrap_or_else(|| {
+                Err(AppError::internal(
+                    "The refresh of this account stopped unexpectedly. Try again.",
+                ))
+            });
+            match result {
+                Ok(count) => RefreshAccount {
+                    account_id: account.id,
+                    label: account.label,
+                    ok: true,
+                    count,
+                    error: None,
+                },
+                Err(error) => RefreshAccount {
+                    count: cached_count(&db, screen, &account.id),
+                    account_id: account.id,
+                    label: account.label,
+                    ok: false,
+                    error: Some(error),
+                },
+            }
+        })
+        .collect();
+    RefreshSummary { accounts }
+}
+
+fn cached_count(db: &Db, screen: Screen, account_id: &str) -> u32 {
+    db.read(|c| cache::rows(c, screen, Some(account_id)))
+        .map(|rows| to_u32(rows.len()))
+        .unwrap_or(0)
+}
+
+async fn refresh_one(
+    db: &Db,
+    source: &Arc<dyn ProviderSource>,
+    screen: Screen,
+    account: &AccountRef,
+    progress: &Progress,
+) -> AppResult<u32> {
+    let report = |fetched: usize, total: Option<usize>, done: bool| {
+        progress(RefreshProgress {
+            account_id: account.id.clone(),
+            screen,
+            fetched: to_u32(fetched),
+            total: total.map(to_u32),
+            done,
+        })
+    };
+    report(0, None, false);
+    let result = fetch_rows(source, screen, &account.id, &|n, total| {
+        report(n, total, false)
+    })
+    .await;
+    let result = match result {
+        Ok(rows) => {
+            let now = Utc::now();
+            let at = store::ts(now);
+            let stored = db.write(|tx| cache::replace_account(tx, screen, &account.id, &rows, &at));
+            if stored.is_ok() {
+                source.synced(&account.id, now);
+            }
+            stored.map(to_u32)
+        }
+        Err(e) => {
+            source.failed(&account.id, &e);
+            Err(e)
+        }
+    };
+    let fetched = result.as_ref().map(|n| *n as usize).unwrap_or(0);
+    report(fetched, result.as_ref().ok().map(|n| *n as usize), true);
+    result
+}
+
+/// All pages of one account's list, as rows to store.
+async fn fetch_rows(
+    source: &Arc<dyn ProviderSource>,
+    screen: Screen,
+    account_id: &str,
+    on_page: &(dyn Fn(usize, Option<usize>) + Send + Sync),
+) -> AppResult<Vec<NewRow>> {
+    let id = account_id.to_string();
+    let provider = off_thread(source, move |s| s.provider(&id)).await?;
+    match screen {
+        Screen::Sent => {
+            let list = provider.list_sent(on_page).await?;
+            list.iter()
+                .map(|i| {
+                    Ok(NewRow {
+                        invitation_id: i.id.clone(),
+                        person_key: rules::person_key(&i.person),
+                        data: store::to_json(i)?,
+                    })
+                })
+                .collect()
+        }
+        Screen::Received => {
+            let list = provider.list_received(on_page).await?;
+            list.iter()
+                .map(|i| {
+                    Ok(NewRow {
+                        invitation_id: i.id.clone(),
+                        person_key: rules::person_key(&i.person),
+                        data: store::to_json(i)?,
+                    })
+                })
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Edges error bodies (providers.md §2.5) → `ProviderError` kinds.
+//!
+//! Body: `{error_label, error_scope, error_ref, message, status_code, params}`. The label decides
+//! the kind; the HTTP status only when there is no label. The classifier has no idea which action
+//! was called, so labels that mean different things per action get one kind here and the client
+//! reinterprets it: `STATUS_404` / `NO_RESULT` are `NoPendingInvitation`, which a withdraw or an
+//! accept turns into "already gone", a listing into "no more results", and a connection request
+//! into "profile not found".
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+use super::lenient::string_or_integer;
+use crate::error::ErrorKind;
+use crate::providers::http::{Failure, Raw};
+
+#[derive(Debug, Default, Deserialize)]
+struct ErrorBody {
+    #[serde(default, deserialize_with = "string_or_integer")]
+    error_label: Option<String>,
+    #[serde(default)]
+    params: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The skills mention a body `retry_after` on 429s (seconds).
+    #[serde(default)]
+    retry_after: Option<serde_json::Value>,
+}
+
+/// PROXY_ERROR: "retry after about 1 minute" (providers.md §2.5).
+const PROXY_RETRY_SECS: i64 = 60;
+
+/// The Edges classifier for `http::Client`. `None` for success and for bodies without a label.
+pub(crate) fn classify(raw: &Raw<'_>) -> Option<Failure> {
+    if raw.status.is_success() {
+        return None;
+    }
+    let body: ErrorBody = serde_json::from_str(raw.body).unwrap_or_default();
+    // Without a label the generic status mapping is right (401, 5xx, HTML pages, ...).
+    let label = body.error_label.as_deref()?.to_ascii_uppercase();
+    let said = raw
+        .message()
+        .map(|m| format!(" Edges said: \"{m}\""))
+        .unwrap_or_default();
+    let fatal = |kind: ErrorKind, message: String| Some(Failure::fatal(raw.error(kind, message)));
+    match label.as_str() {
+        "NO_ACCESS" => fatal(
+            ErrorKind::Billing,
+            "Edges refused the action for billing reasons (NO_ACCESS). Check the plan and \
+             credits of your Edges workspace."
+                .into(),
+        ),
+        "SN_ACCOUNT_UPGRADE" => fatal(
+            ErrorKind::Billing,
+            "LinkedIn asks for a Sales Navigator upgrade for this action (Edges: \
+             SN_ACCOUNT_UPGRADE)."
+                .into(),
+        ),
+        "LIMIT_REACHED" => {
+            let until = body
+                .params
+                .as_ref()
+                .and_then(|p| p.get("postponed_until"))
+                .and_then(instant);
+            let mut error = raw.error(
+                ErrorKind::RateLimited,
+                match until {
+                    Some(at) => format!(
+                        "Edges' daily limit for this action is reached for this identity. Edges \
+                         postpones it until {} UTC.",
+                        at.format("%Y-%m-%d %H:%M")
+                    ),
+                    None => "Edges' daily limit for this action is reached for this identity. \
+                             Try again tomorrow."
+                        .into(),
+                },
+            );
+            error.retry_at = until;
+            Some(Failure::fatal(error))
+        }
+        "STATUS_429" => {
+            let mut error = raw.error(
+                ErrorKind::RateLimited,
+                "Edges asks to slow down (too many requests). Wait a little and try again.",
+            );
+            // The header wins (the HTTP layer reads it); a body hint is used only without one.
+            if raw.header("retry-after").is_none() {
+                error.retry_at = body
+                    .retry_after
+                    .as_ref()
+                    .or(body.params.as_ref().and_then(|p| p.get("retry_after")))
+                    .and_then(|v| seconds_or_instant(v, raw.now));
+            }
+            Some(Failure::transient(error))
+        }
+        "ALREADY_CONNECTED" => fatal(
+            ErrorKind::AlreadyConnected,
+            "You are already connected with this person.".into(),
+        ),
+        "INVITATION_PENDING" => fatal(
+            ErrorKind::AlreadyInvited,
+            "An invitation to this person is already pending.".into(),
+        ),
+        "AUTH_EXPIRED" => fatal(
+            ErrorKind::BadCredentials,
+            "The LinkedIn session of this Edges identity has expired. Reconnect LinkedIn for \
+             the identity in Edges, then try again."
+                .into(),
+        ),
+        "NOT_CONNECTED" | "NO_VALID_ACCOUNT_CONFIGURED" => fatal(
+            ErrorKind::BadCredentials,
+            format!(
+                "This Edges identity has no working LinkedIn connection ({label}). Connect \
+                 LinkedIn for the identity in Edges, then try again."
+            ),
+        ),
+        "LK_524" => Some(Failure::transient(raw.error(
+            ErrorKind::ProviderUnavailable,
+            "LinkedIn did not answer in time through Edges (LK_524). Try again in a few minutes.",
+        ))),
+        "PROXY_ERROR" => {
+            let mut error = raw.error(
+                ErrorKind::ProviderUnavailable,
+                "Edges could not reach LinkedIn (PROXY_ERROR). Try again in a minute.",
+            );
+            error.retry_at = Some(raw.now + Duration::seconds(PROXY_RETRY_SECS));
+            Some(Failure::transient(error))
+        }
+        "STATUS_404" | "NO_RESULT" => fatal(
+            ErrorKind::NoPendingInvitation,
+            "LinkedIn has no such pending invitation any more (it was withdrawn, accepted or \
+             expired)."
+                .into(),
+        ),
+        "PROFILE_NOT_ACCESSIBLE" => fatal(
+            ErrorKind::NotFound,
+            "LinkedIn says this profile is not accessible from this account.".into(),
+        ),
+        "BAD_INPUT" | "BAD_PARAMETERS" | "MISSING_PARAMETER" => fatal(
+            ErrorKind::InvalidInput,
+            format!("Edges rejected the request ({label}).{said}"),
+        ),
+        // Unknown labels: the generic mapping for auth, missing routes, rate limits and server
+        // errors; a 400 is a refused input; anything else (424, 422, 409) failed at LinkedIn.
+        _ if matches!(raw.status.as_u16(), 401 | 402 | 404 | 429) => None,
+        _ if raw.status.is_server_error() => None,
+        _ if raw.status.as_u16() == 400 => fatal(
+            ErrorKind::InvalidInput,
+            format!("Edges rejected the request ({label}).{said}"),
+        ),
+        _ => fatal(
+            ErrorKind::ProviderUnavailable,
+            format!("The action failed on LinkedIn's side through Edges ({label}).{said}"),
+        ),
+    }
+}
+
+/// An RFC 3339 / lenient timestamp, or a Unix time in seconds or milliseconds.
+fn instant(v: &serde_json::Value) -> Option<DateTime<Utc>> {
+    match v {
+        serde_json::Value::String(s) => crate::age::parse_timestamp(s),
+        serde_json::Value::Number(n) => {
+            let n = n.as_i64()?;
+            if n >= 100_000_000_000 {
+                DateTime::from_timestamp_millis(n)
+            } else {
+                DateTime::from_timestamp(n, 0)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A small number is seconds from now; anything else goes through [`instant`].
+fn seconds_or_instant(v: &serde_json::Value, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let as_secs = match v {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match as_secs {
+        Some(s) if (0..=86_400 * 7).contains(&s) => Some(now + Duration::seconds(s)),
+        _ => instant(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_params_are_read_in_every_form() {
+        let at = crate::age::parse_timestamp("2026-04-28T08:00:00Z").unwrap();
+        assert_eq!(
+            instant(&serde_json::json!("2026-04-28T08:00:00Z")),
+            Some(at)
+        );
+        assert_eq!(instant(&serde_json::json!(at.timestamp())), Some(at));
+        assert_eq!(instant(&serde_json::json!(at.timestamp_millis())), Some(at));
+        assert_eq!(instant(&serde_json::json!("soon")), None);
+        let now = at - Duration::seconds(30);
+        assert_eq!(seconds_or_instant(&serde_json::json!(30), now), Some(at));
+        assert_eq!(seconds_or_instant(&serde_json::json!("30"), now), Some(at));
+    }
+}

@@ -1,0 +1,183 @@
+//! LinkupAPI v1 error bodies → `ProviderError` kinds.
+//!
+//! v1 documents the bodies but not their HTTP codes (providers.md §3.1), so any body with
+//! `"status": "error"` is a failure whatever the code, and the kind comes from the message text
+//! (`message`, or `data` when it is a string). Texts beyond the documented three are matched by
+//! the words they would plausibly contain. [inferred]
+
+use serde::Deserialize;
+
+use crate::error::ErrorKind;
+use crate::providers::edges::lenient::string_or_integer;
+use crate::providers::http::{Failure, Raw};
+
+#[derive(Debug, Default, Deserialize)]
+struct StatusOnly {
+    #[serde(default, deserialize_with = "string_or_integer")]
+    status: Option<String>,
+}
+
+pub(crate) const LOGIN_TOKEN_REFUSED: &str =
+    "LinkupAPI says the LinkedIn login token is invalid or expired. Get a new login token \
+     through LinkupAPI's login, then replace it in Accounts.";
+
+pub(crate) const API_KEY_REFUSED: &str =
+    "LinkupAPI refused the API key. Check it on your LinkupAPI dashboard, or replace it in \
+     Accounts.";
+
+/// The LinkupAPI classifier for `http::Client`.
+pub(crate) fn classify(raw: &Raw<'_>) -> Option<Failure> {
+    let is_error = serde_json::from_str::<StatusOnly>(raw.body)
+        .ok()
+        .and_then(|b| b.status)
+        .is_some_and(|s| s.eq_ignore_ascii_case("error"));
+    if !is_error {
+        // 2xx without `status: "error"` is success; other codes get the generic mapping.
+        return None;
+    }
+    let said = raw.message().unwrap_or_default();
+    let (kind, message, transient) = by_text(&said, raw.status.as_u16());
+    Some(Failure {
+        error: raw.error(kind, message),
+        transient,
+    })
+}
+
+/// Kind, user message and whether a read may be repeated, from the error text.
+fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
+    let text = said.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    // Order matters: "Invalid or expired LinkedIn cookie" also contains "expired". Any text
+    // about the token (even "Missing required parameter: login_token") means it must be
+    // replaced, so it comes first.
+    if has(&["cookie", "login token", "login_token", "li_at"]) {
+        return (ErrorKind::BadCredentials, LOGIN_TOKEN_REFUSED.into(), false);
+    }
+    if has(&["credit"]) {
+        return (
+            ErrorKind::InsufficientCredits,
+            "Your LinkupAPI credits are used up. Add credits on LinkupAPI, then try again.".into(),
+            false,
+        );
+    }
+    if has(&["rate limit", "too many requests"]) {
+        return (
+            ErrorKind::RateLimited,
+            "LinkupAPI asks to slow down (rate limit exceeded). Wait a little and try again."
+                .into(),
+            true,
+        );
+    }
+    if has(&["api key", "api-key", "apikey", "x-api-key", "unauthorized"]) {
+        return (ErrorKind::BadCredentials, API_KEY_REFUSED.into(), false);
+    }
+    if has(&["already connected"]) {
+        return (
+            ErrorKind::AlreadyConnected,
+            "You are already connected with this person.".into(),
+            false,
+        );
+    }
+    if has(&[
+        "already sent",
+        "already invited",
+        "already pending",
+        "invitation pending",
+    ]) {
+        return (
+            ErrorKind::AlreadyInvited,
+            "An invitation to this person is already pending.".into(),
+            false,
+        );
+    }
+    if has(&[
+        "not found",
+        "no pending",
+        "not pending",
+        "already withdrawn",
+        "already accepted",
+        "expired",
+        "no longer",
+    ]) {
+        return (
+            ErrorKind::NoPendingInvitation,
+            "LinkedIn has no such pending invitation any more (it was withdrawn, accepted or \
+             expired)."
+                .into(),
+            false,
+        );
+    }
+    if has(&[
+        "missing required parameter",
+        "invalid parameter",
+        "invalid value",
+    ]) {
+        return (
+            ErrorKind::InvalidInput,
+            format!("LinkupAPI rejected the request: \"{said}\""),
+            false,
+        );
+    }
+    let quoted = if said.is_empty() {
+        String::new()
+    } else {
+        format!(" LinkupAPI said: \"{said}\"")
+    };
+    match status {
+        401 | 403 => (ErrorKind::BadCredentials, API_KEY_REFUSED.into(), false),
+        502..=504 => (
+            ErrorKind::ProviderUnavailable,
+            format!("LinkupAPI is temporarily unavailable.{quoted} Try again in a few minutes."),
+            true,
+        ),
+        500..=599 => (
+            ErrorKind::ProviderUnavailable,
+            format!("LinkupAPI had an internal error.{quoted} Try again in a few minutes."),
+            false,
+        ),
+        _ => (
+            ErrorKind::UnexpectedResponse,
+            format!("LinkupAPI reported an error.{quoted}"),
+            false,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_messages_map_to_kinds() {
+        let kind = |text: &str| by_text(text, 200).0;
+        assert_eq!(
+            kind("Invalid or expired LinkedIn cookie"),
+            ErrorKind::BadCredentials
+        );
+        assert!(by_text("Invalid or expired LinkedIn cookie", 200)
+            .1
+            .contains("login token"));
+        assert_eq!(
+            kind("Insufficient credits available"),
+            ErrorKind::InsufficientCredits
+        );
+        assert_eq!(
+            kind("Rate limit exceeded. Please try again later"),
+            ErrorKind::RateLimited
+        );
+        assert!(by_text("Rate limit exceeded. Please try again later", 200).2);
+        assert_eq!(
+            kind("Missing required parameter: invitation_id"),
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(kind("Invalid API key"), ErrorKind::BadCredentials);
+        assert!(by_text("Invalid API key", 403).1.contains("API key"));
+        assert_eq!(kind("Invitation not found"), ErrorKind::NoPendingInvitation);
+        assert_eq!(kind("Already connected"), ErrorKind::AlreadyConnected);
+        assert_eq!(kind("Invitation already sent"), ErrorKind::AlreadyInvited);
+        assert_eq!(kind("Something odd"), ErrorKind::UnexpectedResponse);
+        assert_eq!(by_text("Boom", 503).0, ErrorKind::ProviderUnavailable);
+        assert!(by_text("Boom", 503).2);
+        assert_eq!(by_text("", 401).0, ErrorKind::BadCredentials);
+    }
+}

@@ -1,0 +1,1274 @@
+//! The ConnectSafely client against its stateful fake: every operation, every documented error
+//! shape, injected faults, and the exact number of requests each one costs.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use invitedesk_lib::error::ErrorKind;
+use invitedesk_lib::model::{
+    Age, InvitationCategory, NewInvitation, ProviderKind, ReceivedInvitation, Response,
+    SentInvitation, WriteOutcome,
+};
+use invitedesk_lib::providers::connectsafely::ConnectSafely;
+use invitedesk_lib::providers::http::HttpConfig;
+use invitedesk_lib::providers::{InvitationProvider, ProviderConfig, ProviderError};
+use secrecy::SecretString;
+use serde_json::json;
+use support::connectsafely::{self as cs, AccountSeed, ConnectSafelyFake, DEFAULT_KEY};
+use support::{FakeServer, Fault};
+
+const ACC: &str = "60d21b4667d0d8992e610c85";
+const ACC2: &str = "60d21b4667d0d8992e610c86";
+
+/// Wednesday 22 April 2026, 10:00 UTC.
+fn wednesday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 22, 10, 0, 0).unwrap()
+}
+
+fn config(server: &FakeServer, key: &str, account: Option<&str>) -> ProviderConfig {
+    ProviderConfig {
+        kind: ProviderKind::ConnectSafely,
+        base_url: server.base_url.clone(),
+        api_key: SecretString::from(key.to_string()),
+        remote_account_id: account.map(str::to_string),
+        login_token: None,
+        country: None,
+    }
+}
+
+fn client_with(server: &FakeServer, account: Option<&str>, http: HttpConfig) -> ConnectSafely {
+    ConnectSafely::with_http_config(config(server, DEFAULT_KEY, account), http).unwrap()
+}
+
+fn client(server: &FakeServer) -> ConnectSafely {
+    client_with(server, Some(ACC), HttpConfig::fast_test())
+}
+
+fn fake(sent: usize, received: usize) -> ConnectSafelyFake {
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY);
+    fake.set_now(wednesday());
+    fake.with_account(AccountSeed::new(ACC).sent(sent).received(received))
+        .with_account(
+            AccountSeed::new(ACC2)
+                .named("Jane", "Smith", "jane-smith")
+                .status("WARMUP")
+                .sent(3),
+        )
+}
+
+async fn setup(sent: usize, received: usize) -> (ConnectSafelyFake, FakeServer, ConnectSafely) {
+    let fake = fake(sent, received);
+    let server = fake.start().await;
+    let client = client(&server);
+    (fake, server, client)
+}
+
+fn quiet(_: usize, _: Option<usize>) {}
+
+async fn sent_list(c: &ConnectSafely) -> Result<Vec<SentInvitation>, ProviderError> {
+    c.list_sent(&quiet).await
+}
+
+async fn received_list(c: &ConnectSafely) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+    c.list_received(&quiet).await
+}
+
+fn pages_for(items: usize) -> usize {
+    items.div_ceil(10).max(1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+#[tokio::test]
+async fn lists_accounts_from_the_bare_array() {
+    let (_, server, client) = setup(0, 0).await;
+    let accounts = client.list_accounts().await.unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts[0].id, ACC);
+    assert_eq!(accounts[0].name, "John Doe");
+    assert_eq!(accounts[0].status, "AVAILABLE");
+    assert!(accounts[0].usable);
+    assert_eq!(
+        accounts[0].profile_url.as_deref(),
+        Some("https://www.linkedin.com/in/john-doe-123")
+    );
+    assert_eq!(accounts[1].status, "WARMUP");
+    assert_eq!(server.requests(), ["GET /accounts"]);
+    let sent = &server.log.all()[0];
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {DEFAULT_KEY}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_bad_credentials_without_retry_or_leak() {
+    let fake = fake(0, 0);
+    let server = fake.start().await;
+    let client = ConnectSafely::with_http_config(
+        config(&server, "cs_wrong_key_123456", Some(ACC)),
+        HttpConfig::fast_test(),
+    )
+    .unwrap();
+    let e = client.list_accounts().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadCredentials);
+    assert_eq!(e.status, Some(401));
+    assert!(e
+        .excerpt
+        .as_deref()
+        .unwrap()
+        .contains("Invalid credentials"));
+    assert!(!format!("{e:?}").contains("cs_wrong_key"));
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_trial_is_billing() {
+    let (fake, server, client) = setup(5, 0).await;
+    fake.set_trial_expired(true);
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Billing);
+    assert_eq!(e.status, Some(403));
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_account_is_not_found() {
+    let (_, server, _) = setup(0, 0).await;
+    let client = client_with(
+        &server,
+        Some("aaaaaaaaaaaaaaaaaaaaaaaa"),
+        HttpConfig::fast_test(),
+    );
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(server.log.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sent
+
+#[tokio::test]
+async fn lists_every_sent_invitation_across_pages_with_19_digit_ids() {
+    let (fake, server, client) = setup(253, 0).await;
+    let pages_seen = AtomicUsize::new(0);
+    let last_count = AtomicUsize::new(0);
+    let progress = |n: usize, _total: Option<usize>| {
+        pages_seen.fetch_add(1, Ordering::SeqCst);
+        last_count.store(n, Ordering::SeqCst);
+    };
+    let list = client.list_sent(&progress).await.unwrap();
+
+    let expected = fake.sent(ACC);
+    assert_eq!(list.len(), 253);
+    let ids: Vec<&str> = list.iter().map(|i| i.id.as_str()).collect();
+    let expected_ids: Vec<&str> = expected.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, expected_ids);
+    assert!(ids
+        .iter()
+        .all(|id| id.len() == 19 && id.bytes().all(|b| b.is_ascii_digit())));
+
+    // 26 pages, item offsets 0, 10, …, 250, each with the account; nothing else.
+    let reqs = server.log.matching("GET", "/invitations/sent");
+    assert_eq!(reqs.len(), pages_for(253));
+    assert_eq!(server.log.len(), reqs.len());
+    for (n, r) in reqs.iter().enumerate() {
+        assert_eq!(r.query_param("startIndex"), Some((n * 10).to_string()));
+        assert_eq!(r.query_param("accountId").as_deref(), Some(ACC));
+    }
+    assert_eq!(pages_seen.load(Ordering::SeqCst), 26);
+    assert_eq!(last_count.load(Ordering::SeqCst), 253);
+
+    let first = &list[0];
+    let wire = &expected[0];
+    assert_eq!(
+        first.urn.as_deref(),
+        Some(format!("urn:li:invitation:{}", wire.id).as_str())
+    );
+    assert_eq!(
+        first.person.name,
+        format!("{} {}", wire.first_name, wire.last_name)
+    );
+    assert_eq!(
+        first.person.public_id.as_deref(),
+        Some(wire.public_id.as_str())
+    );
+    assert_eq!(
+        first.person.member_id.as_deref(),
+        Some(wire.member_id.as_str())
+    );
+    assert_eq!(
+        first.person.headline.as_deref(),
+        Some(wire.headline.as_str())
+    );
+    assert_eq!(first.category, InvitationCategory::Connection);
+    assert_eq!(first.sent_text.as_deref(), Some("1 day ago"));
+    assert_eq!(first.age, Age::exact(1));
+    let last = list.last().unwrap();
+    assert_eq!(last.sent_text.as_deref(), Some("1 year ago"));
+    assert_eq!(last.age, Age::at_least(365));
+}
+
+#[tokio::test]
+async fn a_page_count_that_is_a_multiple_of_ten_needs_no_extra_request() {
+    let (_, server, client) = setup(250, 0).await;
+    assert_eq!(sent_list(&client).await.unwrap().len(), 250);
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 25);
+}
+
+#[tokio::test]
+async fn without_end_of_list_an_empty_page_ends_the_listing() {
+    let (fake, server, client) = setup(30, 0).await;
+    fake.set_legacy_pagination(true);
+    assert_eq!(sent_list(&client).await.unwrap().len(), 30);
+    // 0, 10, 20 and the empty page at 30.
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 4);
+}
+
+#[tokio::test]
+async fn an_empty_account_costs_one_request() {
+    let (_, server, client) = setup(0, 0).await;
+    assert!(sent_list(&client).await.unwrap().is_empty());
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn without_an_account_id_the_default_account_is_used() {
+    let (_, server, _) = setup(12, 0).await;
+    let client = client_with(&server, None, HttpConfig::fast_test());
+    assert_eq!(sent_list(&client).await.unwrap().len(), 12);
+    assert!(server
+        .log
+        .all()
+        .iter()
+        .all(|r| r.query_param("accountId").is_none()));
+    let second = client_with(&server, Some(ACC2), HttpConfig::fast_test());
+    assert_eq!(sent_list(&second).await.unwrap().len(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults on reads
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_waited_out_and_retried() {
+    let (_, server, client) = setup(25, 0).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/sent",
+        1,
+        cs::fault_rate_limited(0),
+    );
+    assert_eq!(sent_list(&client).await.unwrap().len(), 25);
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 3 + 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_fails_fast_with_retry_at() {
+    let (_, server, client) = setup(25, 0).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/sent",
+        1,
+        cs::fault_rate_limited(3600),
+    );
+    let before = Utc::now();
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    let at = e.retry_at.expect("retry_at");
+    assert!(at >= before + chrono::Duration::seconds(3599), "{at}");
+    assert!(at <= Utc::now() + chrono::Duration::seconds(3601), "{at}");
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_http_date_is_understood() {
+    let (_, server, client) = setup(5, 0).await;
+    let date = httpdate_in(Duration::from_secs(7200));
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/sent",
+        1,
+        Fault::rate_limited(&date),
+    );
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    let wait = e.retry_at.unwrap() - Utc::now();
+    assert!(wait > chrono::Duration::seconds(7100) && wait <= chrono::Duration::seconds(7201));
+    assert_eq!(server.log.len(), 1);
+}
+
+fn httpdate_in(d: Duration) -> String {
+    use std::time::SystemTime;
+    let t = SystemTime::now() + d;
+    // httpdate is a dependency of the app crate, not of the tests: format by hand via chrono.
+    let dt: DateTime<Utc> = t.into();
+    dt.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_backs_off_and_retries() {
+    let (_, server, client) = setup(5, 0).await;
+    server.faults.inject(
+        None,
+        "/invitations/sent",
+        2,
+        Fault::rate_limited_no_header(),
+    );
+    assert_eq!(sent_list(&client).await.unwrap().len(), 5);
+    assert_eq!(server.log.len(), 3);
+}
+
+#[tokio::test]
+async fn a_500_on_a_read_is_not_retried() {
+    let (_, server, client) = setup(5, 0).await;
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::server_error());
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(e.status, Some(500));
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn an_html_gateway_page_is_retried_then_reported_with_a_short_excerpt() {
+    let (_, server, client) = setup(5, 0).await;
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::html(502));
+    assert_eq!(sent_list(&client).await.unwrap().len(), 5);
+    assert_eq!(server.log.len(), 2);
+
+    server.log.clear();
+    server
+        .faults
+        .inject(None, "/invitations/sent", 10, Fault::html(504));
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    let excerpt = e.excerpt.unwrap();
+    assert!(excerpt.starts_with("<!DOCTYPE html>"), "{excerpt}");
+    assert!(excerpt.chars().count() <= 200);
+    assert!(!e.message.contains('<'), "{}", e.message);
+    // First try + max_retries.
+    assert_eq!(server.log.len(), 4);
+}
+
+#[tokio::test]
+async fn invalid_json_is_an_unexpected_response_not_retried() {
+    let (_, server, client) = setup(5, 0).await;
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::invalid_json());
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnexpectedResponse);
+    assert!(e.excerpt.unwrap().contains("\"invitations\""));
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_and_the_read_is_retried() {
+    let (_, server, _) = setup(0, 0).await;
+    let client = client_with(
+        &server,
+        Some(ACC),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(150)),
+    );
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::delay(600));
+    assert!(sent_list(&client).await.unwrap().is_empty());
+    assert_eq!(server.log.len(), 2);
+
+    server.log.clear();
+    server
+        .faults
+        .inject(None, "/invitations/sent", 4, Fault::delay(600));
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert_eq!(server.log.len(), 4);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_a_read_is_retried() {
+    let (_, server, client) = setup(15, 0).await;
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::DropBefore);
+    assert_eq!(sent_list(&client).await.unwrap().len(), 15);
+    assert_eq!(server.log.len(), 3);
+}
+
+#[tokio::test]
+async fn a_key_revoked_mid_listing_stops_at_once() {
+    let (_, server, client) = setup(40, 0).await;
+    // The first page passes untouched (a zero delay), the second is refused.
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, Fault::delay(0));
+    server
+        .faults
+        .inject(None, "/invitations/sent", 1, cs::fault_bad_key());
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadCredentials);
+    assert_eq!(server.log.len(), 2);
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_network_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let cfg = ProviderConfig {
+        kind: ProviderKind::ConnectSafely,
+        base_url: format!("http://127.0.0.1:{port}/linkedin"),
+        api_key: SecretString::from(DEFAULT_KEY),
+        remote_account_id: Some(ACC.into()),
+        login_token: None,
+        country: None,
+    };
+    let client = ConnectSafely::with_http_config(cfg, HttpConfig::fast_test()).unwrap();
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    let e = client
+        .send_invitation(&NewInvitation {
+            profile_url: "https://www.linkedin.com/in/someone".into(),
+            note: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+}
+
+#[tokio::test]
+async fn secrets_in_error_bodies_are_scrubbed() {
+    let (_, server, client) = setup(5, 0).await;
+    server.faults.inject(
+        None,
+        "/invitations/sent",
+        1,
+        Fault::status(
+            400,
+            json!({"success": false, "error": format!("Bad header Bearer {DEFAULT_KEY} for key {DEFAULT_KEY}")}),
+        ),
+    );
+    let e = sent_list(&client).await.unwrap_err();
+    let shown = format!("{e:?} {e}");
+    assert!(!shown.contains(DEFAULT_KEY), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Received
+
+#[tokio::test]
+async fn lists_received_invitations_of_every_category() {
+    let (fake, server, client) = setup(0, 35).await;
+    let list = received_list(&client).await.unwrap();
+    assert_eq!(list.len(), 35);
+    assert_eq!(server.log.count("GET", "/invitations/received"), 4);
+    let wire = fake.received(ACC);
+
+    let by_cat = |c: InvitationCategory| list.iter().filter(move |i| i.category == c);
+    assert!(by_cat(InvitationCategory::Connection).count() > 10);
+    let org = by_cat(InvitationCategory::Organization).next().unwrap();
+    assert_eq!(org.entity_name.as_deref(), Some("ZenX8Studio"));
+    assert_eq!(org.person.member_id, None, "empty memberId is no member id");
+    let news = by_cat(InvitationCategory::Newsletter).next().unwrap();
+    assert_eq!(news.entity_name.as_deref(), Some("The Weekly Build"));
+    assert_eq!(
+        news.raw_type.as_deref(),
+        Some("GenericInvitationType_ORGANIZATION"),
+        "the raw type is kept as sent, not derived from the category"
+    );
+    assert!(by_cat(InvitationCategory::Event).next().is_some());
+    assert!(by_cat(InvitationCategory::MemberFollow).next().is_some());
+
+    let first = &list[0];
+    assert_eq!(first.id, wire[0].id);
+    assert_eq!(first.accept_token.as_deref(), Some(wire[0].token.as_str()));
+    assert_eq!(first.received_text.as_deref(), Some("1 day ago"));
+    assert_eq!(first.age, Age::exact(1));
+    assert!(list.iter().any(|i| i.note.is_some()));
+}
+
+#[tokio::test]
+async fn invitations_unavailable_is_retried() {
+    let (_, server, client) = setup(0, 25).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        1,
+        cs::fault_invitations_unavailable(),
+    );
+    assert_eq!(received_list(&client).await.unwrap().len(), 25);
+    assert_eq!(server.log.count("GET", "/invitations/received"), 3 + 1);
+}
+
+#[tokio::test]
+async fn invitations_unavailable_that_persists_is_provider_unavailable() {
+    let (_, server, client) = setup(0, 25).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        10,
+        cs::fault_invitations_unavailable(),
+    );
+    let e = received_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(e.status, Some(502));
+    assert_eq!(server.log.len(), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withdraw
+
+async fn first_sent(client: &ConnectSafely) -> SentInvitation {
+    sent_list(client).await.unwrap().remove(0)
+}
+
+#[tokio::test]
+async fn withdraw_removes_the_invitation_from_later_pages() {
+    let (fake, server, client) = setup(25, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    let posts = server.log.matching("POST", "/invitations/withdraw");
+    assert_eq!(server.log.len(), 1, "{:?}", server.requests());
+    assert_eq!(
+        posts[0].json(),
+        json!({"accountId": ACC, "profileId": target.person.public_id.clone().unwrap()})
+    );
+    assert_eq!(posts[0].header("content-type"), Some("application/json"));
+
+    let after = sent_list(&client).await.unwrap();
+    assert_eq!(after.len(), 24);
+    assert!(after.iter().all(|i| i.id != target.id));
+    assert_eq!(fake.sent(ACC).len(), 24);
+}
+
+#[tokio::test]
+async fn withdrawing_what_is_already_gone_is_not_an_error() {
+    let (_, server, client) = setup(3, 0).await;
+    let target = first_sent(&client).await;
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    server.log.clear();
+    assert_eq!(
+        client.withdraw(&target).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 1);
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn withdrawing_from_an_unknown_profile_is_not_found() {
+    let (_, server, client) = setup(3, 0).await;
+    let mut target = first_sent(&client).await;
+    target.person.public_id = Some("no-such-person".into());
+    server.log.clear();
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn withdraw_uses_the_profile_url_when_the_slug_is_missing() {
+    let (fake, server, client) = setup(3, 0).await;
+    let mut target = first_sent(&client).await;
+    let slug = target.person.public_id.take().unwrap();
+    server.log.clear();
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.all()[0].json()["profileId"], json!(slug));
+    assert_eq!(fake.sent(ACC).len(), 2);
+
+    target.person.profile_url = None;
+    server.log.clear();
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(server.log.is_empty());
+}
+
+#[tokio::test]
+async fn a_withdraw_whose_answer_is_lost_is_checked_not_repeated() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropAfter);
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    // One withdraw, one relationship check, no second withdraw.
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 1);
+    let slug = target.person.public_id.unwrap();
+    assert_eq!(
+        server
+            .log
+            .count("GET", &format!("/relationship/{ACC}/{slug}")),
+        1,
+        "{:?}",
+        server.requests()
+    );
+    assert_eq!(server.log.len(), 2);
+    assert_eq!(fake.sent(ACC).len(), 4);
+}
+
+#[tokio::test]
+async fn a_withdraw_lost_before_it_arrived_is_tried_once_more() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropBefore);
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
+    assert_eq!(server.log.len(), 3, "{:?}", server.requests());
+    assert_eq!(fake.sent(ACC).len(), 4);
+}
+
+#[tokio::test]
+async fn a_withdraw_lost_twice_is_reported_not_looped() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 5, Fault::DropBefore);
+
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    // Try, check (still pending), try again, check again (still pending), stop.
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
+    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
+    assert_eq!(fake.sent(ACC).len(), 5);
+}
+
+#[tokio::test]
+async fn a_second_lost_answer_is_checked_too() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropBefore);
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropAfter);
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
+    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
+    assert_eq!(fake.sent(ACC).len(), 4);
+}
+
+#[tokio::test]
+async fn a_gateway_error_on_withdraw_is_checked_before_retrying() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::html(502));
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
+    assert_eq!(server.log.len(), 3);
+    assert_eq!(fake.sent(ACC).len(), 4);
+}
+
+#[tokio::test]
+async fn a_withdraw_refused_with_retry_after_is_repeated_safely() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        cs::fault_rate_limited(0),
+    );
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        Fault::unavailable("0"),
+    );
+
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 3);
+    assert_eq!(
+        server.log.len(),
+        3,
+        "no check needed: the refusals were unambiguous"
+    );
+    assert_eq!(fake.sent(ACC).len(), 4);
+}
+
+#[tokio::test]
+async fn a_500_on_withdraw_is_reported_once() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        Fault::server_error(),
+    );
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(fake.sent(ACC).len(), 5);
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_on_withdraw_is_rate_limited() {
+    let (_, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        Fault::rate_limited_no_header(),
+    );
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn every_error_body_shape_is_read() {
+    let (_, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    let shapes = [
+        (
+            json!({"error": "Profile lookup failed upstream"}),
+            "Profile lookup failed upstream",
+        ),
+        (
+            json!({"success": false, "error": "human-readable message"}),
+            "human-readable message",
+        ),
+        (
+            json!({"success": false, "error": {"name": "ZodError", "issues": [{"code": "invalid_type",
+                "expected": "string", "received": "undefined", "path": ["profileId"], "message": "Required"}]}}),
+            "profileId: Required",
+        ),
+        (
+            json!({"success": false, "code": "validation_error", "message": "accountId is malformed"}),
+            "accountId is malformed",
+        ),
+    ];
+    for (body, said) in shapes {
+        server.log.clear();
+        server.faults.inject(
+            Some("POST"),
+            "/invitations/withdraw",
+            1,
+            Fault::status(400, body),
+        );
+        let e = client.withdraw(&target).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnexpectedResponse, "{said}");
+        assert!(e.message.contains(said), "{} / {said}", e.message);
+        assert_eq!(server.log.len(), 1);
+    }
+    // The documented 400 "no pending invitation", in the shape of each version.
+    for body in [
+        json!({"error": "No pending invitation found"}),
+        json!({"success": false, "error": "No pending invitation found for this profile"}),
+        json!({"success": false, "code": "NO_PENDING_INVITATION", "message": "No pending invitation found"}),
+    ] {
+        server.faults.inject(
+            Some("POST"),
+            "/invitations/withdraw",
+            1,
+            Fault::status(400, body),
+        );
+        assert_eq!(
+            client.withdraw(&target).await.unwrap(),
+            WriteOutcome::AlreadyGone
+        );
+    }
+    // 403 from a withdraw: the trial is over.
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        cs::fault_trial_expired(),
+    );
+    assert_eq!(
+        client.withdraw(&target).await.unwrap_err().kind,
+        ErrorKind::Billing
+    );
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        cs::fault_bad_key(),
+    );
+    assert_eq!(
+        client.withdraw(&target).await.unwrap_err().kind,
+        ErrorKind::BadCredentials
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Respond
+
+#[tokio::test]
+async fn accepting_a_connection_sends_every_documented_field() {
+    let (fake, server, client) = setup(0, 12).await;
+    let list = received_list(&client).await.unwrap();
+    let target = list
+        .iter()
+        .find(|i| i.category == InvitationCategory::Connection)
+        .unwrap()
+        .clone();
+    let wire = fake
+        .received(ACC)
+        .into_iter()
+        .find(|w| w.id == target.id)
+        .unwrap();
+    server.log.clear();
+
+    assert_eq!(
+        client.respond(&target, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    let posts = server.log.matching("POST", "/invitations/received/respond");
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(
+        posts[0].json(),
+        json!({
+            "accountId": ACC,
+            "action": "ACCEPT",
+            "invitationId": wire.id,
+            "validationToken": wire.token,
+            "linkedInInvitationType": "GenericInvitationType_CONNECTION",
+            "firstName": wire.first_name,
+            "lastName": wire.last_name,
+            "profileId": wire.member_id,
+        })
+    );
+    assert!(fake.is_connected(ACC, &wire.public_id));
+    let after = received_list(&client).await.unwrap();
+    assert_eq!(after.len(), 11);
+    assert!(after.iter().all(|i| i.id != target.id));
+}
+
+#[tokio::test]
+async fn ignoring_a_newsletter_echoes_its_raw_type_without_a_member_id() {
+    let (fake, server, client) = setup(0, 12).await;
+    let list = received_list(&client).await.unwrap();
+    let target = list
+        .iter()
+        .find(|i| i.category == InvitationCategory::Newsletter)
+        .unwrap()
+        .clone();
+    server.log.clear();
+    assert_eq!(
+        client.respond(&target, Response::Ignore).await.unwrap(),
+        WriteOutcome::Done
+    );
+    let body = server.log.all()[0].json();
+    assert_eq!(body["action"], "IGNORE");
+    assert_eq!(
+        body["linkedInInvitationType"],
+        "GenericInvitationType_ORGANIZATION"
+    );
+    assert!(body.get("profileId").is_none(), "{body}");
+    assert_eq!(fake.received(ACC).len(), 11);
+    assert!(!fake.is_connected(ACC, target.person.public_id.as_deref().unwrap()));
+}
+
+#[tokio::test]
+async fn responding_to_an_invitation_already_gone_is_not_an_error() {
+    let (_, server, client) = setup(0, 5).await;
+    let target = received_list(&client).await.unwrap().remove(0);
+    client.respond(&target, Response::Accept).await.unwrap();
+    server.log.clear();
+    assert_eq!(
+        client.respond(&target, Response::Ignore).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn responding_without_a_token_is_refused_before_sending() {
+    let (_, server, client) = setup(0, 5).await;
+    let mut target = received_list(&client).await.unwrap().remove(0);
+    target.accept_token = None;
+    server.log.clear();
+    let e = client.respond(&target, Response::Accept).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(server.log.is_empty());
+}
+
+#[tokio::test]
+async fn a_respond_whose_answer_is_lost_is_checked_against_the_list() {
+    let (fake, server, client) = setup(0, 25).await;
+    let target = received_list(&client).await.unwrap().remove(24);
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/received/respond",
+        1,
+        Fault::DropAfter,
+    );
+    assert_eq!(
+        client.respond(&target, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(server.log.count("POST", "/invitations/received/respond"), 1);
+    // The check read the whole (now 24-item) list: 3 pages.
+    assert_eq!(server.log.count("GET", "/invitations/received"), 3);
+    assert_eq!(fake.received(ACC).len(), 24);
+}
+
+#[tokio::test]
+async fn a_respond_lost_before_it_arrived_is_tried_once_more() {
+    let (fake, server, client) = setup(0, 5).await;
+    let target = received_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/received/respond",
+        1,
+        Fault::DropBefore,
+    );
+    assert_eq!(
+        client.respond(&target, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    // Try, check (found: still pending, stop at the first page), try again.
+    assert_eq!(server.log.count("POST", "/invitations/received/respond"), 2);
+    assert_eq!(server.log.count("GET", "/invitations/received"), 1);
+    assert_eq!(fake.received(ACC).len(), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect
+
+fn invite(slug: &str, note: Option<&str>) -> NewInvitation {
+    NewInvitation {
+        profile_url: format!("https://www.linkedin.com/in/{slug}/"),
+        note: note.map(str::to_string),
+    }
+}
+
+#[tokio::test]
+async fn sending_checks_the_relationship_then_connects_once() {
+    let (fake, server, client) = setup(2, 0).await;
+    assert_eq!(
+        client
+            .send_invitation(&invite("maria-garcia-42", Some("Hello Maria!")))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(
+        server.requests(),
+        [
+            format!("GET /relationship/{ACC}/maria-garcia-42"),
+            "POST /connect".to_string()
+        ]
+    );
+    assert_eq!(
+        server.log.all()[1].json(),
+        json!({"accountId": ACC, "profileId": "maria-garcia-42", "customMessage": "Hello Maria!"})
+    );
+    assert_eq!(fake.connects_used(ACC), 1);
+    let sent = sent_list(&client).await.unwrap();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[0].person.public_id.as_deref(), Some("maria-garcia-42"));
+    assert_eq!(sent[0].age, Age::exact(0));
+}
+
+#[tokio::test]
+async fn an_existing_connection_or_invitation_is_reported_without_a_write() {
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY)
+        .with_account(AccountSeed::new(ACC).sent(3).connected_to("old-friend"));
+    let server = fake.start().await;
+    let client = client(&server);
+    let e = client
+        .send_invitation(&invite("old-friend", None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyConnected);
+
+    let pending = fake.sent(ACC)[0].public_id.clone();
+    let e = client
+        .send_invitation(&invite(&pending, None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyInvited);
+    assert_eq!(server.log.count("POST", "/connect"), 0);
+    assert_eq!(server.log.len(), 2);
+}
+
+#[tokio::test]
+async fn the_connect_endpoint_own_refusals_are_mapped() {
+    let (_, server, client) = setup(0, 0).await;
+    server.faults.inject(
+        Some("POST"),
+        "/connect",
+        1,
+        Fault::status(
+            400,
+            json!({"success": false, "error": "Already connected to this profile"}),
+        ),
+    );
+    let e = client
+        .send_invitation(&invite("someone", None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyConnected);
+
+    let e = client
+        .send_invitation(&invite("no-such-profile", None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(server.log.count("POST", "/connect"), 1);
+}
+
+#[tokio::test]
+async fn notes_longer_than_300_characters_are_refused_before_sending() {
+    let (_, server, client) = setup(0, 0).await;
+    let long = "é".repeat(301);
+    let e = client
+        .send_invitation(&invite("someone", Some(&long)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("301"));
+    assert!(server.log.is_empty());
+
+    let exactly = "é".repeat(300);
+    assert_eq!(
+        client
+            .send_invitation(&invite("someone", Some(&exactly)))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+}
+
+#[tokio::test]
+async fn a_profile_url_that_is_not_linkedin_is_refused_before_sending() {
+    let (_, server, client) = setup(0, 0).await;
+    for url in [
+        "https://example.com/in/x",
+        "not a url",
+        "https://www.linkedin.com/company/acme",
+    ] {
+        let e = client
+            .send_invitation(&NewInvitation {
+                profile_url: url.into(),
+                note: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{url}");
+    }
+    assert!(server.log.is_empty());
+}
+
+#[tokio::test]
+async fn the_weekly_limit_puts_the_account_on_hold_and_is_never_slept_on() {
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY);
+    fake.set_now(wednesday());
+    let fake = fake.with_account(AccountSeed::new(ACC).connects_used(89));
+    let server = fake.start().await;
+    let client = client(&server);
+
+    client
+        .send_invitation(&invite("number-ninety", None))
+        .await
+        .unwrap();
+    server.log.clear();
+    let started = std::time::Instant::now();
+    let e = client
+        .send_invitation(&invite("number-ninety-one", None))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert_eq!(e.status, Some(429));
+    assert_eq!(e.retry_at, Some(wednesday() + chrono::Duration::hours(24)));
+    assert!(e.message.contains("2026-04-23 10:00"), "{}", e.message);
+    assert_eq!(
+        server.log.count("POST", "/connect"),
+        1,
+        "no retry of a hold"
+    );
+    assert_eq!(fake.hold_until(ACC), e.retry_at);
+    assert_eq!(fake.connects_used(ACC), 90);
+
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits.len(), 1);
+    assert_eq!(limits[0].action, "CONNECT");
+    assert_eq!(limits[0].used, Some(90));
+    assert_eq!(limits[0].limit, Some(90));
+    assert_eq!(limits[0].remaining, Some(0));
+}
+
+#[tokio::test]
+async fn the_weekly_limit_resets_on_monday_midnight_utc() {
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY);
+    fake.set_now(Utc.with_ymd_and_hms(2026, 4, 26, 23, 0, 0).unwrap()); // Sunday
+    let fake = fake.with_account(AccountSeed::new(ACC).connects_used(90));
+    let server = fake.start().await;
+    let client = client(&server);
+
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits[0].remaining, Some(0));
+    assert_eq!(
+        limits[0].resets_at.as_deref(),
+        Some("2026-04-27T00:00:00+00:00")
+    );
+
+    fake.set_now(Utc.with_ymd_and_hms(2026, 4, 27, 0, 1, 0).unwrap()); // Monday
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits[0].used, Some(0));
+    assert_eq!(limits[0].remaining, Some(90));
+    assert_eq!(
+        client
+            .send_invitation(&invite("fresh-week", None))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+}
+
+#[tokio::test]
+async fn a_connect_whose_answer_is_lost_is_checked_not_repeated() {
+    let (fake, server, client) = setup(0, 0).await;
+    server
+        .faults
+        .inject(Some("POST"), "/connect", 1, Fault::DropAfter);
+    assert_eq!(
+        client
+            .send_invitation(&invite("lost-answer", None))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(server.log.count("POST", "/connect"), 1);
+    assert_eq!(
+        server
+            .log
+            .count("GET", &format!("/relationship/{ACC}/lost-answer")),
+        2,
+        "one before, one to check"
+    );
+    assert_eq!(fake.connects_used(ACC), 1);
+    assert_eq!(fake.sent(ACC).len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+#[tokio::test]
+async fn limits_come_from_the_quota_endpoint() {
+    let (_, server, client) = setup(0, 0).await;
+    let limits = client.limits().await.unwrap();
+    assert_eq!(server.requests(), [format!("GET /account/{ACC}/quota")]);
+    let l = &limits[0];
+    assert_eq!(l.action, "CONNECT");
+    assert_eq!(
+        (l.used, l.limit, l.remaining),
+        (Some(0), Some(90), Some(90))
+    );
+    // Next Monday after Wednesday 22 April 2026, from "2026-04-27 00:00:00+00:00".
+    assert_eq!(l.resets_at.as_deref(), Some("2026-04-27T00:00:00+00:00"));
+    assert!(l.source.contains("weekly"));
+    assert!(l.source.contains("100"));
+}
+
+#[tokio::test]
+async fn limits_without_an_account_id_ask_for_the_default_account_first() {
+    let (_, server, _) = setup(0, 0).await;
+    let client = client_with(&server, None, HttpConfig::fast_test());
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits.len(), 1);
+    assert_eq!(
+        server.requests(),
+        [
+            "GET /account/status".to_string(),
+            format!("GET /account/{ACC}/quota")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn limits_fall_back_to_the_rate_limit_headers() {
+    let (fake, server, client) = setup(3, 0).await;
+    fake.set_now(wednesday());
+    client
+        .send_invitation(&invite("someone-new", None))
+        .await
+        .unwrap();
+    sent_list(&client).await.unwrap();
+    server.faults.inject(
+        Some("GET"),
+        &format!("/account/{ACC}/quota"),
+        1,
+        Fault::status(404, json!({"error": "Not found"})),
+    );
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits.len(), 1);
+    assert_eq!(limits[0].source, "ConnectSafely rate-limit headers");
+    assert_eq!(limits[0].used, Some(1));
+    assert_eq!(limits[0].remaining, Some(89));
+    assert_eq!(
+        limits[0].resets_at.as_deref(),
+        Some("2026-04-27T00:00:00+00:00")
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_rate_limit_headers() {
+    let (_, server, client) = setup(1, 0).await;
+    sent_list(&client).await.unwrap();
+    let bad = ConnectSafely::with_http_config(
+        config(&server, "nope-nope-nope", Some(ACC)),
+        HttpConfig::fast_test(),
+    )
+    .unwrap();
+    let _ = bad.list_accounts().await;
+    // Checked on the raw wire: reqwest straight at the fake.
+    for key in [DEFAULT_KEY, "wrong"] {
+        let r = reqwest_get(&format!("{}/accounts", server.base_url), key).await;
+        for h in [
+            "x-ratelimit-action",
+            "x-ratelimit-limit",
+            "x-ratelimit-used",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+        ] {
+            assert!(r.contains_key(h), "{h} missing with key {key}");
+        }
+    }
+}
+
+async fn reqwest_get(url: &str, key: &str) -> reqwest::header::HeaderMap {
+    invitedesk_lib::providers::http::install_crypto_provider();
+    reqwest::Client::new()
+        .get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .headers()
+        .clone()
+}

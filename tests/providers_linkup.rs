@@ -1,0 +1,861 @@
+//! The LinkupAPI v1 client against its stateful fake: every operation, the documented errors,
+//! injected faults, and the exact number of requests (and credits) each one costs.
+
+mod support;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use invitedesk_lib::error::ErrorKind;
+use invitedesk_lib::model::{
+    Age, InvitationCategory, NewInvitation, ProviderKind, ReceivedInvitation, Response,
+    SentInvitation, WriteOutcome,
+};
+use invitedesk_lib::providers::http::HttpConfig;
+use invitedesk_lib::providers::linkup::Linkup;
+use invitedesk_lib::providers::{InvitationProvider, ProviderConfig, ProviderError};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use support::linkup::{
+    self as fake_linkup, LinkupFake, ACCEPT_PATH, ACCEPT_PATH_PLURAL, CONNECT_PATH, DEFAULT_KEY,
+    DEFAULT_LOGIN_TOKEN, RECEIVED_PATH, SENT_PATH, STATUS_PATH, WITHDRAW_PATH,
+};
+use support::{FakeServer, Fault};
+
+fn config(server: &FakeServer, key: &str, token: Option<&str>) -> ProviderConfig {
+    ProviderConfig {
+        kind: ProviderKind::Linkup,
+        base_url: server.base_url.clone(),
+        api_key: SecretString::from(key.to_string()),
+        remote_account_id: None,
+        login_token: token.map(|t| SecretString::from(t.to_string())),
+        country: Some("us".into()),
+    }
+}
+
+fn client_with(server: &FakeServer, key: &str, token: Option<&str>, http: HttpConfig) -> Linkup {
+    Linkup::with_http_config(config(server, key, token), http).unwrap()
+}
+
+fn client(server: &FakeServer) -> Linkup {
+    client_with(
+        server,
+        DEFAULT_KEY,
+        Some(DEFAULT_LOGIN_TOKEN),
+        HttpConfig::fast_test(),
+    )
+}
+
+fn fake() -> LinkupFake {
+    LinkupFake::new(DEFAULT_KEY, DEFAULT_LOGIN_TOKEN).connected_to("already-friend")
+}
+
+async fn start(fake: &LinkupFake) -> (FakeServer, Linkup) {
+    let server = fake.start().await;
+    let client = client(&server);
+    (server, client)
+}
+
+fn quiet(_: usize, _: Option<usize>) {}
+
+async fn sent_list(c: &Linkup) -> Result<Vec<SentInvitation>, ProviderError> {
+    c.list_sent(&quiet).await
+}
+
+async fn received_list(c: &Linkup) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+    c.list_received(&quiet).await
+}
+
+/// `(invitation_type, start_page, end_page)` of each listing request to `path`.
+fn ranges(server: &FakeServer, path: &str) -> Vec<(String, u64, u64)> {
+    server
+        .log
+        .matching("POST", path)
+        .iter()
+        .map(|r| {
+            let b = r.json();
+            (
+                b["invitation_type"].as_str().unwrap_or("").to_string(),
+                b["start_page"].as_u64().unwrap_or(0),
+                b["end_page"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn range(kind: &str, start: u64, end: u64) -> (String, u64, u64) {
+    (kind.to_string(), start, end)
+}
+
+fn invite(url: &str, note: Option<&str>) -> NewInvitation {
+    NewInvitation {
+        profile_url: url.to_string(),
+        note: note.map(str::to_string),
+    }
+}
+
+fn assert_no_secret(e: &ProviderError) {
+    let shown = format!("{e:?} {}", e.message);
+    assert!(!shown.contains(DEFAULT_LOGIN_TOKEN), "{shown}");
+    assert!(!shown.contains(DEFAULT_KEY), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account check
+
+#[tokio::test]
+async fn the_account_check_costs_one_request_and_one_credit() {
+    let fake = fake().with_sent(42);
+    let (server, client) = start(&fake).await;
+    let accounts = client.list_accounts().await.unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert!(accounts[0].usable);
+    assert_eq!(accounts[0].id, "login-token");
+    assert!(!client.capabilities().lists_accounts);
+
+    let log = server.log.all();
+    assert_eq!(log.len(), 1, "{:?}", server.requests());
+    assert_eq!(log[0].method, "POST");
+    assert_eq!(log[0].path, SENT_PATH);
+    assert_eq!(log[0].header("x-api-key"), Some(DEFAULT_KEY));
+    assert_eq!(
+        log[0].json(),
+        json!({"login_token": DEFAULT_LOGIN_TOKEN, "country": "US",
+               "invitation_type": "CONNECTION", "start_page": 1, "end_page": 1})
+    );
+    assert_eq!(fake.credits_left(), fake_linkup::DEFAULT_CREDITS - 1);
+}
+
+#[tokio::test]
+async fn the_account_check_says_which_credential_is_wrong() {
+    let fake = fake();
+    let server = fake.start().await;
+
+    let wrong_key = client_with(
+        &server,
+        "lk_wrong",
+        Some(DEFAULT_LOGIN_TOKEN),
+        HttpConfig::fast_test(),
+    );
+    let e = wrong_key.list_accounts().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadCredentials);
+    assert!(e.message.contains("API key"), "{}", e.message);
+    assert!(!e.message.contains("login token"), "{}", e.message);
+    assert!(!format!("{e:?}").contains("lk_wrong"));
+
+    let wrong_token = client_with(
+        &server,
+        DEFAULT_KEY,
+        Some("AQEDAexpired"),
+        HttpConfig::fast_test(),
+    );
+    let e = wrong_token.list_accounts().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadCredentials);
+    assert!(e.message.contains("login token"), "{}", e.message);
+    assert!(!format!("{e:?}").contains("AQEDAexpired"));
+    assert_eq!(server.log.len(), 2, "no retry of a refused credential");
+
+    let no_token = client_with(&server, DEFAULT_KEY, None, HttpConfig::fast_test());
+    let e = no_token.list_accounts().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("login token"));
+    assert_eq!(server.log.len(), 2, "nothing sent without a token");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sent invitations
+
+#[tokio::test]
+async fn sent_list_reads_every_page_once_with_exact_ids() {
+    let fake = fake().with_sent(257);
+    let (server, client) = start(&fake).await;
+    let calls = Mutex::new(Vec::new());
+    let progress = |n: usize, total: Option<usize>| calls.lock().unwrap().push((n, total));
+    let sent = client.list_sent(&progress).await.unwrap();
+
+    let want: Vec<_> = fake.sent().iter().map(|s| s.id.to_string()).collect();
+    assert_eq!(sent.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), want);
+    assert!(sent.iter().all(|s| s.id.len() == 19));
+    // Page 1 alone for the total, then 5 pages per request up to page 26, nothing more.
+    assert_eq!(
+        ranges(&server, SENT_PATH),
+        vec![
+            range("CONNECTION", 1, 1),
+            range("CONNECTION", 2, 6),
+            range("CONNECTION", 7, 11),
+            range("CONNECTION", 12, 16),
+            range("CONNECTION", 17, 21),
+            range("CONNECTION", 22, 26),
+        ]
+    );
+    assert_eq!(server.log.len(), 6);
+    assert_eq!(fake.credits_left(), fake_linkup::DEFAULT_CREDITS - 26);
+    let total = Some(257);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        vec![
+            (10, total),
+            (60, total),
+            (110, total),
+            (160, total),
+            (210, total),
+            (257, total)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_wire_id_is_a_nineteen_digit_json_number() {
+    let fake = fake().with_sent(1);
+    let (server, client) = start(&fake).await;
+    // The fake's raw answer: a number beyond 2^53, which f64 would round.
+    let raw = reqwest_post(
+        &server,
+        SENT_PATH,
+        json!({"login_token": DEFAULT_LOGIN_TOKEN}),
+    )
+    .await;
+    let text = raw.1;
+    let id = fake.sent()[0].id;
+    assert!(id > (1u64 << 53));
+    assert!(text.contains(&format!("\"invitation_id\":{id}")), "{text}");
+    assert_ne!(
+        (id as f64) as u64,
+        id,
+        "this id really is corrupted by a float"
+    );
+    let sent = sent_list(&client).await.unwrap();
+    assert_eq!(sent[0].id, id.to_string());
+}
+
+#[tokio::test]
+async fn sent_invitations_map_to_the_model() {
+    let fake = fake().with_sent(10);
+    let (_server, client) = start(&fake).await;
+    let sent = sent_list(&client).await.unwrap();
+    let w = &fake.sent()[1];
+    let g = &sent[1];
+    assert_eq!(g.urn.as_deref(), Some(w.urn().as_str()));
+    assert_eq!(g.person.name, w.member.full_name());
+    assert_eq!(
+        g.person.headline.as_deref(),
+        Some(w.member.headline.as_str())
+    );
+    assert_eq!(g.person.profile_url, Some(w.member.profile_url()));
+    assert_eq!(g.person.public_id.as_deref(), Some(w.member.slug.as_str()));
+    assert_eq!(g.person.picture_url, Some(w.member.picture_url()));
+    assert_eq!(g.sent_text.as_deref(), Some("Sent yesterday"));
+    assert_eq!(g.age, Age::exact(1));
+    assert_eq!(g.category, InvitationCategory::Connection);
+    assert_eq!(sent[0].sent_text.as_deref(), Some("Sent today"));
+    assert_eq!(sent[4].age, Age::at_least(7));
+}
+
+#[tokio::test]
+async fn short_lists_cost_only_the_pages_they_need() {
+    for (n, requests, credits) in [(0, 1, 1), (7, 1, 1), (10, 1, 1), (11, 2, 2), (61, 3, 7)] {
+        let fake = fake().with_sent(n);
+        let (server, client) = start(&fake).await;
+        assert_eq!(sent_list(&client).await.unwrap().len(), n);
+        assert_eq!(server.log.len(), requests, "{n}: {:?}", server.requests());
+        assert_eq!(
+            fake.credits_left(),
+            fake_linkup::DEFAULT_CREDITS - credits,
+            "{n}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Received invitations
+
+#[tokio::test]
+async fn received_lists_every_category() {
+    let fake = fake()
+        .with_received("CONNECTION", 23)
+        .with_received("ORGANIZATION", 4)
+        .with_received("CONTENT_SERIES", 12);
+    let (server, client) = start(&fake).await;
+    let calls = Mutex::new(Vec::new());
+    let progress = |n: usize, total: Option<usize>| calls.lock().unwrap().push((n, total));
+    let got = client.list_received(&progress).await.unwrap();
+
+    assert_eq!(got.len(), 39);
+    let count = |c| got.iter().filter(|r| r.category == c).count();
+    assert_eq!(count(InvitationCategory::Connection), 23);
+    assert_eq!(count(InvitationCategory::Organization), 4);
+    assert_eq!(count(InvitationCategory::Newsletter), 12);
+    assert_eq!(
+        ranges(&server, RECEIVED_PATH),
+        vec![
+            range("CONNECTION", 1, 1),
+            range("ORGANIZATION", 1, 1),
+            range("CONTENT_SERIES", 1, 1),
+            range("CONNECTION", 2, 3),
+            range("CONTENT_SERIES", 2, 2),
+        ]
+    );
+    assert_eq!(server.log.len(), 5);
+    assert_eq!(calls.lock().unwrap().last(), Some(&(39, Some(39))));
+
+    let fake_all = fake.received();
+    for g in &got {
+        let w = fake_all.iter().find(|w| w.id.to_string() == g.id).unwrap();
+        assert_eq!(g.accept_token.as_deref(), Some(w.secret.as_str()));
+        assert_eq!(g.mutual_connections.as_deref(), Some(w.mutual.as_str()));
+        assert_eq!(g.raw_type.as_deref(), Some(w.kind.as_str()));
+        assert_eq!(g.note, w.message);
+        assert_eq!(g.urn.as_deref(), Some(w.urn().as_str()));
+    }
+}
+
+#[tokio::test]
+async fn accepting_removes_the_invitation_and_connects() {
+    let fake = fake().with_received("CONNECTION", 3);
+    let (server, client) = start(&fake).await;
+    let inv = received_list(&client).await.unwrap().remove(1);
+    server.log.clear();
+    assert_eq!(
+        client.respond(&inv, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    let log = server.log.matching("POST", ACCEPT_PATH);
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(
+        log[0].json(),
+        json!({"login_token": DEFAULT_LOGIN_TOKEN, "country": "US",
+               "shared_secret": inv.accept_token.clone().unwrap(),
+               "entity_urn": inv.urn.clone().unwrap()})
+    );
+    assert_eq!(fake.received().len(), 2);
+    assert!(fake.is_connected(inv.person.public_id.as_deref().unwrap()));
+    assert_eq!(
+        client.respond(&inv, Response::Accept).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+}
+
+#[tokio::test]
+async fn the_fake_accepts_both_accept_path_spellings() {
+    let fake = fake().with_received("CONNECTION", 2);
+    let (server, _client) = start(&fake).await;
+    for (path, r) in [ACCEPT_PATH, ACCEPT_PATH_PLURAL]
+        .iter()
+        .zip(fake.received())
+    {
+        let (status, body) = reqwest_post(
+            &server,
+            path,
+            json!({"login_token": DEFAULT_LOGIN_TOKEN, "shared_secret": r.secret,
+                   "entity_urn": r.urn()}),
+        )
+        .await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(body.contains("Invitation accepted successfully"));
+    }
+    assert!(fake.received().is_empty());
+}
+
+#[tokio::test]
+async fn ignore_is_not_offered_and_costs_nothing() {
+    let fake = fake().with_received("CONNECTION", 1);
+    let (server, client) = start(&fake).await;
+    let inv = received_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    let e = client.respond(&inv, Response::Ignore).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotSupported);
+    assert!(!client.capabilities().ignore);
+    assert!(server.log.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withdraw
+
+#[tokio::test]
+async fn withdrawing_sends_the_id_as_a_string_and_removes_it() {
+    let fake = fake().with_sent(30);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(17);
+    server.log.clear();
+    let credits = fake.credits_left();
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    let log = server.log.matching("POST", WITHDRAW_PATH);
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(
+        log[0].json(),
+        json!({"login_token": DEFAULT_LOGIN_TOKEN, "country": "US",
+               "invitation_id": inv.id.clone()})
+    );
+    assert!(log[0].json()["invitation_id"].is_string());
+    assert_eq!(fake.credits_left(), credits - 1);
+
+    let after = sent_list(&client).await.unwrap();
+    assert_eq!(after.len(), 29);
+    assert!(after.iter().all(|s| s.id != inv.id));
+    assert_eq!(
+        client.withdraw(&inv).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+}
+
+#[tokio::test]
+async fn an_unusable_id_is_refused_before_any_request() {
+    let fake = fake().with_sent(1);
+    let (server, client) = start(&fake).await;
+    let mut inv = sent_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    inv.id = "abc".into();
+    inv.urn = None;
+    assert_eq!(
+        client.withdraw(&inv).await.unwrap_err().kind,
+        ErrorKind::InvalidInput
+    );
+    assert!(server.log.is_empty());
+    // The URN's digits are enough.
+    inv.urn = Some(fake.sent()[0].urn());
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect
+
+#[tokio::test]
+async fn a_connection_request_adds_a_sent_invitation() {
+    let fake = fake();
+    let (server, client) = start(&fake).await;
+    let url = "https://www.linkedin.com/in/grace-hopper";
+    assert_eq!(
+        client
+            .send_invitation(&invite(url, Some("  Hello Grace!  ")))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+    client
+        .send_invitation(&invite("https://linkedin.com/in/ada-lovelace/", None))
+        .await
+        .unwrap();
+    let log = server.log.matching("POST", CONNECT_PATH);
+    assert_eq!(server.log.len(), 2);
+    assert_eq!(
+        log[0].json(),
+        json!({"login_token": DEFAULT_LOGIN_TOKEN, "country": "US",
+               "linkedin_url": url, "message": "Hello Grace!"})
+    );
+    assert!(log[1].json().get("message").is_none());
+    let slugs: Vec<_> = fake.sent().iter().map(|s| s.member.slug.clone()).collect();
+    assert_eq!(slugs, vec!["ada-lovelace", "grace-hopper"]);
+}
+
+#[tokio::test]
+async fn connection_request_refusals_have_their_kinds() {
+    let fake = fake().with_sent(1);
+    let (server, client) = start(&fake).await;
+    let pending = fake.sent()[0].member.profile_url();
+    let cases = [
+        (
+            "https://www.linkedin.com/in/already-friend",
+            ErrorKind::AlreadyConnected,
+        ),
+        (pending.as_str(), ErrorKind::AlreadyInvited),
+        (
+            "https://www.linkedin.com/in/no-such-person",
+            ErrorKind::NotFound,
+        ),
+    ];
+    for (url, kind) in cases {
+        let e = client
+            .send_invitation(&invite(url, None))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, kind, "{url}: {e:?}");
+    }
+    assert_eq!(server.log.len(), 3);
+    assert_eq!(fake.sent().len(), 1);
+
+    for bad in [
+        invite("https://www.linkedin.com/company/acme", None),
+        invite("http://www.linkedin.com/in/x", None),
+        invite("https://www.linkedin.com/in/x", Some(&"x".repeat(301))),
+    ] {
+        let e = client.send_invitation(&bad).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{bad:?}");
+    }
+    assert_eq!(server.log.len(), 3, "nothing sent for invalid input");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documented errors
+
+#[tokio::test]
+async fn credits_running_out_is_insufficient_credits_and_shows_in_limits() {
+    let fake = fake().with_sent(25).with_credits(2);
+    let (server, client) = start(&fake).await;
+    let limits = client.limits().await.unwrap();
+    assert_eq!(limits[0].action, "credits");
+    assert_eq!(limits[0].remaining, None);
+
+    // Page 1 (1 credit), then pages 2-3 (2 credits) are refused.
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InsufficientCredits);
+    assert!(e.message.contains("credits"), "{}", e.message);
+    assert_eq!(server.log.len(), 2, "not retried");
+    assert_eq!(fake.credits_left(), 1);
+    assert_eq!(client.limits().await.unwrap()[0].remaining, Some(0));
+}
+
+#[tokio::test]
+async fn an_error_status_in_a_200_is_a_failure() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    let cases = [
+        (
+            fake_linkup::fault_error(200, fake_linkup::NO_CREDITS),
+            ErrorKind::InsufficientCredits,
+        ),
+        (
+            fake_linkup::fault_data_error(200, fake_linkup::COOKIE_REFUSED),
+            ErrorKind::BadCredentials,
+        ),
+        (
+            fake_linkup::fault_error(200, "Missing required parameter: invitation_id"),
+            ErrorKind::InvalidInput,
+        ),
+        // Anything about the login token means the token must be replaced.
+        (
+            fake_linkup::fault_error(200, "Missing required parameter: login_token"),
+            ErrorKind::BadCredentials,
+        ),
+        (
+            fake_linkup::fault_error(200, "Something new went wrong"),
+            ErrorKind::UnexpectedResponse,
+        ),
+    ];
+    for (fault, kind) in cases {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), SENT_PATH, 1, fault.clone());
+        let e = sent_list(&client).await.unwrap_err();
+        assert_eq!(e.kind, kind, "{fault:?}");
+        assert_eq!(e.status, Some(200));
+        assert_eq!(server.log.len(), 1);
+        assert_no_secret(&e);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_login_token_is_bad_credentials_naming_the_token() {
+    let fake = fake().with_sent(3).with_received("CONNECTION", 2);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    fake.set_login_token("AQEDAnewtoken");
+    for e in [
+        sent_list(&client).await.unwrap_err(),
+        received_list(&client).await.unwrap_err(),
+        client.withdraw(&inv).await.unwrap_err(),
+    ] {
+        assert_eq!(e.kind, ErrorKind::BadCredentials);
+        assert!(e.message.contains("login token"), "{}", e.message);
+        assert_no_secret(&e);
+    }
+    assert_eq!(server.log.len(), 1 + 3);
+    assert_eq!(fake.sent().len(), 3);
+}
+
+#[tokio::test]
+async fn a_rotated_api_key_is_bad_credentials_naming_the_key() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    fake.set_key("lk_rotated");
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadCredentials);
+    assert!(e.message.contains("API key"), "{}", e.message);
+    assert_eq!(e.status, Some(403));
+    assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn rate_limits_are_retried_on_reads_and_writes() {
+    let fake = fake().with_sent(25);
+    let (server, client) = start(&fake).await;
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        1,
+        fake_linkup::fault_rate_limited(Some("0")),
+    );
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        1,
+        fake_linkup::fault_rate_limited(None),
+    );
+    assert_eq!(sent_list(&client).await.unwrap().len(), 25);
+    assert_eq!(server.log.len(), 2 + 2);
+
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        WITHDRAW_PATH,
+        1,
+        fake_linkup::fault_rate_limited(Some("0")),
+    );
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 2);
+    assert_eq!(fake.sent().len(), 24);
+
+    // A rate limit that lasts: the read gives up after its retries, with the right kind.
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        10,
+        fake_linkup::fault_rate_limited(None),
+    );
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    server.faults.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Injected faults on reads
+
+#[tokio::test]
+async fn transient_faults_on_reads_are_retried() {
+    let fake = fake().with_sent(15);
+    let (server, client) = start(&fake).await;
+    for fault in [
+        Fault::status(502, json!({"error": "Bad gateway"})),
+        Fault::unavailable("0"),
+        Fault::html(502),
+        Fault::rate_limited("0"),
+        Fault::DropBefore,
+    ] {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), SENT_PATH, 1, fault.clone());
+        let sent = sent_list(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+        assert_eq!(sent.len(), 15);
+        assert_eq!(server.log.len(), 3, "{fault:?}: {:?}", server.requests());
+    }
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_and_is_retried() {
+    let fake = fake().with_sent(3);
+    let server = fake.start().await;
+    let client = client_with(
+        &server,
+        DEFAULT_KEY,
+        Some(DEFAULT_LOGIN_TOKEN),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(300)),
+    );
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 1, Fault::delay(700));
+    assert_eq!(sent_list(&client).await.unwrap().len(), 3);
+    assert_eq!(server.log.len(), 2);
+}
+
+#[tokio::test]
+async fn permanent_faults_on_reads_fail_at_once() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    let cases = [
+        (Fault::server_error(), ErrorKind::ProviderUnavailable),
+        (
+            fake_linkup::fault_error(500, "Internal error"),
+            ErrorKind::ProviderUnavailable,
+        ),
+        (Fault::invalid_json(), ErrorKind::UnexpectedResponse),
+        (Fault::html(200), ErrorKind::UnexpectedResponse),
+    ];
+    for (fault, kind) in cases {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), SENT_PATH, 1, fault.clone());
+        let e = sent_list(&client).await.unwrap_err();
+        assert_eq!(e.kind, kind, "{fault:?}");
+        assert_eq!(server.log.len(), 1, "{fault:?}");
+        assert_no_secret(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Injected faults on writes: checked through invitation-status, never a double write
+
+#[tokio::test]
+async fn a_withdrawal_whose_answer_is_lost_is_checked_not_repeated() {
+    let fake = fake().with_sent(4);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(2);
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::DropAfter);
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(
+        server.requests(),
+        vec![
+            format!("POST {WITHDRAW_PATH}"),
+            format!("POST {STATUS_PATH}")
+        ]
+    );
+    let status = &server.log.matching("POST", STATUS_PATH)[0];
+    assert_eq!(
+        status.json()["linkedin_url"],
+        json!(inv.person.profile_url.clone().unwrap())
+    );
+    assert_eq!(fake.sent().len(), 3);
+}
+
+#[tokio::test]
+async fn a_withdrawal_lost_on_the_way_is_checked_then_sent_once_more() {
+    let fake = fake().with_sent(4);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::html(502));
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(
+        server.requests(),
+        vec![
+            format!("POST {WITHDRAW_PATH}"),
+            format!("POST {STATUS_PATH}"),
+            format!("POST {WITHDRAW_PATH}"),
+        ]
+    );
+    assert_eq!(fake.sent().len(), 3);
+}
+
+#[tokio::test]
+async fn without_a_profile_url_a_lost_withdrawal_is_repeated_and_reads_as_done() {
+    let fake = fake().with_sent(2);
+    let (server, client) = start(&fake).await;
+    let mut inv = sent_list(&client).await.unwrap().remove(0);
+    inv.person.profile_url = None;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::DropAfter);
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 2);
+    assert_eq!(server.log.len(), 2);
+    assert_eq!(fake.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn without_a_profile_url_a_write_lost_twice_is_reported_as_unknown() {
+    let fake = fake().with_sent(2);
+    let (server, client) = start(&fake).await;
+    let mut inv = sent_list(&client).await.unwrap().remove(0);
+    inv.person.profile_url = None;
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 2, Fault::DropBefore);
+    let e = client.withdraw(&inv).await.unwrap_err();
+    assert!(e.message.contains("not known"), "{}", e.message);
+    assert_eq!(server.log.len(), 2);
+    assert_eq!(fake.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn a_withdrawal_with_a_500_is_not_repeated() {
+    let fake = fake().with_sent(2);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::server_error());
+    assert_eq!(
+        client.withdraw(&inv).await.unwrap_err().kind,
+        ErrorKind::ProviderUnavailable
+    );
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(fake.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_request_whose_answer_is_lost_is_sent_once() {
+    let fake = fake();
+    let (server, client) = start(&fake).await;
+    server
+        .faults
+        .inject(Some("POST"), CONNECT_PATH, 1, Fault::DropAfter);
+    let url = "https://www.linkedin.com/in/lost-answer";
+    assert_eq!(
+        client.send_invitation(&invite(url, None)).await.unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(
+        server.requests(),
+        vec![
+            format!("POST {CONNECT_PATH}"),
+            format!("POST {STATUS_PATH}")
+        ]
+    );
+    assert_eq!(fake.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn an_acceptance_whose_answer_is_lost_is_checked_not_repeated() {
+    let fake = fake().with_received("CONNECTION", 2);
+    let (server, client) = start(&fake).await;
+    let inv = received_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), ACCEPT_PATH, 1, Fault::DropAfter);
+    assert_eq!(
+        client.respond(&inv, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(
+        server.requests(),
+        vec![format!("POST {ACCEPT_PATH}"), format!("POST {STATUS_PATH}")]
+    );
+    assert_eq!(fake.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_check_reports_an_unknown_outcome() {
+    let fake = fake().with_sent(2);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    server.log.clear();
+    server
+        .faults
+        .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::DropAfter);
+    server.faults.inject(
+        Some("POST"),
+        STATUS_PATH,
+        1,
+        fake_linkup::fault_no_credits(),
+    );
+    let e = client.withdraw(&inv).await.unwrap_err();
+    assert!(e.message.contains("not known"), "{}", e.message);
+    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 1);
+}
+
+/// A raw POST to the fake with the right key: (status, body text).
+async fn reqwest_post(server: &FakeServer, path: &str, body: Value) -> (u16, String) {
+    invitedesk_lib::providers::http::install_crypto_provider();
+    let response = reqwest::Client::new()
+        .post(format!("{}{}", server.base_url, path))
+        .header("x-api-key", DEFAULT_KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from './App.svelte';
+import { app } from './lib/app-state.svelte';
+import { jobs } from './lib/jobs.svelte';
+import { callsOf, mockBackend } from './test/ipc';
+import { account } from './test/fixtures';
+
+beforeEach(() => {
+  app.reset();
+  jobs.reset();
+});
+afterEach(() => {
+  app.reset();
+  jobs.reset();
+});
+
+describe('App shell', () => {
+  it('starts on the empty state and navigates between screens', async () => {
+    mockBackend({ list_activity: () => [], account_limits: () => [] });
+    render(App);
+    expect(await screen.findByTestId('empty-state')).toBeTruthy();
+    expect(screen.getByTestId('screen-accounts')).toBeTruthy();
+    for (const s of ['sent', 'received', 'activity', 'settings', 'accounts']) {
+      await fireEvent.click(screen.getByTestId(`nav-${s}`));
+      expect(screen.getByTestId(`screen-${s}`)).toBeTruthy();
+      expect(screen.getByTestId(`nav-${s}`).getAttribute('aria-current')).toBe('page');
+    }
+  });
+
+  it('"Try the demo" adds the demo account and opens Sent', async () => {
+    const demo = account({ id: 'demo', label: 'Demo', provider: 'demo', isDemo: true, keyHint: null });
+    let accounts: unknown[] = [];
+    const calls = mockBackend({
+      list_accounts: () => accounts,
+      add_demo_account: () => {
+        accounts = [demo];
+        return demo;
+      },
+      list_sent: () => ({ rows: [], asOf: [{ accountId: 'demo', at: new Date().toISOString() }] }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('empty-try-demo'));
+    expect(await screen.findByTestId('screen-sent')).toBeTruthy();
+    expect(callsOf(calls, 'add_demo_account')).toHaveLength(1);
+    expect((screen.getByTestId('account-switcher') as HTMLSelectElement).value).toBe('demo');
+  });
+
+  it('"Add an account" opens the dialog', async () => {
+    mockBackend();
+    render(App);
+    await fireEvent.click(await screen.findByTestId('empty-add-account'));
+    expect(await screen.findByTestId('add-account-dialog')).toBeTruthy();
+  });
+
+  it('offers to resume or discard a job interrupted by a crash', async () => {
+    const interrupted = {
+      id: 'job-7', action: 'withdraw', state: 'interrupted', total: 10, done: 4, succeeded: 4, alreadyGone: 0, failed: 0,
+      pending: 6, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: null, pausedAccounts: [], skipped: 0, retryOf: null,
+    };
+    const calls = mockBackend({
+      list_accounts: () => [account()],
+      list_jobs: () => [interrupted],
+      list_sent: () => ({ rows: [], asOf: [] }),
+      discard_job: () => ({ ...interrupted, state: 'cancelled' }),
+    });
+    render(App);
+    const row = await screen.findByTestId('interrupted-job');
+    expect(row.textContent).toContain('4 of 10 done');
+    await fireEvent.click(screen.getByTestId('job-discard'));
+    await waitFor(() => expect(screen.queryByTestId('interrupted-job')).toBeNull());
+    expect(callsOf(calls, 'discard_job')[0].args).toEqual({ jobId: 'job-7' });
+  });
+
+  it('lists accounts with status and key hint, and removes one after confirmation', async () => {
+    let accounts = [account(), account({ id: 'acc-2', label: 'Recruiting', isDefault: false, status: 'keyMissing', keyHint: null })];
+    const calls = mockBackend({
+      list_accounts: () => accounts,
+      list_sent: () => ({ rows: [], asOf: [] }),
+      remove_account: (a) => {
+        accounts = accounts.filter((x) => x.id !== a.id);
+        return null;
+      },
+    });
+    render(App);
+    // With accounts, the app opens on Sent.
+    await screen.findByTestId('screen-sent');
+    await fireEvent.click(screen.getByTestId('nav-accounts'));
+    const rows = await screen.findAllByTestId('account-row');
+    expect(rows.map((r) => r.dataset.accountId)).toEqual(['acc-1', 'acc-2']);
+    expect(rows[0].textContent).toContain('…a1b2');
+    expect(rows[1].querySelector('[data-testid="account-status"]')?.getAttribute('data-status')).toBe('keyMissing');
+
+    await fireEvent.click(rows[1].querySelector('[data-testid="account-remove"]')!);
+    await fireEvent.click(await screen.findByTestId('remove-delete-history'));
+    await fireEvent.click(screen.getByTestId('confirm-button'));
+    await waitFor(() => expect(screen.getAllByTestId('account-row')).toHaveLength(1));
+    expect(callsOf(calls, 'remove_account')[0].args).toEqual({ id: 'acc-2', deleteHistory: true });
+  });
+});

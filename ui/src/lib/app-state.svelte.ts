@@ -1,0 +1,123 @@
+/**
+ * App-wide state: which screen is shown, the accounts, the account switcher's choice and the
+ * app info. One instance (`app`), created at import; `reset()` exists for tests.
+ */
+import * as api from './api';
+import type { AccountView, AppError, AppInfo } from './types';
+
+export type Screen = 'accounts' | 'sent' | 'received' | 'activity' | 'settings';
+
+export const SCREENS: { id: Screen; label: string }[] = [
+  { id: 'accounts', label: 'Accounts' },
+  { id: 'sent', label: 'Sent' },
+  { id: 'received', label: 'Received' },
+  { id: 'activity', label: 'Activity' },
+  { id: 'settings', label: 'Settings' },
+];
+
+class AppState {
+  screen = $state<Screen>('accounts');
+  /** Raw: replaced as a whole, never mutated in place. */
+  accounts = $state.raw<AccountView[]>([]);
+  accountsLoaded = $state(false);
+  accountsError = $state<AppError | null>(null);
+  /** The account switcher: an account id, or null for "All accounts". */
+  selectedAccountId = $state<string | null>(null);
+  info = $state.raw<AppInfo | null>(null);
+  infoError = $state<AppError | null>(null);
+  /** App notices (e.g. a damaged settings file) the user has dismissed this session. */
+  dismissedNotices = $state.raw<string[]>([]);
+  /** The Add account dialog, opened from the empty state or the Accounts screen. */
+  addDialogOpen = $state(false);
+  demoBusy = $state(false);
+  demoError = $state<AppError | null>(null);
+
+  get defaultAccount(): AccountView | null {
+    return this.accounts.find((a) => a.isDefault) ?? this.accounts[0] ?? null;
+  }
+
+  /** The account for screens that need one (Settings): the switcher's, else the default. */
+  get singleAccount(): AccountView | null {
+    return this.accountById(this.selectedAccountId) ?? this.defaultAccount;
+  }
+
+  accountById(id: string | null): AccountView | null {
+    if (id === null) return null;
+    return this.accounts.find((a) => a.id === id) ?? null;
+  }
+
+  /** True once the user picked a screen: start-up must not move them elsewhere after that. */
+  userNavigated = false;
+
+  navigate(screen: Screen) {
+    this.userNavigated = true;
+    this.screen = screen;
+  }
+
+  openAddAccount() {
+    this.screen = 'accounts';
+    this.addDialogOpen = true;
+  }
+
+  /** "Try the demo": adds the simulated account and shows its sent invitations. */
+  async tryDemo(): Promise<void> {
+    this.demoBusy = true;
+    this.demoError = null;
+    try {
+      const view = await api.addDemoAccount();
+      await this.loadAccounts();
+      this.selectedAccountId = view.id;
+      this.screen = 'sent';
+    } catch (e) {
+      this.demoError = e as AppError;
+    } finally {
+      this.demoBusy = false;
+    }
+  }
+
+  async loadAccounts(): Promise<void> {
+    try {
+      this.accounts = await api.listAccounts();
+      this.accountsError = null;
+      // A removed account cannot stay selected.
+      if (this.selectedAccountId !== null && !this.accountById(this.selectedAccountId)) {
+        this.selectedAccountId = null;
+      }
+    } catch (e) {
+      this.accountsError = e as AppError;
+    } finally {
+      this.accountsLoaded = true;
+    }
+  }
+
+  async loadInfo(): Promise<void> {
+    try {
+      this.info = await api.appInfo();
+      this.infoError = null;
+    } catch (e) {
+      this.infoError = e as AppError;
+    }
+  }
+
+  /** Replaces one account in the list after a command returned its new view. */
+  updateAccount(view: AccountView) {
+    this.accounts = this.accounts.map((a) => (a.id === view.id ? view : a));
+  }
+
+  reset() {
+    this.screen = 'accounts';
+    this.userNavigated = false;
+    this.accounts = [];
+    this.accountsLoaded = false;
+    this.accountsError = null;
+    this.selectedAccountId = null;
+    this.info = null;
+    this.infoError = null;
+    this.dismissedNotices = [];
+    this.addDialogOpen = false;
+    this.demoBusy = false;
+    this.demoError = null;
+  }
+}
+
+export const app = new AppState();

@@ -1,0 +1,145 @@
+/** Display helpers: everything here returns plain text (never HTML). */
+import type { InvitationCategory, ProviderKind } from './types';
+
+const PROVIDER_LABELS: Record<ProviderKind, string> = {
+  connectsafely: 'ConnectSafely',
+  edges: 'Edges',
+  linkup: 'LinkupAPI',
+  demo: 'Demo',
+};
+
+export function providerLabel(kind: ProviderKind): string {
+  return PROVIDER_LABELS[kind] ?? kind;
+}
+
+const CATEGORY_LABELS: Record<InvitationCategory, string> = {
+  connection: 'Connection',
+  organization: 'Company page',
+  newsletter: 'Newsletter',
+  event: 'Event',
+  memberFollow: 'Follow',
+  unknown: 'Other',
+};
+
+export function categoryLabel(category: InvitationCategory): string {
+  return CATEGORY_LABELS[category] ?? category;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/**
+ * "12 days", or "about 12 days" when the provider's text was a bucket ("2 weeks ago"), which
+ * only gives a lower bound.
+ */
+export function formatAge(ageDays: number | null, exact: boolean): string {
+  if (ageDays === null) return 'unknown';
+  const base = ageDays === 0 ? 'today' : plural(ageDays, 'day');
+  if (exact) return base;
+  return ageDays === 0 ? 'under a day' : `about ${base}`;
+}
+
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const dateOnly = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+});
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function formatDateTime(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? dateTime.format(d) : '—';
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? dateOnly.format(d) : '—';
+}
+
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** "Nov 3, 14:02" this year, else with the year: for dense table cells. */
+export function formatShortDateTime(iso: string | null | undefined, now = new Date()): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  return d.getFullYear() === now.getFullYear() ? shortDateTime.format(d) : dateTime.format(d);
+}
+
+/** "Nov 3" this year, else "Nov 3, 2025". */
+export function formatShortDate(iso: string | null | undefined, now = new Date()): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  return d.getFullYear() === now.getFullYear() ? shortDate.format(d) : dateOnly.format(d);
+}
+
+/** "14:02" today, else "Nov 3, 2025, 14:02". */
+export function formatWhen(iso: string | null | undefined, now = new Date()): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  return d.toDateString() === now.toDateString() ? timeOnly.format(d) : dateTime.format(d);
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function formatRelative(iso: string | null | undefined, now = new Date()): string {
+  const d = parse(iso);
+  if (!d) return 'never';
+  const secs = Math.round((now.getTime() - d.getTime()) / 1000);
+  if (secs < 0) return formatWhen(iso, now);
+  if (secs < 60) return 'just now';
+  const mins = Math.floor(secs / 60);
+  if (mins < 60) return `${mins} min ago`;
+  const hours = Math.floor(mins / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return `${plural(days, 'day')} ago`;
+}
+
+/** A duration for estimates and ETAs: "40 s", "12 min", "1 h 5 min". */
+export function formatDuration(totalSecs: number | null | undefined): string {
+  if (totalSecs === null || totalSecs === undefined || !Number.isFinite(totalSecs)) return '—';
+  const secs = Math.max(0, Math.round(totalSecs));
+  if (secs < 60) return `${secs} s`;
+  const mins = Math.round(secs / 60);
+  if (mins < 60) return `${mins} min`;
+  const h = Math.floor(mins / 60);
+  const m = mins % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** Local YYYY-MM-DD, for `<input type="date">` values and ActivityFilter. */
+export function isoDay(d: Date): string {
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${y}-${m}-${day}`;
+}
+
+/** Initials for an avatar: "Ada Lovelace" → "AL". */
+export function initials(name: string): string {
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .filter((p) => /\p{L}|\p{N}/u.test(p));
+  const letters = parts.slice(0, 2).map((p) => Array.from(p.replace(/^[^\p{L}\p{N}]+/u, ''))[0] ?? '');
+  return letters.join('').toUpperCase() || '?';
+}

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import Sent from './Sent.svelte';
+import { app } from '../lib/app-state.svelte';
+import { jobs } from '../lib/jobs.svelte';
+import { callsOf, emitEvent, mockBackend, type Handler } from '../test/ipc';
+import { account, plan, planItem, sentRow } from '../test/fixtures';
+import type { SentRow } from '../lib/types';
+
+const fresh = () => [{ accountId: 'acc-1', at: new Date().toISOString() }];
+
+function setup(rows: SentRow[], handlers: Record<string, Handler> = {}) {
+  app.accounts = [account()];
+  app.accountsLoaded = true;
+  const calls = mockBackend({ list_accounts: () => [account()], list_sent: () => ({ rows, asOf: fresh() }), ...handlers });
+  void jobs.start(); // the shell does this at start-up
+  render(Sent);
+  return calls;
+}
+
+const rowKeys = () => screen.queryAllByTestId('sent-row').map((r) => r.dataset.key);
+
+beforeEach(() => {
+  app.reset();
+  jobs.reset();
+});
+afterEach(() => {
+  app.reset();
+  jobs.reset();
+});
+
+describe('Sent screen', () => {
+  it('filters "older than N days" on the lower bound of the age only', async () => {
+    setup([
+      sentRow('a', 'Ada', 30, { ageExact: false }), // "about 30 days": at least 30
+      sentRow('b', 'Bob', 29, { ageExact: false }), // could be older, but only 29 is known
+      sentRow('c', 'Cy', null), // unknown age
+      sentRow('d', 'Dee', 45),
+    ]);
+    await waitFor(() => expect(rowKeys()).toHaveLength(4));
+    await fireEvent.input(screen.getByTestId('filter-older-than'), { target: { value: '30' } });
+    expect(rowKeys().sort()).toEqual(['acc-1/a', 'acc-1/d']);
+    await fireEvent.input(screen.getByTestId('filter-older-than'), { target: { value: '' } });
+    expect(rowKeys()).toHaveLength(4);
+  });
+
+  it('shows "about" for inexact ages and the provider text on hover', async () => {
+    setup([sentRow('a', 'Ada', 14, { ageExact: false }), sentRow('b', 'Bob', 3)]);
+    const ages = await screen.findAllByTestId('age');
+    const byText = Object.fromEntries(ages.map((a) => [a.textContent?.trim(), a.getAttribute('title')]));
+    expect(byText['about 14 days']).toContain('14 days ago');
+    expect(byText['3 days']).toBeDefined();
+  });
+
+  it('renders HTML in names and headlines as text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">Mallory';
+    const row = sentRow('x', evil, 10);
+    row.invitation.person.headline = '<script>window.__pwned=2</script><b>bold</b>';
+    setup([row]);
+    const name = await screen.findByTestId('person-name');
+    expect(name.textContent).toBe(evil);
+    const tr = screen.getByTestId('sent-row');
+    expect(tr.textContent).toContain('<script>window.__pwned=2</script><b>bold</b>');
+    expect(tr.querySelector('img[src="x"], script, b')).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('searches name and headline', async () => {
+    setup([sentRow('a', 'José García', 40), sentRow('b', 'Bob Stone', 40)]);
+    await waitFor(() => expect(rowKeys()).toHaveLength(2));
+    await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'jose' } });
+    expect(rowKeys()).toEqual(['acc-1/a']);
+  });
+
+  it('pins a row through set_pin', async () => {
+    const calls = setup([sentRow('a', 'Ada', 40)], { set_pin: () => null });
+    const pin = await screen.findByTestId('pin-toggle');
+    expect(pin.getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(pin);
+    await waitFor(() => expect(screen.getByTestId('pin-toggle').getAttribute('aria-pressed')).toBe('true'));
+    expect(callsOf(calls, 'set_pin')[0].args).toEqual({ accountId: 'acc-1', invitationId: 'a', personKey: null, pinned: true });
+    expect((within(screen.getByTestId('sent-row')).getByTestId('row-withdraw') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('pins a person from the pin menu, and unpinning clears the invitation and the person', async () => {
+    let pinned = false;
+    const calls = setup([], {
+      list_sent: () => ({ rows: [sentRow('a', 'Ada', 40, { pinned, personKey: 'ada-l' })], asOf: fresh() }),
+      set_pin: (a) => {
+        pinned = a.pinned;
+        return null;
+      },
+    });
+    await fireEvent.click(await screen.findByTestId('pin-menu'));
+    await fireEvent.click(await screen.findByTestId('pin-menu-person'));
+    await waitFor(() => expect(screen.getByTestId('pin-toggle').getAttribute('aria-pressed')).toBe('true'));
+    expect(callsOf(calls, 'set_pin')[0].args).toEqual({ accountId: 'acc-1', invitationId: null, personKey: 'ada-l', pinned: true });
+
+    await fireEvent.click(screen.getByTestId('pin-toggle'));
+    await waitFor(() => expect(screen.getByTestId('pin-toggle').getAttribute('aria-pressed')).toBe('false'));
+    expect(callsOf(calls, 'set_pin').slice(1).map((c) => c.args)).toEqual([
+      { accountId: 'acc-1', invitationId: 'a', personKey: null, pinned: false },
+      { accountId: 'acc-1', invitationId: null, personKey: 'ada-l', pinned: false },
+    ]);
+  });
+
+  it('previews "withdraw everything older than N" with N from the account settings', async () => {
+    const calls = setup([sentRow('a', 'Ada', 50)], {
+      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 }),
+      preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada')], skippedPinned: 2 }),
+    });
+    await waitFor(() => expect((screen.getByTestId('withdraw-days') as HTMLInputElement).value).toBe('21'));
+    await fireEvent.click(screen.getByTestId('withdraw-older-than'));
+    const dialog = await screen.findByTestId('preview-dialog');
+    expect(callsOf(calls, 'preview_withdraw')[0].args).toEqual({ request: { olderThanDays: 21, accountId: null } });
+    expect(within(dialog).getByTestId('preview-skipped-pinned').dataset.count).toBe('2');
+  });
+
+  it('previews the selected rows only', async () => {
+    const calls = setup([sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40), sentRow('c', 'Cy', 30)], {
+      preview_withdraw: () => plan(),
+    });
+    await waitFor(() => expect(rowKeys()).toHaveLength(3));
+    const boxes = screen.getAllByTestId('row-select');
+    await fireEvent.click(boxes[0]);
+    await fireEvent.click(boxes[2], { shiftKey: true });
+    await fireEvent.click(screen.getByTestId('withdraw-selected'));
+    await screen.findByTestId('preview-dialog');
+    expect(callsOf(calls, 'preview_withdraw')[0].args.request.selected.sort()).toEqual(['acc-1/a', 'acc-1/b', 'acc-1/c']);
+  });
+
+  it('keeps the rows and says why when a refresh fails', async () => {
+    let finish: (v: unknown) => void = () => {};
+    const calls = setup([sentRow('a', 'Ada', 50)], {
+      refresh_sent: () => new Promise((r) => (finish = r)),
+    });
+    await waitFor(() => expect(rowKeys()).toHaveLength(1));
+    await fireEvent.click(screen.getByTestId('refresh-button'));
+    expect(await screen.findByTestId('refresh-progress')).toBeTruthy();
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 40, total: 100, done: false });
+    await waitFor(() => expect(screen.getByTestId('refresh-progress').textContent).toContain('40 fetched'));
+
+    finish({
+      accounts: [
+        { accountId: 'acc-1', label: 'Sales', ok: false, count: 0, error: { kind: 'badCredentials', message: 'The key was refused (401).' } },
+      ],
+    });
+    const banner = await screen.findByTestId('error-banner');
+    expect(banner.dataset.kind).toBe('badCredentials');
+    expect(banner.textContent).toContain('The key was refused (401).');
+    await waitFor(() => expect(screen.queryByTestId('refresh-progress')).toBeNull());
+    expect(rowKeys()).toEqual(['acc-1/a']);
+    // The accounts are reloaded after a refresh (last synced, status).
+    await waitFor(() => expect(callsOf(calls, 'list_accounts').length).toBeGreaterThan(0));
+    expect(rowKeys()).toEqual(['acc-1/a']);
+  });
+
+  it('shows job progress and drops withdrawn rows as the job reports them', async () => {
+    setup([sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40)], {
+      preview_withdraw: () => plan(),
+      start_job: () => job(0),
+      job_items: () => [],
+    });
+    await waitFor(() => expect(rowKeys()).toHaveLength(2));
+    await fireEvent.click(screen.getByTestId('withdraw-older-than'));
+    await fireEvent.click(within(await screen.findByTestId('preview-dialog')).getByTestId('confirm-button'));
+    const panel = await screen.findByTestId('job-progress');
+    expect(within(panel).getByTestId('job-done-count').textContent).toBe('0');
+
+    await emitEvent('job-progress', {
+      job: job(1),
+      item: { key: 'acc-1/a', name: 'Ada', accountLabel: 'Sales', outcome: 'done', error: null, at: new Date().toISOString() },
+    });
+    await waitFor(() => expect(within(screen.getByTestId('job-progress')).getByTestId('job-done-count').textContent).toBe('1'));
+    expect(rowKeys()).toEqual(['acc-1/b']);
+  });
+});
+
+function job(done: number) {
+  return {
+    id: 'job-1', action: 'withdraw', state: 'running', total: 2, done, succeeded: done, alreadyGone: 0, failed: 0,
+    pending: 2 - done, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: 8, pausedAccounts: [], skipped: 0, retryOf: null,
+  };
+}
