@@ -5,6 +5,8 @@
 //! directly: tauri-driver's proxy drops a request now and then, toolchain.md §9.0). WebKitWebDriver
 //! starts the app binary itself, so the app inherits that whole environment. Everything runs in one
 //! process group that `Drop` kills, so a failing test tears down as cleanly as a passing one.
+// Each flow uses part of this toolbox.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::TcpListener;

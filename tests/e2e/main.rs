@@ -5,3 +5,8 @@
 mod framebuffer;
 mod harness;
 mod shell;
+
+/// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with
+/// `support::serve_in_thread` and given to the app through `INVITEDESK_*_URL`.
+#[path = "../support/mod.rs"]
+mod support;
