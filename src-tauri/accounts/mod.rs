@@ -58,7 +58,14 @@ pub type BaseUrlFn = Arc<dyn Fn(ProviderKind) -> Result<String, String> + Send +
 /// the database layer; called by [`Accounts::remove`] when the user ticks "also delete its
 /// history".
 pub trait HistoryEraser: Send + Sync {
+    /// Deletes everything kept locally about the account, its history included.
     fn erase_account_history(&self, account_id: &str) -> AppResult<()>;
+
+    /// Deletes the account's cached invitations and keep-list but keeps its history, which the
+    /// Activity screen goes on showing after the account is removed.
+    fn forget_account_cache(&self, _account_id: &str) -> AppResult<()> {
+        Ok(())
+    }
 }
 
 #[derive(Clone)]

@@ -88,7 +88,11 @@ pub async fn remove_account(
 ) -> AppResult<()> {
     let eraser = state.history_eraser.clone();
     blocking(&state.accounts, move |a| {
-        a.remove(&id, delete_history.then_some(eraser.as_ref()))
+        a.remove(&id, delete_history.then_some(eraser.as_ref()))?;
+        if !delete_history {
+            eraser.forget_account_cache(&id)?;
+        }
+        Ok(())
     })
     .await
 }

@@ -119,6 +119,10 @@ impl crate::accounts::HistoryEraser for Db {
     fn erase_account_history(&self, account_id: &str) -> AppResult<()> {
         self.remove_account_data(account_id, true)
     }
+
+    fn forget_account_cache(&self, account_id: &str) -> AppResult<()> {
+        self.remove_account_data(account_id, false)
+    }
 }
 
 /// The stored form of a timestamp.
