@@ -90,7 +90,8 @@ test: deps ui
 
 bench: deps ui
 	$(CARGO) bench --bench list_sent
-	$(CARGO) test --release --test e2e -- --ignored --test-threads=1 --exact bench::table_render_10k
+	$(CARGO) bench --bench job_overhead
+	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
 
 package: deps ui
 	$(UI)/node_modules/.bin/tauri build --bundles deb

@@ -313,32 +313,35 @@ pub fn get_item_or(db: &crate::db::Db, item: &ItemRow) -> AppResult<ItemRow> {
 
 /// How many items of the job are in each state.
 pub fn counts(conn: &Connection, job_id: &str) -> AppResult<HashMap<ItemOutcome, u32>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT state, COUNT(*) FROM job_items WHERE job_id = ?1 GROUP BY state")?;
-    let mut out = HashMap::new();
-    for row in stmt.query_map([job_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-    })? {
-        let (state, n) = row?;
-        out.insert(ItemOutcome::parse(&state), n);
-    }
-    Ok(out)
+    let rows = grouped_counts(
+        conn,
+        "SELECT state, COUNT(*) FROM job_items WHERE job_id = ?1 GROUP BY state",
+        job_id,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|(state, n)| (ItemOutcome::parse(&state), n))
+        .collect())
 }
 
 /// Unfinished items per account.
 pub fn remaining_by_account(conn: &Connection, job_id: &str) -> AppResult<HashMap<String, u32>> {
-    let mut stmt = conn.prepare_cached(
+    let rows = grouped_counts(
+        conn,
         "SELECT account_id, COUNT(*) FROM job_items
          WHERE job_id = ?1 AND state IN ('pending', 'running') GROUP BY account_id",
+        job_id,
     )?;
-    let mut out = HashMap::new();
-    for row in stmt.query_map([job_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-    })? {
-        let (account, n) = row?;
-        out.insert(account, n);
-    }
-    Ok(out)
+    Ok(rows.into_iter().collect())
+}
+
+/// The `(group, count)` rows of a `GROUP BY` query over one job's items, in query order.
+fn grouped_counts(conn: &Connection, sql: &str, job_id: &str) -> AppResult<Vec<(String, u32)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([job_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// What the claim check decided for an item about to be acted on.
@@ -474,6 +477,26 @@ pub fn finish_item(
         )?;
     }
     Ok(())
+}
+
+/// Journals an item as skipped (not acted on), with the reason.
+pub fn skip_item(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    reason: &str,
+    now: &str,
+) -> AppResult<()> {
+    finish_item(
+        tx,
+        screen,
+        item,
+        ItemOutcome::Skipped,
+        None,
+        Some(reason),
+        false,
+        now,
+    )
 }
 
 /// The provider refused the call without acting (rate limit): the item waits again and gives

@@ -409,6 +409,20 @@ mod tests {
         false
     }
 
+    /// The rows older than 30 days (of one account, or all), with no job ever involved.
+    fn older_than_30_days(rows: &[SentRow], account_id: Option<&str>) -> Selection {
+        let request = WithdrawRequest::OlderThan {
+            older_than_days: 30,
+            account_id: account_id.map(str::to_string),
+        };
+        select_withdraw(rows, &request, &ClaimStates::new(), &never_active)
+    }
+
+    /// `keys` for an accept or ignore, with no job ever involved.
+    fn respond_to(rows: &[ReceivedRow], keys: &[String], action: JobAction) -> Selection {
+        select_respond(rows, keys, action, &ClaimStates::new(), &never_active)
+    }
+
     fn keys(sel: &Selection) -> Vec<&str> {
         sel.items.iter().map(|i| i.item.key.as_str()).collect()
     }
@@ -422,28 +436,12 @@ mod tests {
             sent("a", "4", None, false),
             sent("b", "5", Some(90), false),
         ];
-        let all = select_withdraw(
-            &rows,
-            &WithdrawRequest::OlderThan {
-                older_than_days: 30,
-                account_id: None,
-            },
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let all = older_than_30_days(&rows, None);
         assert_eq!(keys(&all), vec!["a/1", "b/5"]);
         assert_eq!(all.skipped_pinned, 1, "the pinned 30-day row is counted");
         assert_eq!(all.skipped.get(SKIP_AGE_UNKNOWN), Some(&1));
 
-        let only_b = select_withdraw(
-            &rows,
-            &WithdrawRequest::OlderThan {
-                older_than_days: 30,
-                account_id: Some("b".into()),
-            },
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let only_b = older_than_30_days(&rows, Some("b"));
         assert_eq!(keys(&only_b), vec!["b/5"]);
         assert_eq!(only_b.skipped_pinned, 0);
     }
@@ -494,22 +492,10 @@ mod tests {
             received("ed", "2", InvitationCategory::Connection, false),
         ];
         let all_keys = vec!["cs/1".to_string(), "ed/2".to_string()];
-        let ignore = select_respond(
-            &rows,
-            &all_keys,
-            JobAction::Ignore,
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let ignore = respond_to(&rows, &all_keys, JobAction::Ignore);
         assert_eq!(keys(&ignore), vec!["cs/1"]);
         assert_eq!(ignore.skipped.get("Edges does not offer Ignore"), Some(&1));
-        let accept = select_respond(
-            &rows,
-            &all_keys,
-            JobAction::Accept,
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let accept = respond_to(&rows, &all_keys, JobAction::Accept);
         assert_eq!(keys(&accept), vec!["cs/1", "ed/2"]);
     }
 
@@ -534,15 +520,7 @@ mod tests {
             .map(|i| sent("a", &i.to_string(), Some(40), false))
             .chain((0..3).map(|i| sent("b", &i.to_string(), Some(40), false)))
             .collect();
-        let sel = select_withdraw(
-            &rows,
-            &WithdrawRequest::OlderThan {
-                older_than_days: 30,
-                account_id: None,
-            },
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let sel = older_than_30_days(&rows, None);
         let plan = build_plan("p".into(), JobAction::Withdraw, sel, &inputs(Some(5)));
         assert_eq!(plan.items.len(), 13);
         let counts: Vec<(&str, u32)> = plan
@@ -575,13 +553,7 @@ mod tests {
             received("a", "4", InvitationCategory::Organization, true),
         ];
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
-        let sel = select_respond(
-            &rows,
-            &keys,
-            JobAction::Accept,
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let sel = respond_to(&rows, &keys, JobAction::Accept);
         assert_eq!(
             sel.items[1].item.name, "Entity 2",
             "pages and newsletters show their name"
@@ -596,13 +568,7 @@ mod tests {
         assert!(!line.contains("1 event"), "no event was selected: {line}");
         assert_eq!(plan.per_account[0].cap_left_today, None);
 
-        let only_people = select_respond(
-            &rows[..1],
-            &keys[..1],
-            JobAction::Accept,
-            &ClaimStates::new(),
-            &never_active,
-        );
+        let only_people = respond_to(&rows[..1], &keys[..1], JobAction::Accept);
         let plan = build_plan("p".into(), JobAction::Accept, only_people, &inputs(None));
         assert!(!plan.warnings.iter().any(|w| w.contains("not people")));
     }

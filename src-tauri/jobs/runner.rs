@@ -186,6 +186,37 @@ enum Step {
     Cancelled,
 }
 
+/// How an item ended (after its claim).
+enum Ending<'a> {
+    /// The provider made the change; it goes in the history.
+    Done,
+    /// No longer pending. `recorded` when this job's earlier attempt most likely made the
+    /// change, which then goes in the history.
+    Gone { detail: &'a str, recorded: bool },
+    /// The item failed. `needs_check` when the call may have reached the provider anyway: the
+    /// item is then checked before any retry.
+    Failed {
+        error: &'a AppError,
+        needs_check: bool,
+    },
+}
+
+impl<'a> Ending<'a> {
+    fn failed(error: &'a AppError) -> Self {
+        Ending::Failed {
+            error,
+            needs_check: false,
+        }
+    }
+
+    fn failed_needing_check(error: &'a AppError) -> Self {
+        Ending::Failed {
+            error,
+            needs_check: true,
+        }
+    }
+}
+
 struct Worker {
     inner: Arc<Inner>,
     job_id: String,
@@ -368,16 +399,8 @@ impl Worker {
                     planned.person_key.as_deref(),
                 )?
             {
-                journal::finish_item(
-                    tx,
-                    screen,
-                    &fresh,
-                    ItemOutcome::Skipped,
-                    None,
-                    Some("Pinned: on the keep-list, so it was not withdrawn."),
-                    false,
-                    &ts,
-                )?;
+                let reason = "Pinned: on the keep-list, so it was not withdrawn.";
+                journal::skip_item(tx, screen, &fresh, reason, &ts)?;
                 return Ok(Some((fresh, None)));
             }
             let claim = journal::claim(tx, screen, &fresh, &ts, &is_active)?;
@@ -390,16 +413,7 @@ impl Worker {
                     format!("Being handled by another job that is running ({job_id}).")
                 }
             };
-            journal::finish_item(
-                tx,
-                screen,
-                &fresh,
-                ItemOutcome::Skipped,
-                None,
-                Some(&detail),
-                false,
-                &ts,
-            )?;
+            journal::skip_item(tx, screen, &fresh, &detail, &ts)?;
             Ok(Some((fresh, None)))
         })?;
         let Some((fresh, claim)) = decision else {
@@ -417,31 +431,18 @@ impl Worker {
                 Ok(true) => {}
                 Ok(false) => {
                     // The earlier attempt most likely went through before the app stopped.
-                    self.finish(
-                        &running,
-                        &planned,
-                        ItemOutcome::AlreadyGone,
-                        None,
-                        Some(
-                            "No longer pending when checked after the interruption: the earlier \
-                             attempt most likely went through, so it was not sent again.",
-                        ),
-                        false,
-                        true,
-                    )?;
+                    let ending = Ending::Gone {
+                        detail: "No longer pending when checked after the interruption: the \
+                                 earlier attempt most likely went through, so it was not sent \
+                                 again.",
+                        recorded: true,
+                    };
+                    self.finish(&running, &planned, ending)?;
                     return Ok(Step::Settled);
                 }
                 Err(error) => {
                     if classify(error.kind) == ErrorClass::StopAccount {
-                        self.finish(
-                            &running,
-                            &planned,
-                            ItemOutcome::Failed,
-                            Some(&error),
-                            None,
-                            true,
-                            false,
-                        )?;
+                        self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
                         return Ok(Step::StopAccount(error));
                     }
                     let error = AppError::new(
@@ -452,15 +453,7 @@ impl Worker {
                             error.message
                         ),
                     );
-                    self.finish(
-                        &running,
-                        &planned,
-                        ItemOutcome::Failed,
-                        Some(&error),
-                        None,
-                        true,
-                        false,
-                    )?;
+                    self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
                     return Ok(Step::Settled);
                 }
             }
@@ -470,27 +463,15 @@ impl Worker {
         self.last_call = Some(tokio::time::Instant::now());
         match result {
             Ok(WriteOutcome::Done) => {
-                self.finish(
-                    &running,
-                    &planned,
-                    ItemOutcome::Done,
-                    None,
-                    None,
-                    false,
-                    true,
-                )?;
+                self.finish(&running, &planned, Ending::Done)?;
                 Ok(Step::Called)
             }
             Ok(WriteOutcome::AlreadyGone) => {
-                self.finish(
-                    &running,
-                    &planned,
-                    ItemOutcome::AlreadyGone,
-                    None,
-                    Some("No longer pending: withdrawn, accepted or expired elsewhere."),
-                    false,
-                    false,
-                )?;
+                let ending = Ending::Gone {
+                    detail: "No longer pending: withdrawn, accepted or expired elsewhere.",
+                    recorded: false,
+                };
+                self.finish(&running, &planned, ending)?;
                 Ok(Step::Called)
             }
             Err(provider_error) => {
@@ -498,15 +479,11 @@ impl Worker {
                 let error = AppError::from(provider_error);
                 match classify(error.kind) {
                     ErrorClass::Gone => {
-                        self.finish(
-                            &running,
-                            &planned,
-                            ItemOutcome::AlreadyGone,
-                            None,
-                            Some(&error.message),
-                            false,
-                            false,
-                        )?;
+                        let ending = Ending::Gone {
+                            detail: &error.message,
+                            recorded: false,
+                        };
+                        self.finish(&running, &planned, ending)?;
                         Ok(Step::Called)
                     }
                     ErrorClass::RateLimited => {
@@ -528,39 +505,15 @@ impl Worker {
                         })
                     }
                     ErrorClass::StopAccount => {
-                        self.finish(
-                            &running,
-                            &planned,
-                            ItemOutcome::Failed,
-                            Some(&error),
-                            None,
-                            false,
-                            false,
-                        )?;
+                        self.finish(&running, &planned, Ending::failed(&error))?;
                         Ok(Step::StopAccount(error))
                     }
                     ErrorClass::Ambiguous => {
-                        self.finish(
-                            &running,
-                            &planned,
-                            ItemOutcome::Failed,
-                            Some(&error),
-                            None,
-                            true,
-                            false,
-                        )?;
+                        self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
                         Ok(Step::Called)
                     }
                     ErrorClass::Failed => {
-                        self.finish(
-                            &running,
-                            &planned,
-                            ItemOutcome::Failed,
-                            Some(&error),
-                            None,
-                            false,
-                            false,
-                        )?;
+                        self.finish(&running, &planned, Ending::failed(&error))?;
                         Ok(Step::Called)
                     }
                 }
@@ -617,19 +570,22 @@ impl Worker {
             .is_some_and(|ids| ids.contains(invitation_id)))
     }
 
-    /// Journals an outcome; for one that changed LinkedIn (`record`), the history row goes in
-    /// the same transaction. Invitations no longer pending leave the cache.
-    #[allow(clippy::too_many_arguments)]
-    fn finish(
-        &self,
-        item: &ItemRow,
-        planned: &PlannedItem,
-        outcome: ItemOutcome,
-        error: Option<&AppError>,
-        detail: Option<&str>,
-        needs_check: bool,
-        record: bool,
-    ) -> AppResult<()> {
+    /// Journals how an item ended; for a change on LinkedIn, the history row goes in the same
+    /// transaction. Invitations no longer pending leave the cache.
+    fn finish(&self, item: &ItemRow, planned: &PlannedItem, ending: Ending<'_>) -> AppResult<()> {
+        let (outcome, error, detail, needs_check, record) = match ending {
+            Ending::Done => (ItemOutcome::Done, None, None, false, true),
+            Ending::Gone { detail, recorded } => (
+                ItemOutcome::AlreadyGone,
+                None,
+                Some(detail),
+                false,
+                recorded,
+            ),
+            Ending::Failed { error, needs_check } => {
+                (ItemOutcome::Failed, Some(error), None, needs_check, false)
+            }
+        };
         let now = Utc::now();
         let screen = self.screen();
         self.inner.db.write(|tx| {

@@ -12,13 +12,15 @@
 //! - Writes whose answer is lost are checked (relationship, or the received list) before one
 //!   more try: see `http::Client::write`.
 
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::http::{self, Call, Failure, HttpConfig, Raw, Reply, Written};
+use super::lenient;
 use super::{InvitationProvider, PageProgress, ProviderConfig, ProviderError};
 use crate::age::{parse_age, parse_timestamp};
 use crate::error::ErrorKind;
@@ -122,6 +124,35 @@ impl ConnectSafely {
         ))
     }
 
+    /// Every invitation of a listing in the model's terms, each id once (the list can shift
+    /// while it is read: the first copy is kept).
+    async fn list<W: for<'de> Deserialize<'de>, T>(
+        &self,
+        path: &str,
+        progress: PageProgress<'_>,
+        into_model: fn(W, DateTime<Utc>) -> Option<T>,
+        id: fn(&T) -> &String,
+    ) -> Result<Vec<T>, ProviderError> {
+        let wire: Vec<W> = self.paginate(path, progress).await?;
+        let now = Utc::now();
+        let mut seen = HashSet::new();
+        Ok(wire
+            .into_iter()
+            .filter_map(|w| into_model(w, now))
+            .filter(|i| seen.insert(id(i).clone()))
+            .collect())
+    }
+
+    /// A write that went through: the answer's rate headers are noted, and a reply must not
+    /// say `"success": false`.
+    fn finish_write(&self, written: Written) -> Result<WriteOutcome, ProviderError> {
+        if let Written::Reply(reply) = written {
+            self.note_rate_headers(&reply);
+            check_success(&reply)?;
+        }
+        Ok(WriteOutcome::Done)
+    }
+
     fn relationship_path(&self, slug: &str) -> String {
         let slug = encode_segment(slug);
         match &self.account_id {
@@ -194,14 +225,10 @@ impl InvitationProvider for ConnectSafely {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
-        let wire: Vec<WireSent> = self.paginate("/invitations/sent", progress).await?;
-        let now = Utc::now();
-        let mut seen = std::collections::HashSet::new();
-        Ok(wire
-            .into_iter()
-            .filter_map(|w| w.into_model(now))
-            .filter(|i| seen.insert(i.id.clone()))
-            .collect())
+        self.list("/invitations/sent", progress, WireSent::into_model, |i| {
+            &i.id
+        })
+        .await
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -232,12 +259,7 @@ impl InvitationProvider for ConnectSafely {
         // Took effect = no invitation to this person is pending any more.
         let took_effect = || async { Ok(!self.relationship(&slug).await?.invitation_sent) };
         match self.http.write(call, took_effect).await {
-            Ok(Written::Reply(reply)) => {
-                self.note_rate_headers(&reply);
-                check_success(&reply)?;
-                Ok(WriteOutcome::Done)
-            }
-            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
+            Ok(written) => self.finish_write(written),
             Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
             Err(e) => Err(e),
         }
@@ -247,14 +269,13 @@ impl InvitationProvider for ConnectSafely {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        let wire: Vec<WireReceived> = self.paginate("/invitations/received", progress).await?;
-        let now = Utc::now();
-        let mut seen = std::collections::HashSet::new();
-        Ok(wire
-            .into_iter()
-            .filter_map(|w| w.into_model(now))
-            .filter(|i| seen.insert(i.id.clone()))
-            .collect())
+        self.list(
+            "/invitations/received",
+            progress,
+            WireReceived::into_model,
+            |i| &i.id,
+        )
+        .await
     }
 
     async fn respond(
@@ -301,12 +322,7 @@ impl InvitationProvider for ConnectSafely {
         let call = Call::post("/invitations/received/respond", &body);
         let took_effect = || async { Ok(!self.still_received(&invitation.id).await?) };
         match self.http.write(call, took_effect).await {
-            Ok(Written::Reply(reply)) => {
-                self.note_rate_headers(&reply);
-                check_success(&reply)?;
-                Ok(WriteOutcome::Done)
-            }
-            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
+            Ok(written) => self.finish_write(written),
             Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
             Err(e) => Err(e),
         }
@@ -363,14 +379,7 @@ impl InvitationProvider for ConnectSafely {
         };
         let call = Call::post("/connect", &body);
         let took_effect = || async { Ok(self.relationship(&slug).await?.invitation_sent) };
-        match self.http.write(call, took_effect).await? {
-            Written::Reply(reply) => {
-                self.note_rate_headers(&reply);
-                check_success(&reply)?;
-                Ok(WriteOutcome::Done)
-            }
-            Written::Confirmed => Ok(WriteOutcome::Done),
-        }
+        self.finish_write(self.http.write(call, took_effect).await?)
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
@@ -559,7 +568,7 @@ struct Page<T> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireAccount {
-    #[serde(deserialize_with = "http::id::required")]
+    #[serde(deserialize_with = "lenient::required_id")]
     id: String,
     #[serde(default)]
     first_name: Option<String>,
@@ -642,9 +651,9 @@ impl WireProfile {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireSent {
-    #[serde(default, deserialize_with = "http::id::optional")]
+    #[serde(default, deserialize_with = "lenient::optional_id")]
     id: Option<String>,
-    #[serde(default, deserialize_with = "http::id::optional")]
+    #[serde(default, deserialize_with = "lenient::optional_id")]
     invitation_id: Option<String>,
     #[serde(default)]
     invitation_urn: Option<String>,
@@ -661,7 +670,7 @@ struct WireSent {
 }
 
 impl WireSent {
-    fn into_model(self, now: chrono::DateTime<Utc>) -> Option<SentInvitation> {
+    fn into_model(self, now: DateTime<Utc>) -> Option<SentInvitation> {
         let id = invitation_id(self.invitation_id, self.id, self.invitation_urn.as_deref());
         let Some(id) = id else {
             log::warn!("ConnectSafely: a sent invitation without an id was skipped");
@@ -688,9 +697,9 @@ impl WireSent {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireReceived {
-    #[serde(default, deserialize_with = "http::id::optional")]
+    #[serde(default, deserialize_with = "lenient::optional_id")]
     id: Option<String>,
-    #[serde(default, deserialize_with = "http::id::optional")]
+    #[serde(default, deserialize_with = "lenient::optional_id")]
     invitation_id: Option<String>,
     #[serde(default)]
     invitation_urn: Option<String>,
@@ -723,7 +732,7 @@ impl WireReceived {
         self.invitation_id.as_deref().or(self.id.as_deref())
     }
 
-    fn into_model(self, now: chrono::DateTime<Utc>) -> Option<ReceivedInvitation> {
+    fn into_model(self, now: DateTime<Utc>) -> Option<ReceivedInvitation> {
         let id = invitation_id(self.invitation_id, self.id, self.invitation_urn.as_deref());
         let Some(id) = id else {
             log::warn!("ConnectSafely: a received invitation without an id was skipped");

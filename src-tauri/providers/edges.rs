@@ -19,7 +19,6 @@
 //!   `LIMIT_REACHED` this client saw.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -27,7 +26,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::http::{self, Auth, Call, HttpConfig, Written};
+use super::http::{self, Auth, Call, HttpConfig};
+use super::writes::{gone_if_not_pending, profile_not_found_if_not_pending, RepeatOnce};
 use super::{PageProgress, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
@@ -36,8 +36,6 @@ use crate::model::{
 };
 
 mod errors;
-/// Lenient decoding (string-or-integer ids, URN digits); LinkupAPI uses it too.
-pub(crate) mod lenient;
 mod validate;
 mod wire;
 
@@ -174,37 +172,14 @@ impl Edges {
         body: &LiveRun<'_, I>,
         already: ErrorKind,
     ) -> Result<WriteOutcome, ProviderError> {
-        let repeated = AtomicBool::new(false);
+        let repeat = RepeatOnce::default();
         let result = self
             .http
             .write(Call::post(action_path(action), body), || {
-                // First ambiguity: "not known yet, try once more". A second one: the outcome
-                // is unknown, which the HTTP layer reports as such.
-                std::future::ready(if repeated.swap(true, Ordering::SeqCst) {
-                    Err(unknown_outcome())
-                } else {
-                    Ok(false)
-                })
+                std::future::ready(repeat.check())
             })
             .await;
-        match result {
-            Ok(Written::Reply(reply)) => {
-                // The output is not needed, but a 2xx that is not JSON is not Edges.
-                reply.json::<serde::de::IgnoredAny>().map_err(|mut e| {
-                    e.message.push_str(
-                        " It is not known whether the change was made: refresh before trying \
-                         again.",
-                    );
-                    e
-                })?;
-                Ok(WriteOutcome::Done)
-            }
-            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
-            Err(e) if e.kind == already && repeated.load(Ordering::SeqCst) => {
-                Ok(WriteOutcome::Done)
-            }
-            Err(e) => Err(e),
-        }
+        repeat.outcome(result, already)
     }
 
     /// The URN to act on: the listed one when valid, else `urn:li:fsd_invitation:<id>` for a
@@ -224,14 +199,6 @@ impl Edges {
             ))
         }
     }
-}
-
-/// The check's answer when it cannot tell (its text is replaced by the HTTP layer's).
-fn unknown_outcome() -> ProviderError {
-    ProviderError::new(
-        ErrorKind::Network,
-        "The outcome of the repeated write is unknown.",
-    )
 }
 
 fn action_path(action: &str) -> String {
@@ -301,13 +268,10 @@ impl super::InvitationProvider for Edges {
                 linkedin_invitation_type: "CONNECTION",
             }),
         );
-        match self
-            .run_write(WITHDRAW_ACTION, &body, ErrorKind::NoPendingInvitation)
-            .await
-        {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
-            other => other,
-        }
+        gone_if_not_pending(
+            self.run_write(WITHDRAW_ACTION, &body, ErrorKind::NoPendingInvitation)
+                .await,
+        )
     }
 
     async fn list_received(
@@ -352,13 +316,10 @@ impl super::InvitationProvider for Edges {
                 linkedin_invitation_secret: secret,
             }),
         );
-        match self
-            .run_write(ACCEPT_ACTION, &body, ErrorKind::NoPendingInvitation)
-            .await
-        {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
-            other => other,
-        }
+        gone_if_not_pending(
+            self.run_write(ACCEPT_ACTION, &body, ErrorKind::NoPendingInvitation)
+                .await,
+        )
     }
 
     async fn send_invitation(
@@ -390,13 +351,9 @@ impl super::InvitationProvider for Edges {
         }
         let result = self
             .run_write(CONNECT_ACTION, &body, ErrorKind::AlreadyInvited)
-            .await;
+            .await
+            .map_err(profile_not_found_if_not_pending);
         match result {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Err(ProviderError {
-                kind: ErrorKind::NotFound,
-                message: "LinkedIn could not find this profile.".into(),
-                ..e
-            }),
             Err(e) if e.kind == ErrorKind::RateLimited && e.retry_at.is_some() => {
                 // LIMIT_REACHED's `postponed_until` (or a long Retry-After): no connection
                 // request goes through before then, so `limits` shows it.

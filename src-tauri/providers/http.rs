@@ -976,90 +976,9 @@ fn scrub_bearer(text: &str) -> String {
     out
 }
 
-/// Serde helpers for ids that arrive as a JSON string or an integer (LinkupAPI's 19-digit
-/// numbers, Edges' integer ids). Always produce a `String`; never go through `f64`, so a float
-/// (already corrupted by the sender's parser) is refused rather than silently rounded.
-///
-/// `#[serde(deserialize_with = "http::id::required")]` or
-/// `#[serde(default, deserialize_with = "http::id::optional")]` (`null`/`""` → `None`).
-pub mod id {
-    use serde::de::{self, Deserializer, Visitor};
-    use std::fmt;
-
-    struct IdVisitor;
-
-    impl<'de> Visitor<'de> for IdVisitor {
-        type Value = Option<String>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an id as a string or an integer")
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            let v = v.trim();
-            Ok((!v.is_empty()).then(|| v.to_string()))
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-
-        fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(IdVisitor)
-        }
-    }
-
-    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        d.deserialize_any(IdVisitor)?
-            .ok_or_else(|| de::Error::custom("empty id"))
-    }
-
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(IdVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_decode_from_strings_and_big_integers_only() {
-        #[derive(serde::Deserialize)]
-        struct W {
-            #[serde(deserialize_with = "id::required")]
-            a: String,
-            #[serde(default, deserialize_with = "id::optional")]
-            b: Option<String>,
-        }
-        let w: W =
-            serde_json::from_str(r#"{"a": 7329176687475109888, "b": "7455301624689844224"}"#)
-                .unwrap();
-        assert_eq!(w.a, "7329176687475109888");
-        assert_eq!(w.b.as_deref(), Some("7455301624689844224"));
-        let w: W = serde_json::from_str(r#"{"a": "x1", "b": null}"#).unwrap();
-        assert_eq!((w.a.as_str(), w.b), ("x1", None));
-        let w: W = serde_json::from_str(r#"{"a": -5, "b": ""}"#).unwrap();
-        assert_eq!((w.a.as_str(), w.b), ("-5", None));
-        assert!(serde_json::from_str::<W>(r#"{"a": 7.3e18}"#).is_err());
-        assert!(serde_json::from_str::<W>(r#"{"a": ""}"#).is_err());
-    }
 
     #[test]
     fn body_message_reads_every_error_shape() {

@@ -28,14 +28,15 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::http::{self, Auth, Call, HttpConfig, Written};
+use super::http::{self, Auth, Call, HttpConfig};
+use super::writes::{gone_if_not_pending, profile_not_found_if_not_pending, RepeatOnce};
 use super::{PageProgress, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
     SentInvitation, WriteOutcome,
 };
-use crate::providers::edges::lenient::urn_digits;
+use crate::providers::lenient::urn_digits;
 
 mod errors;
 mod wire;
@@ -263,38 +264,17 @@ impl Linkup {
         effect: Effect,
         already: ErrorKind,
     ) -> Result<WriteOutcome, ProviderError> {
-        let repeated = AtomicBool::new(false);
+        let repeat = RepeatOnce::default();
         let result = self
             .http
             .write(call, || async {
                 match profile_url {
                     Some(url) => self.took_effect(url, effect).await,
-                    // Repeat once; a second ambiguity leaves the outcome unknown.
-                    None if repeated.swap(true, Ordering::SeqCst) => Err(ProviderError::new(
-                        ErrorKind::Network,
-                        "The outcome of the repeated write is unknown.",
-                    )),
-                    None => Ok(false),
+                    None => repeat.check(),
                 }
             })
             .await;
-        match result {
-            Ok(Written::Reply(reply)) => {
-                reply.json::<serde::de::IgnoredAny>().map_err(|mut e| {
-                    e.message.push_str(
-                        " It is not known whether the change was made: refresh before trying \
-                         again.",
-                    );
-                    e
-                })?;
-                Ok(WriteOutcome::Done)
-            }
-            Ok(Written::Confirmed) => Ok(WriteOutcome::Done),
-            Err(e) if e.kind == already && repeated.load(Ordering::SeqCst) => {
-                Ok(WriteOutcome::Done)
-            }
-            Err(e) => Err(self.noted(e)),
-        }
+        repeat.outcome(result, already).map_err(|e| self.noted(e))
     }
 
     /// Whether LinkedIn now shows the effect of a write on the relation with this person.
@@ -395,18 +375,15 @@ impl super::InvitationProvider for Linkup {
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
         let id = invitation_digits(&invitation.id, invitation.urn.as_deref())?;
         let call = self.call(WITHDRAW_PATH, WithdrawBody { invitation_id: &id })?;
-        let result = self
-            .write(
+        gone_if_not_pending(
+            self.write(
                 call,
                 invitation.person.profile_url.as_deref(),
                 Effect::Withdrawn,
                 ErrorKind::NoPendingInvitation,
             )
-            .await;
-        match result {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
-            other => other,
-        }
+            .await,
+        )
     }
 
     async fn list_received(
@@ -483,18 +460,15 @@ impl super::InvitationProvider for Linkup {
                 entity_urn: &urn,
             },
         )?;
-        let result = self
-            .write(
+        gone_if_not_pending(
+            self.write(
                 call,
                 invitation.person.profile_url.as_deref(),
                 Effect::Accepted,
                 ErrorKind::NoPendingInvitation,
             )
-            .await;
-        match result {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
-            other => other,
-        }
+            .await,
+        )
     }
 
     async fn send_invitation(
@@ -527,17 +501,9 @@ impl super::InvitationProvider for Linkup {
                 message: note,
             },
         )?;
-        let result = self
-            .write(call, Some(url), Effect::Invited, ErrorKind::AlreadyInvited)
-            .await;
-        match result {
-            Err(e) if e.kind == ErrorKind::NoPendingInvitation => Err(ProviderError {
-                kind: ErrorKind::NotFound,
-                message: "LinkedIn could not find this profile.".into(),
-                ..e
-            }),
-            other => other,
-        }
+        self.write(call, Some(url), Effect::Invited, ErrorKind::AlreadyInvited)
+            .await
+            .map_err(profile_not_found_if_not_pending)
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {

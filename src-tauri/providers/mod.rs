@@ -21,7 +21,9 @@ pub mod connectsafely;
 pub mod demo;
 pub mod edges;
 pub mod http;
+pub mod lenient;
 pub mod linkup;
+pub mod writes;
 
 /// Called after each page of a listing: (invitations so far, total when the provider says).
 pub type PageProgress<'a> = &'a (dyn Fn(usize, Option<usize>) + Send + Sync);

@@ -2,8 +2,13 @@
 //! Run with `make test-e2e` (or `cargo test --test e2e -- --ignored --test-threads=1`); the
 //! harness starts its own Xvfb, D-Bus session and keyring, so no wrapper is needed.
 
+mod accounts;
+mod bench;
+mod flows;
 mod framebuffer;
 mod harness;
+mod received;
+mod sent;
 mod shell;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with

@@ -31,6 +31,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
+use super::people::{self, ascii_slug, capitalise};
 use super::{serve, Controls, FakeServer, Fault};
 
 pub const BASE_PATH: &str = "/linkedin";
@@ -404,14 +405,6 @@ impl FakeState {
     }
 }
 
-fn capitalise(word: &str) -> String {
-    let mut c = word.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 fn used_this_week(connects: &[DateTime<Utc>], now: DateTime<Utc>) -> u32 {
     let start = week_start(now);
     connects.iter().filter(|t| **t >= start).count() as u32
@@ -430,37 +423,11 @@ pub fn next_reset(now: DateTime<Utc>) -> DateTime<Utc> {
 // ---------------------------------------------------------------------------------------------
 // Seed data
 
-const FIRST: [&str; 20] = [
-    "Amelia", "Noah", "Priya", "Lucas", "Sofía", "Mateo", "Hannah", "Kenji", "Fatima", "Oliver",
-    "Chloé", "Arjun", "Ingrid", "Diego", "Zoë", "Mohammed", "Elena", "Tomasz", "Aisha", "Liam",
-];
-const LAST: [&str; 17] = [
-    "Okafor",
-    "Lindqvist",
-    "Ramírez",
-    "Nakamura",
-    "Dubois",
-    "Kowalski",
-    "Haddad",
-    "O'Brien",
-    "van der Berg",
-    "Fischer",
-    "Sharma",
-    "Costa",
-    "Nguyen",
-    "MacLeod",
-    "Rossi",
-    "Jensen",
-    "Petrova",
-];
-const HEADLINES: [&str; 6] = [
-    "CEO | Entrepreneur | Tech Founder",
-    "Senior Software Engineer at Northwind",
-    "Head of Talent Acquisition · Hiring in Berlin & Lisbon",
-    "Product Designer — accessibility, design systems",
-    "VP Sales EMEA at ExampleCo",
-    "PhD candidate, computational biology 🧬",
-];
+// The leading part of the shared name lists, so the seeded people (which tests and screenshots
+// show) stay what they were before the lists grew for the other fakes.
+const FIRST: &[&str] = people::FIRST.split_at(20).0;
+const LAST: &[&str] = people::LAST.split_at(17).0;
+const HEADLINES: &[&str] = people::HEADLINES.split_at(6).0;
 const AGES: [&str; 12] = [
     "1 day ago",
     "2 days ago",
@@ -503,22 +470,6 @@ fn generated_person(account: usize, i: usize, side: usize) -> GeneratedPerson {
         last,
         slug,
     }
-}
-
-fn ascii_slug(name: &str) -> String {
-    name.to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            'á' | 'à' | 'ä' => Some('a'),
-            'é' | 'è' | 'ë' => Some('e'),
-            'í' => Some('i'),
-            'ó' | 'ö' => Some('o'),
-            'ú' | 'ü' => Some('u'),
-            ' ' => Some('-'),
-            c if c.is_ascii_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// A plausible `ACoAA…` member id (39 characters), deterministic in `n`.

@@ -1,5 +1,6 @@
 //! Deterministic, realistic-looking LinkedIn members for the Edges and LinkupAPI fakes' seeds:
-//! varied names (accents, particles, apostrophes), headlines, vanity slugs and ids.
+//! varied names (accents, particles, apostrophes), headlines, vanity slugs and ids. The
+//! ConnectSafely fake builds its own people from the same lists and helpers.
 
 pub const FIRST: [&str; 24] = [
     "Amelia", "Noah", "Priya", "Lucas", "Sofía", "Mateo", "Hannah", "Kenji", "Fatima", "Oliver",
@@ -131,7 +132,7 @@ pub fn token(seed: u64, prefix: &str, len: usize) -> String {
     out
 }
 
-fn capitalise(word: &str) -> String {
+pub fn capitalise(word: &str) -> String {
     let mut c = word.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -139,7 +140,8 @@ fn capitalise(word: &str) -> String {
     }
 }
 
-fn ascii_slug(name: &str) -> String {
+/// `Sofía` → `sofia`, `van der Berg` → `van-der-berg`: a name as a vanity-slug part.
+pub fn ascii_slug(name: &str) -> String {
     name.to_lowercase()
         .chars()
         .filter_map(|c| match c {

@@ -10,9 +10,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-use super::lenient::string_or_integer;
 use crate::error::ErrorKind;
 use crate::providers::http::{Failure, Raw};
+use crate::providers::lenient::string_or_integer;
 
 #[derive(Debug, Default, Deserialize)]
 struct ErrorBody {

@@ -7,9 +7,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::lenient::{non_empty, public_id_from_profile_url, string_or_integer, urn_digits};
 use crate::model::{
     Age, InvitationCategory, Person, ReceivedInvitation, RemoteAccount, SentInvitation,
+};
+use crate::providers::lenient::{
+    non_empty, public_id_from_profile_url, string_or_integer, urn_digits,
 };
 
 /// One identity of `GET /identities?retrieve_accounts=true`.

@@ -8,8 +8,8 @@
 use serde::Deserialize;
 
 use crate::error::ErrorKind;
-use crate::providers::edges::lenient::string_or_integer;
 use crate::providers::http::{Failure, Raw};
+use crate::providers::lenient::string_or_integer;
 
 #[derive(Debug, Default, Deserialize)]
 struct StatusOnly {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{InvitationCategory, Person, ReceivedInvitation, SentInvitation};
-use crate::providers::edges::lenient::{
+use crate::providers::lenient::{
     non_empty, public_id_from_profile_url, string_or_integer, urn_digits,
 };
 

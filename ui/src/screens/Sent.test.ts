@@ -116,6 +116,23 @@ describe('Sent screen', () => {
     expect(within(dialog).getByTestId('preview-skipped-pinned').dataset.count).toBe('2');
   });
 
+  it('remembers a changed N for the account it was read from, also under "All accounts"', async () => {
+    const calls = setup([sentRow('a', 'Ada', 50)], {
+      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 }),
+      preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada')] }),
+      save_account_settings: (a) => a.settings,
+    });
+    await waitFor(() => expect((screen.getByTestId('withdraw-days') as HTMLInputElement).value).toBe('21'));
+    await fireEvent.input(screen.getByTestId('withdraw-days'), { target: { value: '45' } });
+    await fireEvent.click(screen.getByTestId('withdraw-older-than'));
+    await screen.findByTestId('preview-dialog');
+    expect(app.selectedAccountId).toBeNull();
+    expect(callsOf(calls, 'save_account_settings').map((c) => c.args)).toEqual([
+      { accountId: 'acc-1', settings: { withdrawOlderThanDays: 45, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 } },
+    ]);
+    expect(callsOf(calls, 'preview_withdraw')[0].args).toEqual({ request: { olderThanDays: 45, accountId: null } });
+  });
+
   it('previews the selected rows only', async () => {
     const calls = setup([sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40), sentRow('c', 'Cy', 30)], {
       preview_withdraw: () => plan(),

@@ -1,0 +1,256 @@
+//! Small UI steps several e2e modules share: add an account through the dialog, set an
+//! account's pacing, read attributes of many elements at once, wait longer than the harness
+//! default, and kill the app process hard (crash tests).
+//!
+//! Add new functions here; do not change existing ones (other modules rely on them).
+// Each module uses part of this toolbox.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{App, Desktop, TestResult};
+
+/// `[data-testid=<id>]`
+pub fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Adds every account a ConnectSafely key reaches through the Add account dialog (from the
+/// empty state), then returns the local id of the first account row on the Accounts screen.
+pub async fn add_connectsafely_account(app: &App, api_key: &str) -> TestResult<String> {
+    app.click(&tid("empty-add-account")).await?;
+    app.wait_for(&tid("add-account-dialog")).await?;
+    app.fill(&tid("api-key-input"), api_key).await?;
+    app.click(&tid("test-and-save")).await?;
+    app.wait_for(&tid("discovered-account")).await?;
+    app.click(&tid("add-selected")).await?;
+    app.wait_for(&tid("account-added")).await?;
+    let row = app.wait_for(&tid("account-row")).await?;
+    row.attr("data-account-id")
+        .await?
+        .ok_or_else(|| "the account row has no data-account-id".into())
+}
+
+/// Sets the pause between actions of the account shown in Settings and saves.
+pub async fn set_pacing(app: &App, min_secs: u32, max_secs: u32) -> TestResult {
+    app.click(&tid("nav-settings")).await?;
+    app.wait_for(&tid("settings-pace-min")).await?;
+    // The form checks min <= max only when saving, so the order of the fields does not matter.
+    app.fill(&tid("settings-pace-min"), &min_secs.to_string())
+        .await?;
+    app.fill(&tid("settings-pace-max"), &max_secs.to_string())
+        .await?;
+    app.click(&tid("settings-save")).await?;
+    app.wait_for(&tid("settings-saved")).await?;
+    Ok(())
+}
+
+/// Runs a script in the page and returns its value.
+pub async fn js(app: &App, script: &str) -> TestResult<Value> {
+    Ok(app.client.execute(script, vec![]).await?)
+}
+
+/// An attribute of every element matching `css`, in document order (`null` when absent).
+pub async fn attrs(app: &App, css: &str, attr: &str) -> TestResult<Vec<Option<String>>> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll({css:?})).map(e => e.getAttribute({attr:?}));"
+    );
+    let value = js(app, &script).await?;
+    Ok(value
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default())
+}
+
+/// The text of every element matching `css`, in document order.
+pub async fn texts(app: &App, css: &str) -> TestResult<Vec<String>> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll({css:?})).map(e => e.textContent.trim());"
+    );
+    let value = js(app, &script).await?;
+    Ok(value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// One attribute of the first element matching `css` (waits for the element).
+pub async fn attr(app: &App, css: &str, name: &str) -> TestResult<String> {
+    Ok(app
+        .wait_for(css)
+        .await?
+        .attr(name)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Like `App::wait_until`, with a deadline of its own (refreshing 10,000 rows, paced jobs).
+pub async fn wait_long<F, Fut>(app: &App, within: Duration, what: &str, mut check: F) -> TestResult
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = TestResult<bool>>,
+{
+    let _ = app;
+    let deadline = Instant::now() + within;
+    loop {
+        if check().await.unwrap_or(false) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out after {within:?} waiting until {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The pid of this Desktop's app process: the `invitedesk` binary whose environment has this
+/// Desktop's `XDG_DATA_HOME` (several Desktops may run the same binary).
+pub fn app_pid(desktop: &Desktop) -> Option<u32> {
+    let binary = Path::new(env!("CARGO_BIN_EXE_invitedesk"));
+    let marker = format!(
+        "XDG_DATA_HOME={}",
+        desktop.env("XDG_DATA_HOME").unwrap_or_default()
+    );
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else {
+            continue;
+        };
+        // A rebuilt binary shows as "<path> (deleted)".
+        if !exe
+            .to_string_lossy()
+            .starts_with(&*binary.to_string_lossy())
+        {
+            continue;
+        }
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ
+            .split(|b| *b == 0)
+            .any(|var| var == marker.as_bytes())
+        {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// SIGKILLs this Desktop's app (no chance to write anything) and waits until it is gone.
+pub fn kill_app(desktop: &Desktop) -> TestResult<u32> {
+    let pid = app_pid(desktop).ok_or("the app process of this desktop was not found")?;
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()?;
+    if !status.success() {
+        return Err(format!("kill -KILL {pid} failed").into());
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    // A zombie keeps its /proc entry until WebKitWebDriver reaps it; "Z" counts as gone.
+    while Instant::now() < deadline {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return Ok(pid),
+            Ok(stat)
+                if stat
+                    .rsplit(')')
+                    .next()
+                    .is_some_and(|s| s.trim_start().starts_with('Z')) =>
+            {
+                return Ok(pid)
+            }
+            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    Err(format!("the app (pid {pid}) did not die after SIGKILL").into())
+}
+
+/// A ConnectSafely fake with one account holding `sent` pending invitations (varied ages,
+/// 19-digit ids), served on its own thread, and a Desktop whose app talks to it.
+pub struct ConnectSafelyDesk {
+    // Dropped first: the app goes before the server it talks to.
+    pub desktop: Desktop,
+    pub fake: crate::support::connectsafely::ConnectSafelyFake,
+    pub server: crate::support::FakeServer,
+}
+
+/// The LinkedIn account the ConnectSafely fake of [`ConnectSafelyDesk`] holds.
+pub const CS_REMOTE_ACCOUNT: &str = "60d21b4667d0d8992e610c85";
+
+impl ConnectSafelyDesk {
+    pub fn start(sent: usize) -> TestResult<ConnectSafelyDesk> {
+        Self::start_wrapped(sent, |router| router)
+    }
+
+    /// Like `start`, with the fake's router passed through `wrap` first (a test's own layer
+    /// sits inside the shared request log and fault queue).
+    pub fn start_wrapped(
+        sent: usize,
+        wrap: impl FnOnce(axum::Router) -> axum::Router + Send + 'static,
+    ) -> TestResult<ConnectSafelyDesk> {
+        use crate::support::connectsafely::{
+            AccountSeed, ConnectSafelyFake, BASE_PATH, DEFAULT_KEY,
+        };
+        let fake = ConnectSafelyFake::new(DEFAULT_KEY).with_account(
+            AccountSeed::new(CS_REMOTE_ACCOUNT)
+                .named("Maya", "Lindgren", "maya-lindgren-42")
+                .sent(sent),
+        );
+        let router = fake.clone();
+        let server = crate::support::serve_in_thread(
+            move || wrap(router.router()),
+            crate::support::Controls::new(BASE_PATH),
+        );
+        let desktop = Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])?;
+        Ok(ConnectSafelyDesk {
+            desktop,
+            fake,
+            server,
+        })
+    }
+
+    /// The invitations the fake still holds as pending.
+    pub fn pending(&self) -> Vec<crate::support::connectsafely::Sent> {
+        self.fake.sent(CS_REMOTE_ACCOUNT)
+    }
+
+    /// How many withdraw requests the fake received, per `profileId`.
+    pub fn withdraw_requests(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut per_profile = std::collections::BTreeMap::new();
+        for r in self.server.log.matching("POST", "/invitations/withdraw") {
+            let profile = r.json()["profileId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            *per_profile.entry(profile).or_insert(0) += 1;
+        }
+        per_profile
+    }
+}
+
+/// The lower bound in days of the fake's "3 weeks ago"-style text, as the app reads it
+/// (weeks 7, months 30, years 365 days).
+pub fn days_of(sent_text: &str) -> u32 {
+    let mut words = sent_text.split_whitespace();
+    let n: u32 = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+    let unit = match words.next().unwrap_or("").trim_end_matches('s') {
+        "day" => 1,
+        "week" => 7,
+        "month" => 30,
+        "year" => 365,
+        other => panic!("unexpected age text in the fake: {other:?} ({sent_text:?})"),
+    };
+    n * unit
+}
