@@ -72,6 +72,11 @@ pub fn app_paths<R: tauri::Runtime>(app: &tauri::App<R>) -> Result<state::AppPat
 }
 
 pub fn run() {
+    // Logs go to stderr; `RUST_LOG` overrides. Nothing logged ever carries a key or token.
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,invitedesk_lib=info"),
+    )
+    .init();
     builder(tauri::Builder::default())
         .setup(|app| {
             let paths = app_paths(app)?;

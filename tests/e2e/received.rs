@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::flows;
 use crate::harness::{App, Desktop, TestResult};
 use crate::support::connectsafely::{self, AccountSeed, ConnectSafelyFake, Received};
 use crate::support::edges::{self, EdgesFake, IdentitySeed};
@@ -241,24 +242,6 @@ async fn add_account(app: &App, provider: &str, key: &str, keep: &[&str]) -> Tes
     .await
 }
 
-/// Settings: no pause between actions, so jobs finish at once.
-async fn set_pacing_to_zero(app: &App) -> TestResult {
-    app.click("[data-testid=nav-settings]").await?;
-    app.fill("[data-testid=settings-pace-min]", "0").await?;
-    app.fill("[data-testid=settings-pace-max]", "0").await?;
-    app.click("[data-testid=settings-save]").await?;
-    app.wait_for("[data-testid=settings-saved]").await?;
-    for field in ["settings-pace-min", "settings-pace-max"] {
-        let value = app
-            .wait_for(&format!("[data-testid={field}]"))
-            .await?
-            .prop("value")
-            .await?;
-        assert_eq!(value.as_deref(), Some("0"), "{field} after saving");
-    }
-    Ok(())
-}
-
 /// A fresh desktop with the seeded ConnectSafely account added and pacing at 0 s, on Received
 /// once the background refresh has filled the table.
 async fn connectsafely_desktop() -> TestResult<(ConnectSafelyFake, FakeServer, Desktop, App)> {
@@ -272,7 +255,8 @@ async fn connectsafely_desktop() -> TestResult<(ConnectSafelyFake, FakeServer, D
         &[ACCOUNT],
     )
     .await?;
-    set_pacing_to_zero(&app).await?;
+    // No pause between actions, so jobs finish at once.
+    flows::set_pacing(&app, 0, 0).await?;
     open_received(&app, CONNECTIONS).await?;
     Ok((fake, server, desktop, app))
 }
@@ -750,6 +734,11 @@ async fn bulk_accept_of_connections_leaves_newsletters_pages_and_events_pending(
         .await?;
     assert_eq!(count, Some(CONNECTIONS.to_string()));
     assert_eq!(app.count("[data-testid=preview-non-connection]").await?, 0);
+    let per_account = app.text("[data-testid=preview-per-account]").await?;
+    assert!(
+        per_account.contains(ACCOUNT_LABEL) && per_account.contains("0–0 s"),
+        "the plan uses the 0 s pacing set in Settings: {per_account:?}"
+    );
     assert!(
         respond_calls(&server).is_empty(),
         "nothing happens before confirming"

@@ -25,7 +25,7 @@ export function explainKeyError(err: AppError, provider: ProviderKind): Explanat
         hint:
           provider === 'linkup'
             ? `Copy the API key again from ${KEY_PLACES[provider]}; if the key is right, the LinkedIn login token may have expired: get a new one and paste it.`
-            : `Copy the whole key again from ${KEY_PLACES[provider]} and paste it here.`,
+            : 'Nothing was saved, and the form keeps what you typed.',
       };
     case 'billing':
       return {
