@@ -294,13 +294,20 @@ fn sent_received_jobs_and_activity_over_ipc() {
         .unwrap()
         .iter()
         .all(|i| i["outcome"] == "done" && i["error"].is_null() && i["at"].is_string()));
+    // The journal says "finished" a moment before the last event goes out: wait for it.
+    let finished_event = |e: &Value| e["job"]["state"] == "finished" && e["item"].is_null();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !t.events("job-progress").iter().any(finished_event) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no job-progress event saying the job finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let job_events = t.events("job-progress");
     assert!(job_events
         .iter()
         .any(|e| e["job"]["id"] == job_id.as_str() && e["item"]["outcome"] == "done"));
-    assert!(job_events
-        .iter()
-        .any(|e| e["job"]["state"] == "finished" && e["item"].is_null()));
 
     // Nothing left to resume or retry; cancelling a finished job changes nothing.
     assert_eq!(
