@@ -157,7 +157,7 @@ async fn table_render_10k() -> TestResult {
 
     let mut floor = Stats::new("nothing (two frames: the floor)");
     let mut open = Stats::new("open Sent (10,000 from cache)");
-    let mut sort = Stats::new("sort click (name, asc/desc)");
+    let mut sort = Stats::new("sort click (by name)");
     let mut text = Stats::new("text filter (one word)");
     let mut older = Stats::new("older-than filter");
     let mut clear = Stats::new("clear a filter (back to 10,000)");
