@@ -338,7 +338,8 @@ async fn a_refused_key_gets_a_clear_message_and_saves_nothing() -> TestResult {
     let text = app.text(banner).await?;
     assert!(
         text.contains("ConnectSafely refused this API key")
-            && text.contains("Copy the whole key again"),
+            && text.contains("Check that you copied the whole key")
+            && text.contains("Nothing was saved"),
         "the message says what happened and what to do: {text:?}"
     );
     assert_eq!(
