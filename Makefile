@@ -93,6 +93,11 @@ bench: deps ui
 	$(CARGO) bench --bench job_overhead
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
 
+# The Tauri CLI comes from npm on demand (prebuilt; `cargo install tauri-cli` would compile ~600
+# crates). It is not in ui/package.json: its optional per-platform packages would have to be in the
+# lock file, and `npm ci` refuses a lock that lacks them.
+TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
+
 package: deps ui
-	$(UI)/node_modules/.bin/tauri build --bundles deb
+	$(TAURI_CLI) build --bundles deb
 	@ls -1 target/release/bundle/deb/*.deb
