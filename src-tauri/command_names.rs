@@ -33,4 +33,5 @@ pub const COMMANDS: &[&str] = &[
     "retry_failed",
     "list_activity",
     "export_activity_csv",
+    "send_invitation",
 ];

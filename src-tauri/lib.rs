@@ -58,6 +58,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::jobs::retry_failed,
             commands::activity::list_activity,
             commands::activity::export_activity_csv,
+            commands::send::send_invitation,
         ])
 }
 

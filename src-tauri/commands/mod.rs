@@ -6,4 +6,5 @@ pub mod app;
 pub mod desk;
 pub mod jobs;
 pub mod received;
+pub mod send;
 pub mod sent;

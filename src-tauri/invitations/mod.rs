@@ -16,6 +16,7 @@ use crate::model::{ReceivedInvitation, SentInvitation};
 
 mod refresh;
 pub mod rules;
+pub mod send;
 pub mod source;
 
 pub use refresh::{RefreshAccount, RefreshProgress, RefreshSink, RefreshSummary};

@@ -403,6 +403,28 @@ async fn the_demo_workspace_is_labelled_shows_invitations_and_can_be_removed() -
     assert_eq!(app.count("[data-testid=error-banner]").await?, 0);
     app.screenshot("accounts-11-demo-sent").await?;
 
+    // The demo sends too, and its note counter knows the provider's limit.
+    app.click("[data-testid=nav-send]").await?;
+    app.fill(
+        "[data-testid=send-profile-url]",
+        "https://www.linkedin.com/in/ada-example",
+    )
+    .await?;
+    app.fill("[data-testid=send-note]", "Héllo Ada, loved your talk!")
+        .await?;
+    app.wait_for_text("[data-testid=send-note-count]", "27")
+        .await?;
+    app.click("[data-testid=send-submit]").await?;
+    app.wait_for("[data-testid=send-result]").await?;
+    app.screenshot("accounts-11b-demo-send").await?;
+    assert_eq!(
+        app.count("[data-testid=send-result] [data-testid=error-banner]")
+            .await?,
+        0,
+        "the demo accepts the request: {}",
+        app.text("[data-testid=send-result]").await?
+    );
+
     app.click("[data-testid=nav-accounts]").await?;
     wait_count(&app, "[data-testid=account-row]", 1).await?;
     let row = app.text("[data-testid=account-row]").await?;

@@ -15,9 +15,11 @@ async fn starts_on_the_empty_state_and_navigates_every_screen() -> TestResult {
     app.wait_for("[data-testid=empty-try-demo]").await?;
     app.screenshot("01-empty-state").await?;
 
-    for (i, screen) in ["accounts", "sent", "received", "activity", "settings"]
-        .iter()
-        .enumerate()
+    for (i, screen) in [
+        "accounts", "sent", "received", "send", "activity", "settings",
+    ]
+    .iter()
+    .enumerate()
     {
         app.click(&format!("[data-testid=nav-{screen}]")).await?;
         app.wait_for(&format!("[data-testid=screen-{screen}]"))

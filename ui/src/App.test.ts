@@ -21,7 +21,7 @@ describe('App shell', () => {
     render(App);
     expect(await screen.findByTestId('empty-state')).toBeTruthy();
     expect(screen.getByTestId('screen-accounts')).toBeTruthy();
-    for (const s of ['sent', 'received', 'activity', 'settings', 'accounts']) {
+    for (const s of ['sent', 'received', 'send', 'activity', 'settings', 'accounts']) {
       await fireEvent.click(screen.getByTestId(`nav-${s}`));
       expect(screen.getByTestId(`screen-${s}`)).toBeTruthy();
       expect(screen.getByTestId(`nav-${s}`).getAttribute('aria-current')).toBe('page');

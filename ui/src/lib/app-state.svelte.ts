@@ -5,12 +5,13 @@
 import * as api from './api';
 import type { AccountView, AppError, AppInfo } from './types';
 
-export type Screen = 'accounts' | 'sent' | 'received' | 'activity' | 'settings';
+export type Screen = 'accounts' | 'sent' | 'received' | 'send' | 'activity' | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sent', label: 'Sent' },
   { id: 'received', label: 'Received' },
+  { id: 'send', label: 'Send' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
 ];

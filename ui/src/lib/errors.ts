@@ -96,3 +96,21 @@ export function explainError(err: AppError): Explanation {
       return { title: 'Something went wrong', hint: null };
   }
 }
+
+/** Errors from sending a connection request (the Send screen). The form keeps what was typed. */
+export function explainSendError(err: AppError): Explanation {
+  switch (err.kind) {
+    case 'alreadyInvited':
+      return { title: 'Not sent: this person already has, or recently had, an invitation', hint: null };
+    case 'alreadyConnected':
+      return { title: 'Not sent: you are already connected', hint: null };
+    case 'rateLimited':
+      return { title: 'Not sent: the invitation limit is reached for now', hint: null };
+    case 'invalidInput':
+      return { title: 'Please check the form', hint: 'Nothing was sent.' };
+    case 'notFound':
+      return { title: 'Not sent: LinkedIn does not know this profile', hint: 'Check the profile link.' };
+    default:
+      return { title: `Not sent: ${explainError(err).title.toLowerCase()}`, hint: null };
+  }
+}

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import Send, { noteLength } from './Send.svelte';
+import { app } from '../lib/app-state.svelte';
+import { callsOf, mockBackend, type Handler } from '../test/ipc';
+import { account } from '../test/fixtures';
+
+function setup(handlers: Record<string, Handler> = {}) {
+  app.accounts = [account()];
+  app.accountsLoaded = true;
+  const calls = mockBackend({ account_limits: () => [], ...handlers });
+  render(Send);
+  return calls;
+}
+
+const field = (id: string) => screen.getByTestId(id) as HTMLInputElement;
+const submit = () => screen.getByTestId('send-submit') as HTMLButtonElement;
+
+beforeEach(() => app.reset());
+afterEach(() => app.reset());
+
+describe('Send screen', () => {
+  it('counts the trimmed note in characters against the account limit and blocks a long one', async () => {
+    expect(noteLength('  é👋 ok \n')).toBe(5);
+    setup();
+    await fireEvent.input(field('send-profile-url'), { target: { value: 'https://www.linkedin.com/in/jane' } });
+    const count = screen.getByTestId('send-note-count');
+    expect(count.textContent?.trim()).toBe('0 / 300');
+    expect(submit().disabled).toBe(false);
+
+    await fireEvent.input(field('send-note'), { target: { value: 'x'.repeat(300) } });
+    expect(count.textContent?.trim()).toBe('300 / 300');
+    expect(count.dataset.over).toBe('false');
+    expect(submit().disabled).toBe(false);
+
+    await fireEvent.input(field('send-note'), { target: { value: 'x'.repeat(312) } });
+    expect(count.textContent?.trim()).toBe('312 / 300');
+    expect(count.dataset.over).toBe('true');
+    expect(count.classList.contains('over')).toBe(true);
+    expect(screen.getByRole('alert').textContent).toContain('12 characters too long');
+    expect(submit().disabled).toBe(true);
+  });
+
+  it('shows the weekly limit the provider reports', async () => {
+    setup({
+      account_limits: () => [
+        { action: 'CONNECT', used: 12, limit: 100, remaining: 88, resetsAt: null, source: 'ConnectSafely weekly limit' },
+      ],
+    });
+    expect((await screen.findByTestId('send-limit')).textContent).toContain('ConnectSafely weekly limit: 12 of 100 used');
+  });
+
+  it('keeps the form and shows the error on refusal, clears it after success', async () => {
+    let refuse = true;
+    const calls = setup({
+      send_invitation: () => {
+        if (refuse) {
+          throw {
+            kind: 'alreadyInvited',
+            message: 'You withdrew an invitation to <b>jane</b> on 2024-05-03; LinkedIn blocks a new one until 2024-05-24.',
+          };
+        }
+        return 'done';
+      },
+    });
+    const url = 'https://www.linkedin.com/in/jane';
+    await fireEvent.input(field('send-profile-url'), { target: { value: url } });
+    await fireEvent.input(field('send-note'), { target: { value: '  Hello Jane  ' } });
+    await fireEvent.click(submit());
+
+    const result = await screen.findByTestId('send-result');
+    expect(result.dataset.outcome).toBe('error');
+    const banner = within(result).getByTestId('error-banner');
+    expect(banner.dataset.kind).toBe('alreadyInvited');
+    // A stranger's text stays text.
+    expect(within(banner).getByTestId('error-message').textContent).toContain('<b>jane</b> on 2024-05-03');
+    expect(banner.querySelector('b')).toBeNull();
+    expect(field('send-profile-url').value).toBe(url);
+    expect(field('send-note').value).toBe('  Hello Jane  ');
+    expect(callsOf(calls, 'send_invitation')[0].args).toEqual({
+      accountId: 'acc-1',
+      request: { profileUrl: url, note: '  Hello Jane  ' },
+    });
+
+    refuse = false;
+    await fireEvent.click(submit());
+    await waitFor(() => expect(screen.getByTestId('send-result').dataset.outcome).toBe('sent'));
+    expect(screen.getByTestId('send-result').textContent).toContain('Invitation sent to https://www.linkedin.com/in/jane');
+    expect(field('send-profile-url').value).toBe('');
+    expect(field('send-note').value).toBe('');
+    expect(submit().disabled).toBe(true);
+  });
+
+  it('sends no note when the note is blank', async () => {
+    const calls = setup({ send_invitation: () => 'done' });
+    await fireEvent.input(field('send-profile-url'), { target: { value: ' https://www.linkedin.com/in/sam ' } });
+    await fireEvent.input(field('send-note'), { target: { value: '   ' } });
+    await fireEvent.click(submit());
+    await screen.findByTestId('send-result');
+    expect(callsOf(calls, 'send_invitation')[0].args.request).toEqual({
+      profileUrl: 'https://www.linkedin.com/in/sam',
+      note: null,
+    });
+  });
+});
