@@ -875,7 +875,9 @@ fn keyring_entries(desktop: &Desktop) -> TestResult<Vec<String>> {
 
 /// gnome-keyring's answer for an item deleted after the search found it.
 fn item_vanished(error: &str) -> bool {
-    error.contains("No such interface") || error.contains("UnknownObject")
+    error.contains("No such interface")
+        || error.contains("UnknownObject")
+        || error.contains("Object does not exist")
 }
 
 /// The single-quoted strings of a gdbus answer, in order.
