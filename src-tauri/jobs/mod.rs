@@ -626,8 +626,12 @@ pub(crate) fn summary_of(
     let mut state = JobState::parse(&job.state);
     let live = matches!(state, JobState::Running);
 
+    // A cancelled job keeps its pauses in the journal so a retry still honours them, but it no
+    // longer waits on them: saying "paused until" there would read as if it were still going.
+    let ended = matches!(state, JobState::Cancelled | JobState::Finished);
     let paused_accounts: Vec<PausedAccount> = accounts
         .iter()
+        .filter(|_| !ended)
         .filter_map(|a| {
             let until = store::parse_ts(a.paused_until.as_deref()?)?;
             (until > now && remaining.get(&a.account_id).copied().unwrap_or(0) > 0).then(|| {

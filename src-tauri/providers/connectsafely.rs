@@ -445,10 +445,17 @@ fn classify(raw: &Raw<'_>) -> Option<Failure> {
             let mut error = raw.error(
                 ErrorKind::RateLimited,
                 match hold {
+                    // The hold may be on connection requests (the weekly limit) or on other
+                    // actions; the provider's own words say which.
                     Some(at) => format!(
-                        "ConnectSafely has paused connection requests for this LinkedIn account \
-                         until {} UTC (weekly limit reached).",
-                        at.format("%Y-%m-%d %H:%M")
+                        "ConnectSafely has put this LinkedIn account on hold until {} UTC{}.",
+                        at.format("%Y-%m-%d %H:%M"),
+                        match raw.message() {
+                            Some(said) if !said.trim().is_empty() => {
+                                format!(" ({})", http::truncate(said.trim(), 160))
+                            }
+                            _ => String::new(),
+                        }
                     ),
                     None => "ConnectSafely asks to slow down. Wait a little and try again.".into(),
                 },
