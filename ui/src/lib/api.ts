@@ -35,7 +35,7 @@ import type {
 
 export type { AppError };
 
-export function isAppError(value: unknown): value is AppError {
+function isAppError(value: unknown): value is AppError {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,7 +1,7 @@
 /** Pure row filters shared by the Sent, Received and preview tables. */
 
 /** Lower-case and strip accents so "jose" finds "José". */
-export function fold(text: string): string {
+function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 

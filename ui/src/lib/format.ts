@@ -126,14 +126,6 @@ export function formatDuration(totalSecs: number | null | undefined): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-/** Local YYYY-MM-DD, for `<input type="date">` values and ActivityFilter. */
-export function isoDay(d: Date): string {
-  const y = d.getFullYear();
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${y}-${m}-${day}`;
-}
-
 /** Initials for an avatar: "Ada Lovelace" → "AL". */
 export function initials(name: string): string {
   const parts = name

@@ -4,7 +4,7 @@ export type SortDir = 'asc' | 'desc';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-export function compareValues(a: SortValue, b: SortValue): number {
+function compareValues(a: SortValue, b: SortValue): number {
   const an = a === null || a === undefined || a === '';
   const bn = b === null || b === undefined || b === '';
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
