@@ -12,6 +12,7 @@ pub mod error;
 pub mod history;
 pub mod invitations;
 pub mod jobs;
+pub mod linkedin;
 pub mod model;
 pub mod providers;
 pub mod state;

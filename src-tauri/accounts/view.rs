@@ -77,27 +77,9 @@ pub fn key_hint(key: &str) -> Option<String> {
     ))
 }
 
-/// What each provider can do. Mirrors each client's `capabilities()` (providers.md §4), kept
-/// here so listing accounts needs neither a client nor a secret.
+/// What each provider can do: `providers::capabilities_of`, the same table the clients use.
 pub fn capabilities(kind: ProviderKind) -> Capabilities {
-    match kind {
-        ProviderKind::ConnectSafely => Capabilities {
-            ignore: true,
-            max_note_chars: 300,
-            lists_accounts: true,
-        },
-        ProviderKind::Edges => Capabilities {
-            ignore: false,
-            max_note_chars: 300,
-            lists_accounts: true,
-        },
-        ProviderKind::Linkup => Capabilities {
-            ignore: false,
-            max_note_chars: 300,
-            lists_accounts: false,
-        },
-        ProviderKind::Demo => crate::providers::demo::CAPABILITIES,
-    }
+    crate::providers::capabilities_of(kind)
 }
 
 const KEY_MISSING: &str =

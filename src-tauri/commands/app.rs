@@ -78,18 +78,14 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
 /// Only LinkedIn profile pages over https: provider data is untrusted, so a crafted
 /// `profileUrl` must not open arbitrary schemes or sites.
 pub fn checked_profile_url(raw: &str) -> AppResult<url::Url> {
-    let url = url::Url::parse(raw.trim())
-        .map_err(|_| AppError::invalid_input("This profile link is not a valid address."))?;
-    let host_ok = url
-        .host_str()
-        .map(|h| h == "linkedin.com" || h.ends_with(".linkedin.com"))
-        .unwrap_or(false);
-    if url.scheme() != "https" || !host_ok {
+    if url::Url::parse(raw.trim()).is_err() {
         return Err(AppError::invalid_input(
-            "Only https://linkedin.com profile links are opened.",
+            "This profile link is not a valid address.",
         ));
     }
-    Ok(url)
+    crate::linkedin::checked_profile_url(raw).ok_or_else(|| {
+        AppError::invalid_input("Only https://linkedin.com profile links are opened.")
+    })
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::linkedin;
 use crate::model::{Age, Person};
 
 /// The key of a row in the lists and plans: `"<accountId>/<invitationId>"`.
@@ -31,13 +32,14 @@ pub fn normalize_person_key(raw: &str) -> Option<String> {
     if let Some(slug) = raw.strip_prefix("in:").filter(|r| !r.is_empty()) {
         return Some(format!("in:{}", slug.to_lowercase()));
     }
-    if let Some(pos) = raw.find("linkedin.com/in/") {
-        let slug = raw[pos + "linkedin.com/in/".len()..]
-            .split(['/', '?', '#'])
-            .next()
-            .unwrap_or("");
-        let slug = percent_decode(slug);
-        return (!slug.is_empty()).then(|| format!("in:{}", slug.to_lowercase()));
+    if raw.contains("linkedin.com/in/") {
+        // A profile address, with or without its scheme (`linkedin.com/in/jane-doe#about`).
+        let address = if raw.contains("://") {
+            raw.to_string()
+        } else {
+            format!("https://{raw}")
+        };
+        return linkedin::profile_slug(&address).map(|slug| format!("in:{}", slug.to_lowercase()));
     }
     if raw.starts_with("urn:li:") {
         let id = raw.rsplit(':').next().unwrap_or("");
@@ -50,15 +52,8 @@ pub fn normalize_person_key(raw: &str) -> Option<String> {
     if raw.starts_with("ACo") || raw.starts_with("AEM") {
         Some(format!("id:{raw}"))
     } else {
-        Some(format!("in:{}", percent_decode(raw).to_lowercase()))
+        Some(format!("in:{}", linkedin::decode_slug(raw).to_lowercase()))
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| text.to_string())
 }
 
 /// The person key of an invitation's other side: public id first, then profile URL, then

@@ -15,6 +15,7 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::history::{self, ActivityAction, ActivityFilter, ActivityRow, NewActivity};
 use crate::invitations::rules::normalize_person_key;
+use crate::linkedin::{self, PathTail, Scheme};
 use crate::model::{InvitationCategory, NewInvitation, WriteOutcome};
 use crate::providers::ProviderError;
 
@@ -70,28 +71,10 @@ fn profile_address(raw: &str) -> AppResult<(String, String)> {
              https://www.linkedin.com/in/jane-doe."
         ))
     };
-    let url = url::Url::parse(raw.trim()).map_err(|_| refuse())?;
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    let linkedin = host == "linkedin.com" || host.ends_with(".linkedin.com");
-    if url.scheme() != "https" || !linkedin {
-        return Err(refuse());
-    }
-    let mut segments = url
-        .path_segments()
-        .ok_or_else(refuse)?
-        .filter(|s| !s.is_empty());
-    let (Some("in"), Some(encoded), None) = (segments.next(), segments.next(), segments.next())
-    else {
-        return Err(refuse());
-    };
-    let slug = url::form_urlencoded::parse(format!("s={}", encoded.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    if slug.is_empty() || slug.len() > 200 || slug.contains(['/', '?', '#', ' ']) {
-        return Err(refuse());
-    }
-    Ok((format!("https://www.linkedin.com/in/{encoded}"), slug))
+    // The strictest reading: a new invitation goes to a profile page itself, over https.
+    let slug = linkedin::parse_profile_slug(raw, Scheme::HttpsOnly, PathTail::Forbidden)
+        .ok_or_else(refuse)?;
+    Ok((linkedin::canonical_profile_url(&slug), slug))
 }
 
 /// Refuses when this account withdrew an invitation to the person and LinkedIn's re-invite

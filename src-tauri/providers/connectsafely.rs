@@ -20,10 +20,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::http::{self, Call, Failure, HttpConfig, Raw, Reply, Written};
-use super::lenient;
+use super::lenient::{self, non_empty};
 use super::{InvitationProvider, PageProgress, ProviderConfig, ProviderError};
 use crate::age::{parse_age, parse_timestamp};
 use crate::error::ErrorKind;
+use crate::linkedin::{canonical_profile_url, profile_slug};
 use crate::model::{
     Capabilities, InvitationCategory, Limit, NewInvitation, Person, ProviderKind,
     ReceivedInvitation, RemoteAccount, Response, SentInvitation, WriteOutcome,
@@ -208,11 +209,7 @@ impl InvitationProvider for ConnectSafely {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            ignore: true,
-            max_note_chars: MAX_NOTE_CHARS as u32,
-            lists_accounts: true,
-        }
+        super::capabilities_of(ProviderKind::ConnectSafely)
     }
 
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {
@@ -607,8 +604,7 @@ impl WireAccount {
             status,
             usable,
             picture_url: non_empty(self.picture),
-            profile_url: non_empty(self.public_id)
-                .map(|p| format!("https://www.linkedin.com/in/{p}")),
+            profile_url: non_empty(self.public_id).map(|p| canonical_profile_url(&p)),
             id: self.id,
         }
     }
@@ -873,10 +869,6 @@ struct ConnectBody<'a> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
     let name = [first.unwrap_or(""), last.unwrap_or("")]
         .iter()
@@ -939,26 +931,6 @@ fn inviter_names(person: &Person) -> (String, String) {
 /// `urn:li:fsd_profile:ACoAA…` → `ACoAA…`.
 fn bare_member_id(member: &str) -> &str {
     member.rsplit(':').next().unwrap_or(member)
-}
-
-/// The vanity slug of a LinkedIn profile URL (`https://www.linkedin.com/in/jane-doe/` →
-/// `jane-doe`), percent-decoded. `None` for anything else.
-pub fn profile_slug(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
-    if !(host == "linkedin.com" || host.ends_with(".linkedin.com")) {
-        return None;
-    }
-    let mut segments = parsed.path_segments()?.filter(|s| !s.is_empty());
-    if segments.next()? != "in" {
-        return None;
-    }
-    let slug = segments.next()?;
-    let decoded = url::form_urlencoded::parse(format!("s={slug}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())?;
-    let ok = !decoded.is_empty() && !decoded.contains(['/', '?', '#']) && decoded.len() <= 200;
-    ok.then_some(decoded)
 }
 
 /// A path segment with everything but unreserved characters percent-encoded.

@@ -21,6 +21,7 @@ use chrono::{DateTime, Datelike, Duration as Span, TimeZone, Utc};
 
 use super::{InvitationProvider, PageProgress, ProviderError};
 use crate::error::ErrorKind;
+use crate::linkedin::{self, PathTail, Scheme};
 use crate::model::{
     Capabilities, InvitationCategory, Limit, NewInvitation, Person, ProviderKind,
     ReceivedInvitation, RemoteAccount, Response, SentInvitation, WriteOutcome,
@@ -29,11 +30,7 @@ use data::{HEADLINES, PERSONAS, RECEIVED, SENT_NOTES, SENT_PEOPLE};
 
 mod data;
 
-pub const CAPABILITIES: Capabilities = Capabilities {
-    ignore: true,
-    max_note_chars: 300,
-    lists_accounts: false,
-};
+pub const CAPABILITIES: Capabilities = super::capabilities_of(ProviderKind::Demo);
 
 /// The simulated weekly cap on connection requests (ConnectSafely's figure, reset Monday 00:00 UTC).
 pub const WEEKLY_INVITATION_LIMIT: u32 = 90;
@@ -524,7 +521,7 @@ fn person(
         first_name: parts.map(|(f, _)| f.to_string()),
         last_name: parts.map(|(_, l)| l.to_string()),
         headline: (!headline.is_empty()).then(|| headline.to_string()),
-        profile_url: Some(format!("https://www.linkedin.com/in/{slug}")),
+        profile_url: Some(linkedin::canonical_profile_url(slug)),
         public_id: Some(slug.to_string()),
         member_id: Some(format!(
             "ACoAAD{:012X}",
@@ -534,19 +531,10 @@ fn person(
     }
 }
 
-/// The `/in/<slug>` part of a LinkedIn profile URL.
+/// The `/in/<slug>` part of an https LinkedIn profile URL, lowercased (the demo's person key).
 fn profile_slug(url: &str) -> Option<String> {
-    let url = url::Url::parse(url.trim()).ok()?;
-    let host = url.host_str()?;
-    if url.scheme() != "https" || !(host == "linkedin.com" || host.ends_with(".linkedin.com")) {
-        return None;
-    }
-    let mut parts = url.path_segments()?;
-    (parts.next()? == "in")
-        .then(|| parts.next())
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .map(str::to_lowercase)
+    linkedin::parse_profile_slug(url, Scheme::HttpsOnly, PathTail::Allowed)
+        .map(|slug| slug.to_lowercase())
 }
 
 fn name_from_slug(slug: &str) -> String {

@@ -218,11 +218,7 @@ impl super::InvitationProvider for Edges {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            ignore: false,
-            max_note_chars: MAX_NOTE_CHARS as u32,
-            lists_accounts: true,
-        }
+        super::capabilities_of(ProviderKind::Edges)
     }
 
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {

@@ -123,9 +123,12 @@ impl<'de> Visitor<'de> for WireIdVisitor {
     }
 }
 
-/// `None` for absent, empty or blank text (ConnectSafely sends `""` for "no value").
+/// The trimmed text; `None` for absent, empty or blank text (ConnectSafely sends `""` for
+/// "no value").
 pub fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|s| !s.trim().is_empty())
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// The trailing digits of `urn:li:fsd_invitation:<digits>` or `urn:li:invitation:<digits>`.
@@ -135,19 +138,10 @@ pub fn urn_digits(urn: &str) -> Option<String> {
         .then(|| digits.to_string())
 }
 
-/// `jane-doe` from `https://www.linkedin.com/in/jane-doe/?x=1` (percent-decoding left as is).
-pub fn public_id_from_profile_url(url: &str) -> Option<String> {
-    let after = url.split_once("/in/")?.1;
-    let slug = after
-        .split(['/', '?', '#'])
-        .next()
-        .filter(|s| !s.is_empty())?;
-    Some(slug.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linkedin::profile_slug;
     use serde::Deserialize;
 
     #[derive(Deserialize)]
@@ -231,18 +225,15 @@ mod tests {
         assert_eq!(urn_digits("urn:li:fsd_invitation:12a"), None);
         assert_eq!(urn_digits("1234"), None);
         assert_eq!(
-            public_id_from_profile_url("https://www.linkedin.com/in/jane-doe/?x=1").as_deref(),
+            profile_slug("https://www.linkedin.com/in/jane-doe/?x=1").as_deref(),
             Some("jane-doe")
         );
         assert_eq!(
-            public_id_from_profile_url("https://linkedin.com/in/x").as_deref(),
+            profile_slug("https://linkedin.com/in/x").as_deref(),
             Some("x")
         );
-        assert_eq!(
-            public_id_from_profile_url("https://linkedin.com/company/x"),
-            None
-        );
-        assert_eq!(public_id_from_profile_url("https://linkedin.com/in/"), None);
+        assert_eq!(profile_slug("https://linkedin.com/company/x"), None);
+        assert_eq!(profile_slug("https://linkedin.com/in/"), None);
         assert_eq!(non_empty(Some("  ".into())), None);
     }
 }

@@ -317,14 +317,8 @@ fn invitation_digits(id: &str, urn: Option<&str>) -> Result<String, ProviderErro
 
 /// `https://[*.]linkedin.com/in/<slug>`: the profile links LinkupAPI's connect takes.
 pub fn is_profile_url(raw: &str) -> bool {
-    let Ok(url) = url::Url::parse(raw) else {
-        return false;
-    };
-    let host_ok = url
-        .host_str()
-        .is_some_and(|h| h == "linkedin.com" || h.ends_with(".linkedin.com"));
-    let slug = url.path().strip_prefix("/in/").unwrap_or("");
-    url.scheme() == "https" && host_ok && !slug.trim_matches('/').is_empty()
+    use crate::linkedin::{parse_profile_slug, PathTail, Scheme};
+    parse_profile_slug(raw, Scheme::HttpsOnly, PathTail::Allowed).is_some()
 }
 
 #[async_trait]
@@ -334,11 +328,7 @@ impl super::InvitationProvider for Linkup {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            ignore: false,
-            max_note_chars: MAX_NOTE_CHARS as u32,
-            lists_accounts: false,
-        }
+        super::capabilities_of(ProviderKind::Linkup)
     }
 
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {

@@ -25,6 +25,33 @@ pub mod lenient;
 pub mod linkup;
 pub mod writes;
 
+/// What each provider can do (providers.md §4): the one table, used by the clients'
+/// `capabilities()` and by the account list (which needs neither a client nor a secret).
+pub const fn capabilities_of(kind: ProviderKind) -> Capabilities {
+    match kind {
+        ProviderKind::ConnectSafely => Capabilities {
+            ignore: true,
+            max_note_chars: connectsafely::MAX_NOTE_CHARS as u32,
+            lists_accounts: true,
+        },
+        ProviderKind::Edges => Capabilities {
+            ignore: false,
+            max_note_chars: edges::MAX_NOTE_CHARS as u32,
+            lists_accounts: true,
+        },
+        ProviderKind::Linkup => Capabilities {
+            ignore: false,
+            max_note_chars: linkup::MAX_NOTE_CHARS as u32,
+            lists_accounts: false,
+        },
+        ProviderKind::Demo => Capabilities {
+            ignore: true,
+            max_note_chars: 300,
+            lists_accounts: false,
+        },
+    }
+}
+
 /// Called after each page of a listing: (invitations so far, total when the provider says).
 pub type PageProgress<'a> = &'a (dyn Fn(usize, Option<usize>) + Send + Sync);
 

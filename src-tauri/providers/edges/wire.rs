@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{
     Age, InvitationCategory, Person, ReceivedInvitation, RemoteAccount, SentInvitation,
 };
-use crate::providers::lenient::{
-    non_empty, public_id_from_profile_url, string_or_integer, urn_digits,
-};
+use crate::providers::lenient::{non_empty, string_or_integer, urn_digits};
 
 /// One identity of `GET /identities?retrieve_accounts=true`.
 #[derive(Debug, Deserialize)]
@@ -156,8 +154,11 @@ impl InvitationItem {
         let first_name = non_empty(self.first_name.clone());
         let last_name = non_empty(self.last_name.clone());
         let profile_url = non_empty(self.linkedin_profile_url.clone());
-        let public_id = non_empty(self.linkedin_profile_handle.clone())
-            .or_else(|| profile_url.as_deref().and_then(public_id_from_profile_url));
+        let public_id = non_empty(self.linkedin_profile_handle.clone()).or_else(|| {
+            profile_url
+                .as_deref()
+                .and_then(crate::linkedin::profile_slug)
+        });
         let joined = [first_name.as_deref(), last_name.as_deref()]
             .into_iter()
             .flatten()

@@ -8,9 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{InvitationCategory, Person, ReceivedInvitation, SentInvitation};
-use crate::providers::lenient::{
-    non_empty, public_id_from_profile_url, string_or_integer, urn_digits,
-};
+use crate::providers::lenient::{non_empty, string_or_integer, urn_digits};
 
 /// Every v1 body carries the LinkedIn login token and the proxy country.
 #[derive(Serialize)]
@@ -135,7 +133,9 @@ impl Item {
 
     fn person(&self) -> Person {
         let profile_url = non_empty(self.profile_url.clone());
-        let public_id = profile_url.as_deref().and_then(public_id_from_profile_url);
+        let public_id = profile_url
+            .as_deref()
+            .and_then(crate::linkedin::profile_slug);
         Person {
             name: non_empty(self.name.clone())
                 .or(public_id.clone())
