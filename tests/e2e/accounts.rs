@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::json;
 
+use crate::flows::{
+    attr_opt, connectsafely_desktop_for, prop, row_count, wait_count, wait_gone, wait_row_count,
+};
 use crate::harness::{App, Desktop, TestResult};
 use crate::support::connectsafely::{AccountSeed, ConnectSafelyFake, BASE_PATH};
 use crate::support::{serve_in_thread, Controls, FakeServer};
@@ -43,16 +46,12 @@ fn start_fake(key: &str) -> FakeServer {
     serve_in_thread(move || fake.router(), Controls::new(BASE_PATH))
 }
 
-fn desktop_for(server: &FakeServer) -> TestResult<Desktop> {
-    Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "end-to-end: needs Xvfb and WebKitWebDriver (make test-e2e)"]
 async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResult {
     let key = "cs_live_e2e_accounts_Q4rT8w";
     let server = start_fake(key);
-    let desktop = desktop_for(&server)?;
+    let desktop = connectsafely_desktop_for(&server)?;
     let app = desktop.launch().await?;
 
     // From the empty state to the discovered accounts.
@@ -112,7 +111,7 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
         let text = app.text(&row).await?;
         assert!(text.contains("ConnectSafely"), "provider in {text:?}");
         assert_eq!(
-            attr(
+            attr_opt(
                 &app,
                 &format!("{row} [data-testid=account-status]"),
                 "data-status"
@@ -150,12 +149,12 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
     select(&app, "[data-testid=account-switcher]", &jane).await?;
     app.wait_for(&format!("{}.current", row_css(&jane))).await?;
     app.click("[data-testid=nav-sent]").await?;
-    wait_rows(&app, JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", JANE_SENT).await?;
     assert_eq!(switcher_value(&app).await?, jane);
     select(&app, "[data-testid=account-switcher]", &amelia).await?;
-    wait_rows(&app, AMELIA_SENT).await?;
+    wait_row_count(&app, "sent-table", AMELIA_SENT).await?;
     select(&app, "[data-testid=account-switcher]", "").await?;
-    wait_rows(&app, AMELIA_SENT + JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", AMELIA_SENT + JANE_SENT).await?;
     app.screenshot("accounts-05-sent-all-accounts").await?;
 
     // Rename one, make it the default.
@@ -257,7 +256,7 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
     app.wait_for(&format!("{row} [data-testid=account-default]"))
         .await?;
     assert_eq!(
-        attr(
+        attr_opt(
             &app,
             &format!("{row} [data-testid=account-status]"),
             "data-status"
@@ -272,7 +271,7 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
     );
     let before = sent_calls(&server, JANE);
     app.click("[data-testid=nav-sent]").await?;
-    wait_rows(&app, JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", JANE_SENT).await?;
     app.wait_until("the Refresh button is enabled", || async {
         Ok(app
             .wait_for("[data-testid=refresh-button]")
@@ -295,7 +294,7 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
                 .await?)
     })
     .await?;
-    wait_rows(&app, JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", JANE_SENT).await?;
     assert_eq!(app.count("[data-testid=error-banner]").await?, 0);
     let after = sent_calls(&server, JANE);
     assert!(
@@ -317,7 +316,7 @@ async fn adds_switches_renames_and_removes_connectsafely_accounts() -> TestResul
 #[ignore = "end-to-end: needs Xvfb and WebKitWebDriver (make test-e2e)"]
 async fn a_refused_key_gets_a_clear_message_and_saves_nothing() -> TestResult {
     let server = start_fake("cs_live_the_right_key_0042");
-    let desktop = desktop_for(&server)?;
+    let desktop = connectsafely_desktop_for(&server)?;
     let app = desktop.launch().await?;
 
     let wrong = "cs_live_not_the_right_one_9Z";
@@ -332,7 +331,7 @@ async fn a_refused_key_gets_a_clear_message_and_saves_nothing() -> TestResult {
     let banner = "[data-testid=add-account-dialog] [data-testid=error-banner]";
     app.wait_for(banner).await?;
     assert_eq!(
-        attr(&app, banner, "data-kind").await?,
+        attr_opt(&app, banner, "data-kind").await?,
         Some("badCredentials".into())
     );
     let text = app.text(banner).await?;
@@ -387,7 +386,7 @@ async fn the_demo_workspace_is_labelled_shows_invitations_and_can_be_removed() -
     app.click("[data-testid=empty-try-demo]").await?;
     app.wait_for("[data-testid=screen-sent]").await?;
     app.wait_until("the demo's sent invitations show", || async {
-        Ok(rows(&app).await? > 0)
+        Ok(row_count(&app, "sent-table").await? > 0)
     })
     .await?;
     let names = app.text("[data-testid=sent-table]").await?;
@@ -502,7 +501,7 @@ async fn the_key_never_reaches_a_file_a_log_or_the_page() -> TestResult {
     assert_not_in_page(&app, &MARKERS, "after replacing a key").await?;
 
     app.click("[data-testid=nav-sent]").await?;
-    wait_rows(&app, AMELIA_SENT + JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", AMELIA_SENT + JANE_SENT).await?;
     assert_not_in_page(&app, &MARKERS, "on Sent").await?;
     app.click("[data-testid=nav-received]").await?;
     app.wait_for("[data-testid=received-table]").await?;
@@ -514,7 +513,7 @@ async fn the_key_never_reaches_a_file_a_log_or_the_page() -> TestResult {
     // Restart: the key is read back from the keyring and used, still never shown.
     let app = desktop.launch().await?;
     app.wait_for("[data-testid=screen-sent]").await?;
-    wait_rows(&app, AMELIA_SENT + JANE_SENT).await?;
+    wait_row_count(&app, "sent-table", AMELIA_SENT + JANE_SENT).await?;
     let before = server.log.count("GET", "/invitations/sent");
     app.wait_until("the Refresh button is enabled", || async {
         Ok(app
@@ -589,25 +588,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-async fn attr(app: &App, css: &str, name: &str) -> TestResult<Option<String>> {
-    Ok(app.wait_for(css).await?.attr(name).await?)
-}
-
-async fn prop(app: &App, css: &str, name: &str) -> TestResult<Option<String>> {
-    Ok(app.wait_for(css).await?.prop(name).await?)
-}
-
-async fn wait_count(app: &App, css: &str, n: usize) -> TestResult {
-    app.wait_until(&format!("{n} × {css}"), || async {
-        Ok(app.count(css).await? == n)
-    })
-    .await
-}
-
-async fn wait_gone(app: &App, css: &str) -> TestResult {
-    wait_count(app, css, 0).await
-}
-
 async fn select(app: &App, css: &str, value: &str) -> TestResult {
     app.wait_for(css).await?.select_by_value(value).await?;
     Ok(())
@@ -617,21 +597,6 @@ async fn switcher_value(app: &App) -> TestResult<String> {
     Ok(prop(app, "[data-testid=account-switcher]", "value")
         .await?
         .unwrap_or_default())
-}
-
-/// The Sent table's number of rows (all rows, not only those rendered).
-async fn rows(app: &App) -> TestResult<usize> {
-    Ok(attr(app, "[data-testid=sent-table]", "data-row-count")
-        .await?
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0))
-}
-
-async fn wait_rows(app: &App, n: usize) -> TestResult {
-    app.wait_until(&format!("Sent lists {n} invitations"), || async {
-        Ok(rows(app).await? == n)
-    })
-    .await
 }
 
 /// (remote id, checkbox enabled, checkbox ticked) of each discovered account, in order.

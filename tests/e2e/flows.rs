@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::harness::{App, Desktop, TestResult};
+use crate::support::FakeServer;
 
 /// `[data-testid=<id>]`
 pub fn tid(id: &str) -> String {
@@ -89,6 +90,98 @@ pub async fn attr(app: &App, css: &str, name: &str) -> TestResult<String> {
         .attr(name)
         .await?
         .unwrap_or_default())
+}
+
+/// One attribute of the first element matching `css` (waits for the element); `None` when the
+/// element does not have it.
+pub async fn attr_opt(app: &App, css: &str, name: &str) -> TestResult<Option<String>> {
+    Ok(app.wait_for(css).await?.attr(name).await?)
+}
+
+/// One DOM property (`value`, ...) of the first element matching `css` (waits for the element).
+pub async fn prop(app: &App, css: &str, name: &str) -> TestResult<Option<String>> {
+    Ok(app.wait_for(css).await?.prop(name).await?)
+}
+
+/// Waits until exactly `n` elements match `css`.
+pub async fn wait_count(app: &App, css: &str, n: usize) -> TestResult {
+    app.wait_until(&format!("{n} × {css}"), || async {
+        Ok(app.count(css).await? == n)
+    })
+    .await
+}
+
+/// Waits until no element matches `css`.
+pub async fn wait_gone(app: &App, css: &str) -> TestResult {
+    wait_count(app, css, 0).await
+}
+
+/// The `data-row-count` of the table `[data-testid=<table>]` (all rows matching the filters,
+/// not only those rendered).
+pub async fn row_count(app: &App, table: &str) -> TestResult<usize> {
+    Ok(attr(app, &tid(table), "data-row-count").await?.parse()?)
+}
+
+/// Waits until the table `[data-testid=<table>]` holds `n` rows.
+pub async fn wait_row_count(app: &App, table: &str, n: usize) -> TestResult {
+    app.wait_until(&format!("{table} has {n} rows"), || async {
+        Ok(row_count(app, table).await? == n)
+    })
+    .await
+}
+
+/// Adds accounts through the Add account dialog (from the empty state or the Accounts screen):
+/// `provider` is the select's value; `keep` names the discovered accounts (remote ids) to add,
+/// all others are unticked. Waits until the dialog has closed.
+pub async fn add_account(app: &App, provider: &str, key: &str, keep: &[&str]) -> TestResult {
+    let open = if app.count(&tid("add-account")).await? > 0 {
+        tid("add-account")
+    } else {
+        tid("empty-add-account")
+    };
+    app.click(&open).await?;
+    app.wait_for(&tid("add-account-dialog")).await?;
+    app.wait_for(&tid("provider-select"))
+        .await?
+        .select_by_value(provider)
+        .await?;
+    app.fill(&tid("api-key-input"), key).await?;
+    app.click(&tid("test-and-save")).await?;
+    app.wait_for(&tid("discovered-account")).await?;
+
+    let found = js(
+        app,
+        "return [...document.querySelectorAll('[data-testid=discovered-account]')].map(li => \
+         [li.dataset.remoteId, li.querySelector('[data-testid=discovered-account-checkbox]').checked]);",
+    )
+    .await?;
+    let found = found.as_array().cloned().unwrap_or_default();
+    for wanted in keep {
+        assert!(
+            found.iter().any(|f| f[0] == *wanted),
+            "the dialog should list {wanted}, it listed {found:?}"
+        );
+    }
+    for f in &found {
+        let id = f[0].as_str().unwrap_or_default();
+        let checked = f[1].as_bool().unwrap_or(false);
+        if checked != keep.contains(&id) {
+            app.click(&format!(
+                "{}[data-remote-id=\"{id}\"] {}",
+                tid("discovered-account"),
+                tid("discovered-account-checkbox")
+            ))
+            .await?;
+        }
+    }
+    app.click(&tid("add-selected")).await?;
+    app.wait_for(&tid("account-added")).await?;
+    wait_gone(app, &tid("add-account-dialog")).await
+}
+
+/// A fresh Desktop whose app talks to the ConnectSafely fake served by `server`.
+pub fn connectsafely_desktop_for(server: &FakeServer) -> TestResult<Desktop> {
+    Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])
 }
 
 /// Like `App::wait_until`, with a deadline of its own (refreshing 10,000 rows, paced jobs).
@@ -183,7 +276,7 @@ pub struct ConnectSafelyDesk {
     // Dropped first: the app goes before the server it talks to.
     pub desktop: Desktop,
     pub fake: crate::support::connectsafely::ConnectSafelyFake,
-    pub server: crate::support::FakeServer,
+    pub server: FakeServer,
 }
 
 /// The LinkedIn account the ConnectSafely fake of [`ConnectSafelyDesk`] holds.
@@ -213,7 +306,7 @@ impl ConnectSafelyDesk {
             move || wrap(router.router()),
             crate::support::Controls::new(BASE_PATH),
         );
-        let desktop = Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])?;
+        let desktop = connectsafely_desktop_for(&server)?;
         Ok(ConnectSafelyDesk {
             desktop,
             fake,

@@ -10,8 +10,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 
 use crate::flows::{
-    add_connectsafely_account, attr, attrs, days_of, set_pacing, texts, tid, wait_long,
-    ConnectSafelyDesk,
+    add_connectsafely_account, attr, attrs, days_of, row_count, set_pacing, texts, tid, wait_long,
+    wait_row_count, ConnectSafelyDesk,
 };
 use crate::harness::{App, TestResult};
 use crate::support::connectsafely::{Sent, DEFAULT_KEY};
@@ -22,17 +22,6 @@ const SEEDED: usize = 24;
 /// "Withdraw everything older than N days".
 const N: u32 = 30;
 const WITHDRAW: &str = "/invitations/withdraw";
-
-async fn row_count(app: &App, table: &str) -> TestResult<usize> {
-    Ok(attr(app, &tid(table), "data-row-count").await?.parse()?)
-}
-
-async fn wait_row_count(app: &App, table: &str, n: usize) -> TestResult {
-    app.wait_until(&format!("{table} has {n} rows"), || async {
-        Ok(row_count(app, table).await? == n)
-    })
-    .await
-}
 
 /// Opens Sent for the first time: with nothing cached the screen refreshes by itself.
 async fn open_sent_and_wait_for_rows(app: &App, n: usize) -> TestResult {

@@ -190,65 +190,16 @@ fn respond_calls(server: &FakeServer) -> Vec<Value> {
 // ---------------------------------------------------------------------------------------------
 // UI steps
 
-/// Adds accounts through the Add account dialog: `provider` is the select's value; `keep` names
-/// the discovered accounts (remote ids) to add, all others are unticked.
-async fn add_account(app: &App, provider: &str, key: &str, keep: &[&str]) -> TestResult {
-    let open = if app.count("[data-testid=add-account]").await? > 0 {
-        "[data-testid=add-account]"
-    } else {
-        "[data-testid=empty-add-account]"
-    };
-    app.click(open).await?;
-    app.wait_for("[data-testid=add-account-dialog]").await?;
-    app.wait_for("[data-testid=provider-select]")
-        .await?
-        .select_by_value(provider)
-        .await?;
-    app.fill("[data-testid=api-key-input]", key).await?;
-    app.click("[data-testid=test-and-save]").await?;
-    app.wait_for("[data-testid=discovered-account]").await?;
-
-    let found = app
-        .client
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=discovered-account]')].map(li => \
-             [li.dataset.remoteId, li.querySelector('[data-testid=discovered-account-checkbox]').checked]);",
-            vec![],
-        )
-        .await?;
-    let found = found.as_array().cloned().unwrap_or_default();
-    for wanted in keep {
-        assert!(
-            found.iter().any(|f| f[0] == *wanted),
-            "the dialog should list {wanted}, it listed {found:?}"
-        );
-    }
-    for f in &found {
-        let id = f[0].as_str().unwrap_or_default();
-        let checked = f[1].as_bool().unwrap_or(false);
-        if checked != keep.contains(&id) {
-            app.click(&format!(
-                "[data-testid=discovered-account][data-remote-id=\"{id}\"] \
-                 [data-testid=discovered-account-checkbox]"
-            ))
-            .await?;
-        }
-    }
-    app.click("[data-testid=add-selected]").await?;
-    app.wait_for("[data-testid=account-added]").await?;
-    app.wait_until("the dialog closed", || async {
-        Ok(app.count("[data-testid=add-account-dialog]").await? == 0)
-    })
-    .await
-}
+/// The Received table (`data-row-count`: rows matching the filters, not only those rendered).
+const RECEIVED_TABLE: &str = "received-table";
 
 /// A fresh desktop with the seeded ConnectSafely account added and pacing at 0 s, on Received
 /// once the background refresh has filled the table.
 async fn connectsafely_desktop() -> TestResult<(ConnectSafelyFake, FakeServer, Desktop, App)> {
     let (fake, server) = connectsafely_fake();
-    let desktop = Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])?;
+    let desktop = flows::connectsafely_desktop_for(&server)?;
     let app = desktop.launch().await?;
-    add_account(
+    flows::add_account(
         &app,
         "connectsafely",
         connectsafely::DEFAULT_KEY,
@@ -264,25 +215,7 @@ async fn connectsafely_desktop() -> TestResult<(ConnectSafelyFake, FakeServer, D
 async fn open_received(app: &App, expected_rows: usize) -> TestResult {
     app.click("[data-testid=nav-received]").await?;
     app.wait_for("[data-testid=screen-received]").await?;
-    wait_for_row_count(app, expected_rows).await
-}
-
-/// Rows matching the filters (the table's `data-row-count`, not only those rendered).
-async fn row_count(app: &App) -> TestResult<usize> {
-    let count = app
-        .wait_for("[data-testid=received-table]")
-        .await?
-        .attr("data-row-count")
-        .await?
-        .unwrap_or_default();
-    Ok(count.parse()?)
-}
-
-async fn wait_for_row_count(app: &App, n: usize) -> TestResult {
-    app.wait_until(&format!("the table holds {n} rows"), || async {
-        Ok(row_count(app).await? == n)
-    })
-    .await
+    flows::wait_row_count(app, RECEIVED_TABLE, expected_rows).await
 }
 
 /// The rendered rows: key, shown name, type label, note (null when none).
@@ -345,13 +278,6 @@ async fn row_of(app: &App, name: &str) -> TestResult<String> {
     Ok(format!("[data-testid=received-row][data-key=\"{key}\"]"))
 }
 
-async fn wait_row_gone(app: &App, row: &str) -> TestResult {
-    app.wait_until(&format!("{row} is gone"), || async {
-        Ok(app.count(row).await? == 0)
-    })
-    .await
-}
-
 async fn chip(app: &App, category: &str) -> TestResult {
     app.click(&format!(
         "[data-testid=type-chip][data-category={category}]"
@@ -382,7 +308,7 @@ async fn search(app: &App, text: &str, expected_rows: usize) -> TestResult {
     } else {
         app.fill("[data-testid=filter-text]", text).await?;
     }
-    wait_for_row_count(app, expected_rows).await
+    flows::wait_row_count(app, RECEIVED_TABLE, expected_rows).await
 }
 
 /// The Activity rows: action, type label and the row's text.
@@ -546,9 +472,9 @@ async fn strangers_text_is_shown_as_text_and_filters_narrow_by_type_text_and_not
 
     // Chips add and remove types.
     chip(&app, "newsletter").await?;
-    wait_for_row_count(&app, CONNECTIONS + 2).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS + 2).await?;
     chip(&app, "connection").await?;
-    wait_for_row_count(&app, 2).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, 2).await?;
     let newsletters = rows(&app).await?;
     let mut names: Vec<&str> = newsletters
         .iter()
@@ -560,7 +486,7 @@ async fn strangers_text_is_shown_as_text_and_filters_narrow_by_type_text_and_not
     for category in ["organization", "event", "memberFollow"] {
         chip(&app, category).await?;
     }
-    wait_for_row_count(&app, 5).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, 5).await?;
     let mut types: Vec<String> = rows(&app)
         .await?
         .iter()
@@ -579,7 +505,7 @@ async fn strangers_text_is_shown_as_text_and_filters_narrow_by_type_text_and_not
     );
     app.screenshot("received-other-types").await?;
     app.click("[data-testid=chips-reset]").await?;
-    wait_for_row_count(&app, CONNECTIONS).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS).await?;
     assert!(chip_pressed(&app, "connection").await? && !chip_pressed(&app, "newsletter").await?);
 
     // Text filter over names and notes.
@@ -591,13 +517,13 @@ async fn strangers_text_is_shown_as_text_and_filters_narrow_by_type_text_and_not
 
     // "Has a note".
     app.click("[data-testid=filter-has-note]").await?;
-    wait_for_row_count(&app, CONNECTIONS_WITH_NOTE).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS_WITH_NOTE).await?;
     assert!(
         rows(&app).await?.iter().all(|r| r["note"].is_string()),
         "every row left has a note"
     );
     app.click("[data-testid=filter-has-note]").await?;
-    wait_for_row_count(&app, CONNECTIONS).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS).await?;
     app.close().await
 }
 
@@ -611,8 +537,8 @@ async fn accept_and_ignore_one_from_its_row_reach_the_provider_and_the_activity(
     let row = row_of(&app, "Amelia Okafor").await?;
     app.click(&format!("{row} [data-testid=row-accept]"))
         .await?;
-    wait_row_gone(&app, &row).await?;
-    wait_for_row_count(&app, CONNECTIONS - 1).await?;
+    flows::wait_gone(&app, &row).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS - 1).await?;
     let calls = respond_calls(&server);
     assert_eq!(calls.len(), 1, "one respond call: {:?}", server.requests());
     let call = &calls[0];
@@ -633,8 +559,8 @@ async fn accept_and_ignore_one_from_its_row_reach_the_provider_and_the_activity(
     let row = row_of(&app, "Noah Lindqvist").await?;
     app.click(&format!("{row} [data-testid=row-ignore]"))
         .await?;
-    wait_row_gone(&app, &row).await?;
-    wait_for_row_count(&app, CONNECTIONS - 2).await?;
+    flows::wait_gone(&app, &row).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS - 2).await?;
     let calls = respond_calls(&server);
     assert_eq!(calls.len(), 2, "{:?}", server.requests());
     assert_eq!(calls[1]["action"], "IGNORE");
@@ -652,7 +578,7 @@ async fn accept_and_ignore_one_from_its_row_reach_the_provider_and_the_activity(
     // Ignore an event invitation: its type goes to the provider and to the Activity.
     let hannah = seeded("Hannah");
     chip(&app, "event").await?;
-    wait_for_row_count(&app, CONNECTIONS - 1).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS - 1).await?;
     let row = row_of(&app, "Hannah Fischer").await?;
     assert_eq!(
         app.text(&format!("{row} [data-testid=row-type]")).await?,
@@ -660,7 +586,7 @@ async fn accept_and_ignore_one_from_its_row_reach_the_provider_and_the_activity(
     );
     app.click(&format!("{row} [data-testid=row-ignore]"))
         .await?;
-    wait_row_gone(&app, &row).await?;
+    flows::wait_gone(&app, &row).await?;
     let calls = respond_calls(&server);
     assert_eq!(calls.len(), 3, "{:?}", server.requests());
     assert_eq!(calls[2]["action"], "IGNORE");
@@ -762,7 +688,7 @@ async fn bulk_accept_of_connections_leaves_newsletters_pages_and_events_pending(
         "every one accepted"
     );
     assert_eq!(app.count("[data-testid=job-failed-count]").await?, 0);
-    wait_for_row_count(&app, 0).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, 0).await?;
     app.screenshot("received-bulk-done").await?;
 
     let calls = respond_calls(&server);
@@ -790,7 +716,7 @@ async fn bulk_accept_of_connections_leaves_newsletters_pages_and_events_pending(
     // A selection with a newsletter and a page says so in its own line; cancelled, nothing sent.
     chip(&app, "newsletter").await?;
     chip(&app, "organization").await?;
-    wait_for_row_count(&app, 3).await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, 3).await?;
     for name in ["The Weekly Build", "ZenX8Studio"] {
         let row = row_of(&app, name).await?;
         app.click(&format!("{row} [data-testid=row-select]"))
@@ -851,7 +777,7 @@ async fn edges_account_offers_accept_but_not_ignore_and_says_why() -> TestResult
     let app = desktop.launch().await?;
 
     // Only the identity picked in the dialog is added.
-    add_account(&app, "edges", edges::DEFAULT_KEY, &[KEPT]).await?;
+    flows::add_account(&app, "edges", edges::DEFAULT_KEY, &[KEPT]).await?;
     assert_eq!(app.count("[data-testid=account-row]").await?, 1);
     open_received(&app, RECEIVED).await?;
 

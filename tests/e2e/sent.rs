@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::flows::{
-    add_connectsafely_account, attr, attrs, days_of, js, kill_app, set_pacing, texts, tid,
-    wait_long, ConnectSafelyDesk,
+    add_connectsafely_account, attr, attrs, days_of, js, kill_app, row_count, set_pacing, texts,
+    tid, wait_long, wait_row_count, ConnectSafelyDesk,
 };
 use crate::harness::{App, TestResult};
 use crate::support::connectsafely::{Sent, DEFAULT_KEY};
@@ -40,17 +40,6 @@ fn row_key(account: &str, invitation: &Sent) -> String {
 
 fn profile_url(invitation: &Sent) -> String {
     format!("https://www.linkedin.com/in/{}", invitation.public_id)
-}
-
-async fn row_count(app: &App, table: &str) -> TestResult<usize> {
-    Ok(attr(app, &tid(table), "data-row-count").await?.parse()?)
-}
-
-async fn wait_row_count(app: &App, table: &str, n: usize) -> TestResult {
-    app.wait_until(&format!("{table} has {n} rows"), || async {
-        Ok(row_count(app, table).await? == n)
-    })
-    .await
 }
 
 async fn rendered_keys(app: &App, row: &str) -> TestResult<Vec<String>> {

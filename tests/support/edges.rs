@@ -39,7 +39,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::people::{self, Member};
-use super::{serve, Controls, FakeServer, Fault};
+use super::{invitation_urn, serve, Controls, FakeServer, Fault, INVITATION_URN_PREFIX};
 
 pub const BASE_PATH: &str = "/v1";
 pub const DEFAULT_KEY: &str = "edges_test_5b1f0c9e8d7a6b4c3d2e1f00";
@@ -194,7 +194,7 @@ pub struct Sent {
 
 impl Sent {
     pub fn urn(&self) -> String {
-        format!("urn:li:fsd_invitation:{}", self.id)
+        invitation_urn(self.id)
     }
 }
 
@@ -211,7 +211,7 @@ pub struct Received {
 
 impl Received {
     pub fn urn(&self) -> String {
-        format!("urn:li:fsd_invitation:{}", self.id)
+        invitation_urn(self.id)
     }
 }
 
@@ -733,7 +733,7 @@ fn input_object<'a>(
 
 /// `^urn:li:fsd_invitation:\d+$`
 fn valid_urn(urn: &str) -> bool {
-    urn.strip_prefix("urn:li:fsd_invitation:")
+    urn.strip_prefix(INVITATION_URN_PREFIX)
         .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
 }
 

@@ -37,7 +37,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use super::people::{self, Member};
-use super::{serve, Controls, FakeServer, Fault};
+use super::{invitation_urn, serve, Controls, FakeServer, Fault, INVITATION_URN_PREFIX};
 
 pub const BASE_PATH: &str = "/v1";
 pub const DEFAULT_KEY: &str = "lk_test_a9b8c7d6e5f4a3b2c1d0";
@@ -111,7 +111,7 @@ pub struct Sent {
 
 impl Sent {
     pub fn urn(&self) -> String {
-        format!("urn:li:fsd_invitation:{}", self.id)
+        invitation_urn(self.id)
     }
 }
 
@@ -130,7 +130,7 @@ pub struct Received {
 
 impl Received {
     pub fn urn(&self) -> String {
-        format!("urn:li:fsd_invitation:{}", self.id)
+        invitation_urn(self.id)
     }
 }
 
@@ -441,67 +441,70 @@ fn listing(
 }
 
 async fn list_sent(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
-    let result = (|| {
-        let body = checked_body(&fake, &raw)?;
-        let kind = invitation_type(&body)?;
-        let (skip, take, start, end, pages) = window(&body)?;
-        let mut s = fake.lock();
-        s.charge(pages as u64)?;
-        let mut all: Vec<&Sent> = s.sent.iter().filter(|x| x.kind == kind).collect();
-        all.sort_by_key(|x| Reverse(x.seq));
-        let items = all
-            .iter()
-            .skip(skip)
-            .take(take)
-            .map(|x| {
-                json!({
-                    "name": x.member.full_name(),
-                    "profile_url": x.member.profile_url(),
-                    "subtitle": x.member.headline,
-                    "sent_time": x.sent_time,
-                    "invitation_id": x.id,
-                    "invitation_state": "PENDING",
-                    "message": x.message,
-                    "entity_urn": x.urn(),
-                    "profile_picture": x.member.picture_url(),
-                    "invitation_type": x.kind,
-                })
+    list(
+        &fake,
+        &raw,
+        |s| &s.sent,
+        |x| (x.seq, &x.kind),
+        |x| {
+            json!({
+                "name": x.member.full_name(),
+                "profile_url": x.member.profile_url(),
+                "subtitle": x.member.headline,
+                "sent_time": x.sent_time,
+                "invitation_id": x.id,
+                "invitation_state": "PENDING",
+                "message": x.message,
+                "entity_urn": x.urn(),
+                "profile_picture": x.member.picture_url(),
+                "invitation_type": x.kind,
             })
-            .collect();
-        Ok::<_, Response>(listing(items, all.len(), start, end, pages))
-    })();
-    result.unwrap_or_else(|r| r)
+        },
+    )
 }
 
 async fn list_received(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
+    list(
+        &fake,
+        &raw,
+        |s| &s.received,
+        |x| (x.seq, &x.kind),
+        |x| {
+            json!({
+                "name": x.member.full_name(),
+                "profile_url": x.member.profile_url(),
+                "subtitle": x.member.headline,
+                "sent_time": x.sent_time,
+                "message": x.message,
+                "invitation_id": x.id,
+                "shared_secret": x.secret,
+                "shared_connections": x.mutual,
+                "invitation_state": "PENDING",
+                "entity_urn": x.urn(),
+                "profile_picture": x.member.picture_url(),
+            })
+        },
+    )
+}
+
+/// One page of a listing, newest first: the request checked, its pages charged, the items of
+/// the requested `invitation_type` (`key`: sequence number and type of an item) shown by `item`.
+fn list<T>(
+    fake: &LinkupFake,
+    raw: &Bytes,
+    pick: fn(&FakeState) -> &[T],
+    key: fn(&T) -> (u64, &str),
+    item: fn(&T) -> Value,
+) -> Response {
     let result = (|| {
-        let body = checked_body(&fake, &raw)?;
+        let body = checked_body(fake, raw)?;
         let kind = invitation_type(&body)?;
         let (skip, take, start, end, pages) = window(&body)?;
         let mut s = fake.lock();
         s.charge(pages as u64)?;
-        let mut all: Vec<&Received> = s.received.iter().filter(|x| x.kind == kind).collect();
-        all.sort_by_key(|x| Reverse(x.seq));
-        let items = all
-            .iter()
-            .skip(skip)
-            .take(take)
-            .map(|x| {
-                json!({
-                    "name": x.member.full_name(),
-                    "profile_url": x.member.profile_url(),
-                    "subtitle": x.member.headline,
-                    "sent_time": x.sent_time,
-                    "message": x.message,
-                    "invitation_id": x.id,
-                    "shared_secret": x.secret,
-                    "shared_connections": x.mutual,
-                    "invitation_state": "PENDING",
-                    "entity_urn": x.urn(),
-                    "profile_picture": x.member.picture_url(),
-                })
-            })
-            .collect();
+        let mut all: Vec<&T> = pick(&s).iter().filter(|x| key(x).1 == kind).collect();
+        all.sort_by_key(|x| Reverse(key(x).0));
+        let items = all.iter().skip(skip).take(take).map(|x| item(x)).collect();
         Ok::<_, Response>(listing(items, all.len(), start, end, pages))
     })();
     result.unwrap_or_else(|r| r)
@@ -537,7 +540,7 @@ async fn accept(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
         let secret = required_str(&body, "shared_secret")?;
         let urn = required_str(&body, "entity_urn")?;
         let digits = urn
-            .strip_prefix("urn:li:fsd_invitation:")
+            .strip_prefix(INVITATION_URN_PREFIX)
             .or_else(|| urn.strip_prefix("urn:li:invitation:"))
             .ok_or_else(|| error(400, "Invalid entity_urn"))?;
         let mut s = fake.lock();

@@ -159,3 +159,11 @@ pub fn json_response(
         axum::Json(body),
     )
 }
+
+/// The prefix of an invitation urn as LinkedIn (and so both LinkedIn-backed fakes) writes it.
+pub const INVITATION_URN_PREFIX: &str = "urn:li:fsd_invitation:";
+
+/// `urn:li:fsd_invitation:<id>`: the urn of an invitation the Edges or Linkup fake holds.
+pub fn invitation_urn(id: u64) -> String {
+    format!("{INVITATION_URN_PREFIX}{id}")
+}
