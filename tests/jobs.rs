@@ -217,6 +217,14 @@ async fn pinned_rows_are_never_withdrawn_even_when_pinned_after_the_preview() {
         .as_deref()
         .unwrap()
         .starts_with("Pinned"));
+    // The progress event tells the UI the row was skipped, not that it is still waiting.
+    assert!(
+        w.events
+            .all()
+            .iter()
+            .any(|e| e["item"]["key"] == "A/a2" && e["item"]["outcome"] == "skipped"),
+        "no progress event shows the pinned item as skipped"
+    );
     assert_eq!(a.attempts_on("a1"), 0);
     assert_eq!(a.attempts_on("a2"), 0);
     assert_eq!(a.acted_on("a3"), 1);

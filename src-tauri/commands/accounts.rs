@@ -5,27 +5,29 @@
 //! an unlock prompt), so the blocking ones run on a blocking thread, never on the UI thread.
 //! Commands accept secrets and never return one.
 
+use std::sync::Arc;
+
 use tauri::State;
 
+use super::blocking;
+
 use crate::accounts::{AccountSettings, AccountView, Accounts, NewAccountInput};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::model::{Limit, RemoteAccount};
 use crate::state::AppState;
 
 /// Runs a registry call that may touch the keyring off the async workers.
-async fn blocking<T: Send + 'static>(
-    accounts: &std::sync::Arc<Accounts>,
+async fn with_accounts<T: Send + 'static>(
+    accounts: &Arc<Accounts>,
     call: impl FnOnce(&Accounts) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     let accounts = accounts.clone();
-    tauri::async_runtime::spawn_blocking(move || call(&accounts))
-        .await
-        .map_err(|e| AppError::internal(format!("An accounts task failed: {e}")))?
+    blocking(move || call(&accounts)).await
 }
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountView>> {
-    blocking(&state.accounts, |a| Ok(a.list())).await
+    with_accounts(&state.accounts, |a| Ok(a.list())).await
 }
 
 /// Tests the pasted key and lists the LinkedIn accounts it can use. Saves nothing.
@@ -48,7 +50,7 @@ pub async fn add_accounts(
 
 #[tauri::command]
 pub async fn add_demo_account(state: State<'_, AppState>) -> AppResult<AccountView> {
-    blocking(&state.accounts, |a| a.add_demo()).await
+    with_accounts(&state.accounts, |a| a.add_demo()).await
 }
 
 #[tauri::command]
@@ -57,12 +59,12 @@ pub async fn rename_account(
     id: String,
     label: String,
 ) -> AppResult<AccountView> {
-    blocking(&state.accounts, move |a| a.rename(&id, &label)).await
+    with_accounts(&state.accounts, move |a| a.rename(&id, &label)).await
 }
 
 #[tauri::command]
 pub async fn set_default_account(state: State<'_, AppState>, id: String) -> AppResult<()> {
-    blocking(&state.accounts, move |a| a.set_default(&id)).await
+    with_accounts(&state.accounts, move |a| a.set_default(&id)).await
 }
 
 /// Tests the new key first; the account, its settings and its history stay.
@@ -87,7 +89,7 @@ pub async fn remove_account(
     delete_history: bool,
 ) -> AppResult<()> {
     let eraser = state.history_eraser.clone();
-    blocking(&state.accounts, move |a| {
+    with_accounts(&state.accounts, move |a| {
         a.remove(&id, delete_history.then_some(eraser.as_ref()))?;
         if !delete_history {
             eraser.forget_account_cache(&id)?;
@@ -102,7 +104,7 @@ pub async fn get_account_settings(
     state: State<'_, AppState>,
     account_id: String,
 ) -> AppResult<AccountSettings> {
-    blocking(&state.accounts, move |a| a.settings(&account_id)).await
+    with_accounts(&state.accounts, move |a| a.settings(&account_id)).await
 }
 
 #[tauri::command]
@@ -111,7 +113,7 @@ pub async fn save_account_settings(
     account_id: String,
     settings: AccountSettings,
 ) -> AppResult<AccountSettings> {
-    blocking(&state.accounts, move |a| {
+    with_accounts(&state.accounts, move |a| {
         a.save_settings(&account_id, settings)
     })
     .await

@@ -2,7 +2,8 @@
 
 use tauri::{AppHandle, Runtime, State};
 
-use super::desk::{blocking, exports_dir};
+use super::blocking;
+use super::desk::exports_dir;
 use crate::error::AppResult;
 use crate::history::{self, ActivityFilter, ActivityRow};
 use crate::state::Desk;

@@ -6,18 +6,22 @@ use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::error::{AppError, AppResult};
-use crate::invitations::{RefreshProgress, RefreshSink};
+use crate::db::cache::Screen;
+use crate::error::AppResult;
+use crate::invitations::{RefreshProgress, RefreshSink, RefreshSummary};
 use crate::jobs::{JobEvents, JobProgress};
 use crate::state::Desk;
 
-/// Runs database work on a blocking thread, never on the UI thread or an async worker.
-pub(crate) async fn blocking<T: Send + 'static>(
-    call: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(call)
+/// Refreshes one screen's cache for one account (or all), emitting `refresh-progress`.
+pub(crate) async fn refresh_screen<R: Runtime>(
+    app: AppHandle<R>,
+    desk: &Desk,
+    screen: Screen,
+    account_id: Option<String>,
+) -> AppResult<RefreshSummary> {
+    desk.invitations
+        .refresh(screen, account_id.as_deref(), refresh_progress_emitter(app))
         .await
-        .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
 }
 
 /// Forwards refresh progress to the window as `refresh-progress`.

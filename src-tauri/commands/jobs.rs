@@ -6,7 +6,7 @@
 
 use tauri::State;
 
-use super::desk::blocking;
+use super::blocking;
 use crate::error::AppResult;
 use crate::jobs::{JobItemView, JobSummary};
 use crate::state::Desk;

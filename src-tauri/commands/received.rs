@@ -2,7 +2,8 @@
 
 use tauri::{AppHandle, Runtime, State};
 
-use super::desk::{blocking, refresh_progress_emitter};
+use super::blocking;
+use super::desk::refresh_screen;
 use crate::db::cache::Screen;
 use crate::error::AppResult;
 use crate::invitations::{ReceivedSnapshot, RefreshSummary};
@@ -25,13 +26,7 @@ pub async fn refresh_received<R: Runtime>(
     desk: State<'_, Desk>,
     account_id: Option<String>,
 ) -> AppResult<RefreshSummary> {
-    desk.invitations
-        .refresh(
-            Screen::Received,
-            account_id.as_deref(),
-            refresh_progress_emitter(app),
-        )
-        .await
+    refresh_screen(app, &desk, Screen::Received, account_id).await
 }
 
 /// The exact list an accept or ignore job would act on, stored for `start_job`.

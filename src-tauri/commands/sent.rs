@@ -2,7 +2,8 @@
 
 use tauri::{AppHandle, Runtime, State};
 
-use super::desk::{blocking, exports_dir, refresh_progress_emitter};
+use super::blocking;
+use super::desk::{exports_dir, refresh_screen};
 use crate::db::cache::Screen;
 use crate::error::AppResult;
 use crate::invitations::{RefreshSummary, SentSnapshot};
@@ -26,13 +27,7 @@ pub async fn refresh_sent<R: Runtime>(
     desk: State<'_, Desk>,
     account_id: Option<String>,
 ) -> AppResult<RefreshSummary> {
-    desk.invitations
-        .refresh(
-            Screen::Sent,
-            account_id.as_deref(),
-            refresh_progress_emitter(app),
-        )
-        .await
+    refresh_screen(app, &desk, Screen::Sent, account_id).await
 }
 
 /// Pins (or unpins) an invitation, or a person by profile link / public id.

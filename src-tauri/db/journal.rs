@@ -304,44 +304,31 @@ pub fn get_item(conn: &Connection, job_id: &str, seq: i64) -> AppResult<Option<I
         .optional()?)
 }
 
-/// The item as the journal has it now (falls back to `item` if it was deleted meanwhile).
-pub fn get_item_or(db: &crate::db::Db, item: &ItemRow) -> AppResult<ItemRow> {
-    Ok(db
-        .read(|c| get_item(c, &item.job_id, item.seq))?
-        .unwrap_or_else(|| item.clone()))
-}
-
-/// How many items of the job are in each state.
-pub fn counts(conn: &Connection, job_id: &str) -> AppResult<HashMap<ItemOutcome, u32>> {
-    let rows = grouped_counts(
-        conn,
-        "SELECT state, COUNT(*) FROM job_items WHERE job_id = ?1 GROUP BY state",
-        job_id,
+/// How many items of the job are in each state, and how many are unfinished per account
+/// (accounts with none left are absent), in one pass over the job's items.
+pub fn tally(conn: &Connection, job_id: &str) -> AppResult<Tally> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, state, COUNT(*) FROM job_items WHERE job_id = ?1
+         GROUP BY account_id, state",
     )?;
-    Ok(rows
-        .into_iter()
-        .map(|(state, n)| (ItemOutcome::parse(&state), n))
-        .collect())
+    let mut rows = stmt.query([job_id])?;
+    let mut tally = Tally::default();
+    while let Some(r) = rows.next()? {
+        let state = ItemOutcome::parse(&r.get::<_, String>(1)?);
+        let n: u32 = r.get(2)?;
+        *tally.by_state.entry(state).or_insert(0) += n;
+        if !state.is_final() {
+            *tally.remaining_by_account.entry(r.get(0)?).or_insert(0) += n;
+        }
+    }
+    Ok(tally)
 }
 
-/// Unfinished items per account.
-pub fn remaining_by_account(conn: &Connection, job_id: &str) -> AppResult<HashMap<String, u32>> {
-    let rows = grouped_counts(
-        conn,
-        "SELECT account_id, COUNT(*) FROM job_items
-         WHERE job_id = ?1 AND state IN ('pending', 'running') GROUP BY account_id",
-        job_id,
-    )?;
-    Ok(rows.into_iter().collect())
-}
-
-/// The `(group, count)` rows of a `GROUP BY` query over one job's items, in query order.
-fn grouped_counts(conn: &Connection, sql: &str, job_id: &str) -> AppResult<Vec<(String, u32)>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([job_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+/// A job's item counts, see [`tally`].
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub by_state: HashMap<ItemOutcome, u32>,
+    pub remaining_by_account: HashMap<String, u32>,
 }
 
 /// What the claim check decided for an item about to be acted on.

@@ -619,10 +619,12 @@ pub(crate) fn summary_of(
     job: &JobRow,
     now: DateTime<Utc>,
 ) -> AppResult<JobSummary> {
-    let counts = journal::counts(conn, &job.id)?;
+    let journal::Tally {
+        by_state: counts,
+        remaining_by_account: remaining,
+    } = journal::tally(conn, &job.id)?;
     let n = |s: ItemOutcome| counts.get(&s).copied().unwrap_or(0);
     let accounts = journal::job_accounts(conn, &job.id)?;
-    let remaining = journal::remaining_by_account(conn, &job.id)?;
     let mut state = JobState::parse(&job.state);
     let live = matches!(state, JobState::Running);
 

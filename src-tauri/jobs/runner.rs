@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rusqlite::Connection;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -156,18 +157,36 @@ async fn run_workers(
 
 /// Sends the job's summary (and an item, when one changed) to whoever listens.
 fn emit(inner: &Inner, job_id: &str, item: Option<&ItemRow>) {
-    let now = Utc::now();
-    let job = inner.db.read(|c| {
-        let job = journal::get_job(c, job_id)?.ok_or_else(|| AppError::not_found("job"))?;
-        summary_of(c, &job, now)
-    });
-    match job {
-        Ok(job) => inner.events.job_progress(&JobProgress {
-            job,
-            item: item.map(item_view),
-        }),
+    let progress = inner.db.read(|c| progress(c, job_id, item));
+    send(inner, job_id, progress);
+}
+
+/// The job's summary as the journal has it now, with `item` when one changed.
+fn progress(c: &Connection, job_id: &str, item: Option<&ItemRow>) -> AppResult<JobProgress> {
+    let job = journal::get_job(c, job_id)?.ok_or_else(|| AppError::not_found("job"))?;
+    Ok(JobProgress {
+        job: summary_of(c, &job, Utc::now())?,
+        item: item.map(item_view),
+    })
+}
+
+fn send(inner: &Inner, job_id: &str, progress: AppResult<JobProgress>) {
+    match progress {
+        Ok(progress) => inner.events.job_progress(&progress),
         Err(e) => log::warn!("job {job_id}: no progress event: {e}"),
     }
+}
+
+/// Inside the transaction that changed `item`: the item as journalled now (else `item`) and
+/// the progress event to send once committed, so an item step costs no second database visit.
+fn reread(
+    c: &Connection,
+    job_id: &str,
+    item: &ItemRow,
+) -> AppResult<(ItemRow, AppResult<JobProgress>)> {
+    let now = journal::get_item(c, &item.job_id, item.seq)?.unwrap_or_else(|| item.clone());
+    let progress = progress(c, job_id, Some(&now));
+    Ok((now, progress))
 }
 
 /// What processing one item led to.
@@ -401,11 +420,15 @@ impl Worker {
             {
                 let reason = "Pinned: on the keep-list, so it was not withdrawn.";
                 journal::skip_item(tx, screen, &fresh, reason, &ts)?;
-                return Ok(Some((fresh, None)));
+                let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
+                return Ok(Some((skipped, None, progress)));
             }
             let claim = journal::claim(tx, screen, &fresh, &ts, &is_active)?;
             let detail = match &claim {
-                Claim::Proceed { .. } => return Ok(Some((fresh, Some(claim)))),
+                Claim::Proceed { .. } => {
+                    let (running, progress) = reread(tx, &self.job_id, &fresh)?;
+                    return Ok(Some((running, Some(claim), progress)));
+                }
                 Claim::Finished { job_id, .. } => {
                     format!("Already handled by another job ({job_id}): not sent again.")
                 }
@@ -414,17 +437,19 @@ impl Worker {
                 }
             };
             journal::skip_item(tx, screen, &fresh, &detail, &ts)?;
-            Ok(Some((fresh, None)))
+            // The event carries the item as skipped, not as it was before.
+            let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
+            Ok(Some((skipped, None, progress)))
         })?;
-        let Some((fresh, claim)) = decision else {
+        let Some((fresh, claim, progress)) = decision else {
             return Ok(Step::Settled);
         };
         let Some(Claim::Proceed { verify }) = claim else {
-            self.emit_item(&fresh);
+            send(&self.inner, &self.job_id, progress);
             return Ok(Step::Settled);
         };
-        let running = journal::get_item_or(&self.inner.db, &fresh)?;
-        self.emit_item(&running);
+        let running = fresh;
+        send(&self.inner, &self.job_id, progress);
 
         if verify {
             match self.is_still_pending(&running.invitation_id).await {
@@ -487,11 +512,11 @@ impl Worker {
                         Ok(Step::Called)
                     }
                     ErrorClass::RateLimited => {
-                        self.inner
-                            .db
-                            .write(|tx| journal::return_to_pending(tx, screen, &running))?;
-                        let back = journal::get_item_or(&self.inner.db, &running)?;
-                        self.emit_item(&back);
+                        let (_, progress) = self.inner.db.write(|tx| {
+                            journal::return_to_pending(tx, screen, &running)?;
+                            reread(tx, &self.job_id, &running)
+                        })?;
+                        send(&self.inner, &self.job_id, progress);
                         let config = self.inner.config;
                         let until = rate_limit_until(
                             retry_at,
@@ -588,7 +613,7 @@ impl Worker {
         };
         let now = Utc::now();
         let screen = self.screen();
-        self.inner.db.write(|tx| {
+        let (_, progress) = self.inner.db.write(|tx| {
             journal::finish_item(
                 tx,
                 screen,
@@ -605,10 +630,9 @@ impl Worker {
             if record {
                 history::record(tx, &self.activity(item, planned, now))?;
             }
-            Ok(())
+            reread(tx, &self.job_id, item)
         })?;
-        let finished = journal::get_item_or(&self.inner.db, item)?;
-        self.emit_item(&finished);
+        send(&self.inner, &self.job_id, progress);
         Ok(())
     }
 
@@ -639,10 +663,6 @@ impl Worker {
             days_pending,
             job_id: Some(item.job_id.clone()),
         }
-    }
-
-    fn emit_item(&self, item: &ItemRow) {
-        emit(&self.inner, &self.job_id, Some(item));
     }
 }
 
