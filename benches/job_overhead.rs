@@ -59,6 +59,9 @@ impl ProviderSource for BenchSource {
             pace_min_secs: 0,
             pace_max_secs: 0,
             daily_withdraw_cap: u32::MAX,
+            daily_accept_cap: u32::MAX,
+            daily_ignore_cap: u32::MAX,
+            daily_send_cap: u32::MAX,
         }
     }
 }

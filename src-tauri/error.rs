@@ -47,6 +47,10 @@ pub enum ErrorKind {
     Cancelled,
     /// A bug: something that should not happen did.
     Internal,
+    /// A write may or may not have reached the provider (timeout, dropped connection, an
+    /// unreadable answer). It is checked, once it can no longer land, before anything is sent
+    /// again.
+    Unconfirmed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -127,6 +131,7 @@ mod tests {
             (ErrorKind::ProviderUnavailable, "providerUnavailable"),
             (ErrorKind::UnexpectedResponse, "unexpectedResponse"),
             (ErrorKind::KeyringUnavailable, "keyringUnavailable"),
+            (ErrorKind::Unconfirmed, "unconfirmed"),
         ];
         for (kind, tag) in pairs {
             assert_eq!(serde_json::to_value(kind).unwrap(), json!(tag));

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::db::activity::{self, ActivityQuery};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::model::InvitationCategory;
+use crate::model::{InvitationCategory, WriteKind};
 
 pub mod csv;
 
@@ -159,16 +159,24 @@ pub fn next_local_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
     local_midnight(today.succ_opt().unwrap_or(today))
 }
 
-/// How many withdrawals the account made today (local day), across all jobs.
-pub fn withdrawals_today(
+/// How many times the account made this write today (local day), across all jobs, windows and
+/// processes: what a daily cap counts.
+pub fn done_today(
     conn: &rusqlite::Connection,
     account_id: &str,
+    kind: WriteKind,
     now: DateTime<Utc>,
 ) -> AppResult<u32> {
+    let action = match kind {
+        WriteKind::Withdraw => ActivityAction::Withdrawn,
+        WriteKind::Accept => ActivityAction::Accepted,
+        WriteKind::Ignore => ActivityAction::Ignored,
+        WriteKind::Send => ActivityAction::Invited,
+    };
     activity::count_since(
         conn,
         account_id,
-        ActivityAction::Withdrawn,
+        action,
         &crate::db::ts(start_of_today(now)),
     )
 }
@@ -330,8 +338,12 @@ mod tests {
             2,
             "the row from ten days ago is outside the range"
         );
-        assert_eq!(db.read(|c| withdrawals_today(c, "a", now)).unwrap(), 1);
-        assert_eq!(db.read(|c| withdrawals_today(c, "b", now)).unwrap(), 0);
+        let today = |account| {
+            db.read(|c| done_today(c, account, WriteKind::Withdraw, now))
+                .unwrap()
+        };
+        assert_eq!(today("a"), 1);
+        assert_eq!(today("b"), 0);
     }
 
     #[test]

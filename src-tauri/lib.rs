@@ -63,6 +63,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         ])
 }
 
+/// Brings the main window to the front: un-minimised, shown, focused.
+fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// The platform dirs for this app (`$XDG_DATA_HOME/app.invitedesk.desktop`, …).
 pub fn app_paths<R: tauri::Runtime>(app: &tauri::App<R>) -> Result<state::AppPaths, tauri::Error> {
     let p = app.path();
@@ -79,7 +88,13 @@ pub fn run() {
         env_logger::Env::default().default_filter_or("warn,invitedesk_lib=info"),
     )
     .init();
-    builder(tauri::Builder::default())
+    // First: a second launch hands over to the running app (which comes to the front) and
+    // exits before it opens anything, so two windows never run jobs on the same data. The
+    // job lease (`jobs::lease`) covers the processes this cannot see (the command-line tool).
+    let single = tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        focus_main_window(app);
+    });
+    builder(tauri::Builder::default().plugin(single))
         .setup(|app| {
             let paths = app_paths(app)?;
             let data_dir = paths.data_dir.clone();

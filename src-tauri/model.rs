@@ -232,3 +232,56 @@ pub struct Capabilities {
     /// Several LinkedIn accounts under one key (ConnectSafely accounts, Edges identities).
     pub lists_accounts: bool,
 }
+
+/// The four writes InviteDesk makes on LinkedIn. Each has its own pause, daily cap and
+/// provider holds (a weekly invitation limit blocks sends, not withdrawals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "WriteKind.ts")]
+pub enum WriteKind {
+    Withdraw,
+    Accept,
+    Ignore,
+    Send,
+}
+
+impl WriteKind {
+    pub const ALL: [WriteKind; 4] = [
+        WriteKind::Withdraw,
+        WriteKind::Accept,
+        WriteKind::Ignore,
+        WriteKind::Send,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WriteKind::Withdraw => "withdraw",
+            WriteKind::Accept => "accept",
+            WriteKind::Ignore => "ignore",
+            WriteKind::Send => "send",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WriteKind> {
+        WriteKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The most writes of this kind per day InviteDesk makes on a real account, whatever the
+    /// settings say (the figures and their sources: `invitations::limits`).
+    pub const fn daily_ceiling(self) -> u32 {
+        match self {
+            WriteKind::Withdraw | WriteKind::Accept | WriteKind::Ignore => 100,
+            WriteKind::Send => 30,
+        }
+    }
+
+    /// "withdrawals", "acceptances", "ignores", "connection requests": for messages.
+    pub const fn noun_plural(self) -> &'static str {
+        match self {
+            WriteKind::Withdraw => "withdrawals",
+            WriteKind::Accept => "acceptances",
+            WriteKind::Ignore => "ignores",
+            WriteKind::Send => "connection requests",
+        }
+    }
+}

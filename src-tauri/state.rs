@@ -96,6 +96,7 @@ pub struct Desk {
 }
 
 impl Desk {
+    /// A desk over a database no other process shares (IPC tests).
     pub fn new(
         db: Arc<crate::db::Db>,
         source: Arc<dyn crate::invitations::ProviderSource>,
@@ -103,28 +104,43 @@ impl Desk {
         config: crate::jobs::JobConfig,
         exports_dir: PathBuf,
     ) -> Self {
+        let lease = Arc::new(crate::jobs::lease::Lease::private());
+        Self::with_lease(db, source, events, config, exports_dir, lease)
+    }
+
+    pub fn with_lease(
+        db: Arc<crate::db::Db>,
+        source: Arc<dyn crate::invitations::ProviderSource>,
+        events: Arc<dyn crate::jobs::JobEvents>,
+        config: crate::jobs::JobConfig,
+        exports_dir: PathBuf,
+        lease: Arc<crate::jobs::lease::Lease>,
+    ) -> Self {
         Self {
             invitations: crate::invitations::InvitationService::new(db.clone(), source.clone()),
-            jobs: crate::jobs::JobService::new(db.clone(), source, events, config),
+            jobs: crate::jobs::JobService::with_lease(db.clone(), source, events, config, lease),
             db,
             exports_dir,
         }
     }
 
-    /// Opens `<data_dir>/invitedesk.sqlite3` and marks jobs a previous run left running as
-    /// interrupted, so the Jobs list offers to resume or discard them.
+    /// Opens `<data_dir>/invitedesk.sqlite3`, takes this process's lease on the data dir, and
+    /// marks jobs left running by a process that is gone as interrupted, so the Jobs list
+    /// offers to resume or discard them. Jobs another live process runs are left alone.
     pub fn open(
         data_dir: &std::path::Path,
         source: Arc<dyn crate::invitations::ProviderSource>,
         events: Arc<dyn crate::jobs::JobEvents>,
     ) -> AppResult<Self> {
         let db = crate::db::Db::open(&data_dir.join(crate::db::FILE_NAME))?;
-        let desk = Self::new(
+        let lease = Arc::new(crate::jobs::lease::Lease::acquire(data_dir)?);
+        let desk = Self::with_lease(
             db,
             source,
             events,
             crate::jobs::JobConfig::default(),
             data_dir.join("exports"),
+            lease,
         );
         let interrupted = desk.jobs.recover()?;
         if !interrupted.is_empty() {

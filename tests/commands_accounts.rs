@@ -368,7 +368,20 @@ fn the_demo_account_works_through_the_commands() {
     let settings = t.ok("get_account_settings", json!({"accountId": id}));
     assert_eq!(
         settings,
-        json!({"withdrawOlderThanDays": 30, "paceMinSecs": 2, "paceMaxSecs": 6, "dailyWithdrawCap": 100})
+        json!({
+            "withdrawOlderThanDays": 30, "paceMinSecs": 2, "paceMaxSecs": 6,
+            "dailyWithdrawCap": 100, "dailyAcceptCap": 50, "dailyIgnoreCap": 50, "dailySendCap": 20
+        })
+    );
+    // Above what InviteDesk ever sends in a day on a real account: refused, with the reason.
+    let greedy = t.err(
+        "save_account_settings",
+        json!({"accountId": id, "settings": {"withdrawOlderThanDays": 30, "paceMinSecs": 2, "paceMaxSecs": 6, "dailySendCap": 200}}),
+    );
+    assert_eq!(greedy["kind"], "invalidInput");
+    assert!(
+        greedy["message"].as_str().unwrap().contains("connection requests must be between 1 and 30"),
+        "{greedy}"
     );
     let bad = t.err(
         "save_account_settings",

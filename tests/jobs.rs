@@ -247,7 +247,7 @@ async fn cancel_is_prompt_even_in_the_middle_of_a_pause() {
     let slow = RunSettings {
         pace_min_secs: 30,
         pace_max_secs: 30,
-        daily_withdraw_cap: 100,
+        ..NO_PACING
     };
     w.source.add("A", "Alice", a.clone(), slow);
     refresh(&w.invitations, Screen::Sent).await;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
-use crate::model::ProviderKind;
+use crate::model::{ProviderKind, WriteKind};
 
 pub const FILE_VERSION: u32 = 1;
 
@@ -120,6 +120,12 @@ pub struct AccountSettings {
     pub pace_max_secs: u32,
     /// Most withdrawals per day on this account.
     pub daily_withdraw_cap: u32,
+    /// Most acceptances per day.
+    pub daily_accept_cap: u32,
+    /// Most ignores per day.
+    pub daily_ignore_cap: u32,
+    /// Most connection requests per day.
+    pub daily_send_cap: u32,
 }
 
 impl Default for AccountSettings {
@@ -129,14 +135,26 @@ impl Default for AccountSettings {
             pace_min_secs: 2,
             pace_max_secs: 6,
             daily_withdraw_cap: 100,
+            daily_accept_cap: 50,
+            daily_ignore_cap: 50,
+            // Enginy's default; under LinkedNav's 30 and Edges' 25 a day.
+            daily_send_cap: 20,
         }
     }
 }
 
 impl AccountSettings {
     pub const MAX_PACE_SECS: u32 = 600;
-    pub const MAX_DAILY_CAP: u32 = 1000;
     pub const MAX_DAYS: u32 = 3650;
+
+    pub const fn daily_cap(&self, kind: WriteKind) -> u32 {
+        match kind {
+            WriteKind::Withdraw => self.daily_withdraw_cap,
+            WriteKind::Accept => self.daily_accept_cap,
+            WriteKind::Ignore => self.daily_ignore_cap,
+            WriteKind::Send => self.daily_send_cap,
+        }
+    }
 
     /// Checks the ranges; the message names the field the way the Settings form does.
     pub fn validate(&self) -> AppResult<()> {
@@ -151,11 +169,15 @@ impl AccountSettings {
                 "The shortest pause must not be longer than the longest pause.",
             ));
         }
-        if !(1..=Self::MAX_DAILY_CAP).contains(&self.daily_withdraw_cap) {
-            return Err(AppError::invalid_input(format!(
-                "The daily withdrawal limit must be between 1 and {}.",
-                Self::MAX_DAILY_CAP
-            )));
+        for kind in WriteKind::ALL {
+            let ceiling = kind.daily_ceiling();
+            if !(1..=ceiling).contains(&self.daily_cap(kind)) {
+                return Err(AppError::invalid_input(format!(
+                    "The daily limit of {} must be between 1 and {ceiling}: InviteDesk never \
+                     makes more in a day on a LinkedIn account.",
+                    kind.noun_plural()
+                )));
+            }
         }
         if !(1..=Self::MAX_DAYS).contains(&self.withdraw_older_than_days) {
             return Err(AppError::invalid_input(format!(
@@ -248,7 +270,10 @@ mod tests {
             withdraw_older_than_days: 3650,
             pace_min_secs: 0,
             pace_max_secs: 600,
-            daily_withdraw_cap: 1000,
+            daily_withdraw_cap: 100,
+            daily_accept_cap: 100,
+            daily_ignore_cap: 1,
+            daily_send_cap: 30,
         };
         assert!(edge.validate().is_ok());
         for bad in [
@@ -266,7 +291,15 @@ mod tests {
                 ..ok
             },
             AccountSettings {
-                daily_withdraw_cap: 1001,
+                daily_withdraw_cap: 101,
+                ..ok
+            },
+            AccountSettings {
+                daily_send_cap: 31,
+                ..ok
+            },
+            AccountSettings {
+                daily_accept_cap: 0,
                 ..ok
             },
             AccountSettings {

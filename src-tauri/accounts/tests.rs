@@ -706,6 +706,9 @@ async fn settings_are_validated_and_saved_per_account() {
         pace_min_secs: 5,
         pace_max_secs: 20,
         daily_withdraw_cap: 50,
+        daily_accept_cap: 40,
+        daily_ignore_cap: 30,
+        daily_send_cap: 10,
     };
     assert_eq!(accounts.save_settings(&id, good).unwrap(), good);
     assert_eq!(f.open().settings(&id).unwrap(), good);

@@ -97,6 +97,19 @@ pub fn count_since(
     Ok(n as u32)
 }
 
+/// When the account last did `action`, as stored.
+pub fn last_at(
+    conn: &Connection,
+    account_id: &str,
+    action: ActivityAction,
+) -> AppResult<Option<String>> {
+    Ok(conn.query_row(
+        "SELECT MAX(at) FROM activity WHERE account_id = ?1 AND action = ?2",
+        params![account_id, action.as_str()],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
     tx.execute("DELETE FROM activity WHERE account_id = ?1", [account_id])?;
     Ok(())

@@ -8,9 +8,11 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::db::cache::Screen;
+use crate::db::{parse_ts, ts};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::jobs::types::ItemOutcome;
 
@@ -23,6 +25,8 @@ pub struct JobRow {
     pub retry_of: Option<String>,
     pub started_at: String,
     pub finished_at: Option<String>,
+    /// The lease id of the process running it (`jobs::lease`).
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +69,8 @@ pub struct ItemRow {
     pub finished_at: Option<String>,
     pub error: Option<AppError>,
     pub detail: Option<String>,
+    /// For a `checking` item: when it is checked.
+    pub check_at: Option<String>,
 }
 
 impl ItemRow {
@@ -80,8 +86,8 @@ pub fn insert_job(
     items: &[NewItem],
 ) -> AppResult<()> {
     tx.execute(
-        "INSERT INTO jobs (id, action, state, plan_id, retry_of, started_at, finished_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO jobs (id, action, state, plan_id, retry_of, started_at, finished_at, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             job.id,
             job.action,
@@ -89,7 +95,8 @@ pub fn insert_job(
             job.plan_id,
             job.retry_of,
             job.started_at,
-            job.finished_at
+            job.finished_at,
+            job.owner
         ],
     )?;
     let mut acc = tx.prepare_cached(
@@ -138,10 +145,11 @@ fn read_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
         retry_of: r.get(4)?,
         started_at: r.get(5)?,
         finished_at: r.get(6)?,
+        owner: r.get(7)?,
     })
 }
 
-const JOB_COLUMNS: &str = "id, action, state, plan_id, retry_of, started_at, finished_at";
+const JOB_COLUMNS: &str = "id, action, state, plan_id, retry_of, started_at, finished_at, owner";
 
 pub fn get_job(conn: &Connection, id: &str) -> AppResult<Option<JobRow>> {
     Ok(conn
@@ -181,21 +189,56 @@ pub fn set_job_state(
     Ok(())
 }
 
-/// At startup: jobs the previous run left running are interrupted. Returns their ids.
-pub fn mark_unfinished_interrupted(tx: &Transaction<'_>) -> AppResult<Vec<String>> {
-    let ids = {
-        let mut stmt =
-            tx.prepare("SELECT id FROM jobs WHERE state IN ('running', 'paused') ORDER BY id")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
+/// Jobs left running by a process that is gone (`is_owner_alive` says no) become interrupted.
+/// Returns their ids. A job another live process runs is left alone.
+pub fn mark_orphans_interrupted(
+    tx: &Transaction<'_>,
+    is_owner_alive: &dyn Fn(Option<&str>) -> bool,
+) -> AppResult<Vec<String>> {
+    let jobs = {
+        let mut stmt = tx.prepare(
+            "SELECT id, owner FROM jobs WHERE state IN ('running', 'paused') ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        ids
+        rows
     };
-    tx.execute(
-        "UPDATE jobs SET state = 'interrupted' WHERE state IN ('running', 'paused')",
-        [],
-    )?;
+    let mut ids = Vec::new();
+    for (id, owner) in jobs {
+        if !is_owner_alive(owner.as_deref()) {
+            tx.execute(
+                "UPDATE jobs SET state = 'interrupted' WHERE id = ?1",
+                [&id],
+            )?;
+            ids.push(id);
+        }
+    }
     Ok(ids)
+}
+
+/// Makes `owner` the process running the job, unless another live process does: the one
+/// check-and-set that keeps two processes from running one job. True when taken.
+pub fn take_job(
+    tx: &Transaction<'_>,
+    job_id: &str,
+    owner: &str,
+    is_owner_alive: &dyn Fn(Option<&str>) -> bool,
+) -> AppResult<bool> {
+    let current: Option<Option<String>> = tx
+        .query_row("SELECT owner FROM jobs WHERE id = ?1", [job_id], |r| r.get(0))
+        .optional()?;
+    let Some(current) = current else {
+        return Ok(false);
+    };
+    if current.as_deref() != Some(owner) && is_owner_alive(current.as_deref()) {
+        return Ok(false);
+    }
+    tx.execute(
+        "UPDATE jobs SET owner = ?2, state = 'running', finished_at = NULL WHERE id = ?1",
+        params![job_id, owner],
+    )?;
+    Ok(true)
 }
 
 pub fn job_accounts(conn: &Connection, job_id: &str) -> AppResult<Vec<JobAccountRow>> {
@@ -237,7 +280,8 @@ pub fn set_pause(
 }
 
 const ITEM_COLUMNS: &str = "job_id, seq, account_id, invitation_id, name, account_label, payload,
-     state, needs_check, attempts, attempt_at, finished_at, error_kind, error_message, detail";
+     state, needs_check, attempts, attempt_at, finished_at, error_kind, error_message, detail,
+     check_at";
 
 fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemRow> {
     let kind: Option<String> = r.get(12)?;
@@ -262,6 +306,7 @@ fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemRow> {
         finished_at: r.get(11)?,
         error,
         detail: r.get(14)?,
+        check_at: r.get(15)?,
     })
 }
 
@@ -334,46 +379,77 @@ pub struct Tally {
 /// What the claim check decided for an item about to be acted on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// The item is now `running` and holds the claim. `verify`: an earlier attempt may have
-    /// reached the provider, so check that the invitation is still pending before calling.
-    Proceed { verify: bool },
+    /// The item is now `running` and holds the claim: make the call.
+    Proceed,
+    /// An earlier attempt on this invitation may have reached the provider. The item holds the
+    /// claim as `checking` and must be checked at `at` (a stored timestamp), when that attempt
+    /// can no longer land, before anything is sent.
+    Check { at: String },
     /// Another job item already finished this invitation (`done` or `alreadyGone`).
     Finished { job_id: String, state: ItemOutcome },
-    /// A job running right now is acting on this invitation.
+    /// A job running right now (in this process or another live one) is acting on it.
     Busy { job_id: String },
 }
 
-/// Claims the invitation for this item and journals the attempt, or says why not.
+/// Whether a job is being run right now: `(job id, its owner, its state)`.
+pub type IsLive<'a> = &'a dyn Fn(&str, Option<&str>, &str) -> bool;
+
+/// Claims the invitation for this item, or says why not.
 ///
-/// `is_active(job_id)` tells whether a job is being run by this process right now: a claim
-/// left `running` by a job that is not (interrupted, discarded) is taken over, with a check.
+/// `settle` is how long after an attempt's start the provider can no longer apply it. A claim
+/// left `running` or `checking` by a job that no longer runs (the app died, the job was
+/// cancelled) is taken over, but only to check it first, at the earliest `settle` after that
+/// attempt.
 pub fn claim(
     tx: &Transaction<'_>,
     screen: Screen,
     item: &ItemRow,
-    now: &str,
-    is_active: &dyn Fn(&str) -> bool,
+    now: DateTime<Utc>,
+    settle: chrono::Duration,
+    is_live: IsLive<'_>,
 ) -> AppResult<Claim> {
-    let existing: Option<(String, i64, String)> = tx
+    let existing: Option<(String, i64, String, String)> = tx
         .query_row(
-            "SELECT job_id, seq, state FROM claims
+            "SELECT job_id, seq, state, at FROM claims
              WHERE target = ?1 AND account_id = ?2 AND invitation_id = ?3",
             params![screen.as_str(), item.account_id, item.invitation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let mut verify = item.needs_check || item.state == ItemOutcome::Running;
+    // The start of the earliest attempt that may still be in doubt.
+    let mut doubt: Option<DateTime<Utc>> = None;
+    let mut doubt_from = |at: Option<&str>| {
+        let at = at.and_then(parse_ts).unwrap_or(now);
+        doubt = Some(doubt.map_or(at, |d: DateTime<Utc>| d.max(at)));
+    };
+    if item.needs_check || matches!(item.state, ItemOutcome::Running | ItemOutcome::Checking) {
+        doubt_from(item.attempt_at.as_deref());
+    }
     match existing {
         None => {}
-        Some((job_id, seq, state)) if job_id == item.job_id && seq == item.seq => {
-            verify |= state == "running";
+        Some((job_id, seq, state, at)) if job_id == item.job_id && seq == item.seq => {
+            if matches!(ItemOutcome::parse(&state), ItemOutcome::Running | ItemOutcome::Checking) {
+                doubt_from(Some(&at));
+            }
         }
-        Some((job_id, seq, state)) => match ItemOutcome::parse(&state) {
+        Some((job_id, seq, state, at)) => match ItemOutcome::parse(&state) {
             s @ (ItemOutcome::Done | ItemOutcome::AlreadyGone) => {
                 return Ok(Claim::Finished { job_id, state: s })
             }
-            ItemOutcome::Running if is_active(&job_id) => return Ok(Claim::Busy { job_id }),
-            ItemOutcome::Running => verify = true,
+            ItemOutcome::Running | ItemOutcome::Checking => {
+                let (owner, job_state): (Option<String>, String) = tx
+                    .query_row(
+                        "SELECT owner, state FROM jobs WHERE id = ?1",
+                        [&job_id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?
+                    .unwrap_or((None, String::new()));
+                if is_live(&job_id, owner.as_deref(), &job_state) {
+                    return Ok(Claim::Busy { job_id });
+                }
+                doubt_from(Some(&at));
+            }
             _ => {
                 // A failure: retrying is fine, after a check if that failure was ambiguous.
                 let uncertain: Option<bool> = tx
@@ -383,10 +459,30 @@ pub fn claim(
                         |r| r.get(0),
                     )
                     .optional()?;
-                verify |= uncertain.unwrap_or(true);
+                if uncertain.unwrap_or(true) {
+                    doubt_from(Some(&at));
+                }
             }
         },
     }
+    let Some(doubt) = doubt else {
+        start_attempt(tx, screen, item, now)?;
+        return Ok(Claim::Proceed);
+    };
+    let own_check = item.check_at.as_deref().and_then(parse_ts);
+    let check_at = (doubt + settle).max(now).max(own_check.unwrap_or(now));
+    set_checking(tx, screen, item, &ts(doubt), &ts(check_at))?;
+    Ok(Claim::Check { at: ts(check_at) })
+}
+
+/// Journals a call about to be made: the item is `running` since `now` and holds the claim.
+pub fn start_attempt(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let now = ts(now);
     tx.execute(
         "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
          VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)
@@ -403,11 +499,43 @@ pub fn claim(
     )?;
     tx.execute(
         "UPDATE job_items SET state = 'running', attempts = attempts + 1, attempt_at = ?3,
-             needs_check = ?4
+             check_at = NULL
          WHERE job_id = ?1 AND seq = ?2",
-        params![item.job_id, item.seq, now, verify],
+        params![item.job_id, item.seq, now],
     )?;
-    Ok(Claim::Proceed { verify })
+    Ok(())
+}
+
+/// The item's last write may or may not have landed: it holds the claim as `checking` (the
+/// claim keeps `attempt_at`, the start of the attempt in doubt) until `check_at`.
+pub fn set_checking(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    attempt_at: &str,
+    check_at: &str,
+) -> AppResult<()> {
+    tx.execute(
+        "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'checking', ?6)
+         ON CONFLICT (target, account_id, invitation_id) DO UPDATE SET
+             job_id = excluded.job_id, seq = excluded.seq, state = 'checking', at = excluded.at",
+        params![
+            screen.as_str(),
+            item.account_id,
+            item.invitation_id,
+            item.job_id,
+            item.seq,
+            attempt_at
+        ],
+    )?;
+    tx.execute(
+        "UPDATE job_items SET state = 'checking', needs_check = 1, check_at = ?3, error_kind = NULL,
+             error_message = NULL, detail = NULL
+         WHERE job_id = ?1 AND seq = ?2",
+        params![item.job_id, item.seq, check_at],
+    )?;
+    Ok(())
 }
 
 /// Journals an item's final outcome and, for `done` / `alreadyGone` / `failed`, the claim's.
@@ -522,12 +650,13 @@ pub fn finish_remaining(
     now: &str,
 ) -> AppResult<usize> {
     let rows: Vec<ItemRow> =
-        items_in_state(tx, job_id, &[ItemOutcome::Pending, ItemOutcome::Running])?
+        items_in_state(tx, job_id, &ItemOutcome::UNFINISHED)?
             .into_iter()
             .filter(|i| account_id.is_none_or(|a| a == i.account_id))
             .collect();
     for item in &rows {
-        let uncertain = item.needs_check || item.state == ItemOutcome::Running;
+        let uncertain = item.needs_check
+            || matches!(item.state, ItemOutcome::Running | ItemOutcome::Checking);
         finish_item(tx, screen, item, outcome, error, detail, uncertain, now)?;
     }
     Ok(rows.len())

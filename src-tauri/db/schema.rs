@@ -130,6 +130,38 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX activity_by_time ON activity (at);
     CREATE INDEX activity_by_account ON activity (account_id, action, at);
     "#,
+    // 2: nothing twice across processes and time.
+    r#"
+    -- The process running a job: its lease id (`jobs::lease`). A job whose owner is alive is
+    -- never taken over, resumed or marked interrupted by another process.
+    ALTER TABLE jobs ADD COLUMN owner TEXT;
+
+    -- An item whose write may or may not have landed is `checking` until this time, when the
+    -- provider can no longer apply it; then it is checked before anything is sent again.
+    ALTER TABLE job_items ADD COLUMN check_at TEXT;
+
+    -- A provider's "not before" (rate limit, weekly limit, hold), per account and action,
+    -- kept until its time whatever job or window asked: cancelling does not lift it.
+    CREATE TABLE holds (
+        account_id TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        until      TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        set_at     TEXT NOT NULL,
+        PRIMARY KEY (account_id, action)
+    ) WITHOUT ROWID;
+
+    -- Connection requests whose outcome is not known (the provider did not answer in time):
+    -- no request to the same person goes out before `check_at` and a check.
+    CREATE TABLE unconfirmed_sends (
+        account_id  TEXT NOT NULL,
+        person_key  TEXT NOT NULL,
+        profile_url TEXT NOT NULL,
+        attempt_at  TEXT NOT NULL,
+        check_at    TEXT NOT NULL,
+        PRIMARY KEY (account_id, person_key)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

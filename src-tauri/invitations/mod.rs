@@ -14,6 +14,7 @@ use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::model::{ReceivedInvitation, SentInvitation};
 
+pub mod limits;
 mod refresh;
 pub mod rules;
 pub mod send;

@@ -11,13 +11,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, Utc};
 
 use crate::accounts::{AccountView, Accounts};
-use crate::db::Db;
+use crate::db::holds::{self, Hold, UnconfirmedSend};
+use crate::db::{parse_ts, ts, Db};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::history::{self, ActivityAction, ActivityFilter, ActivityRow, NewActivity};
-use crate::invitations::rules::normalize_person_key;
+use crate::invitations::rules::{self, normalize_person_key};
+use crate::invitations::{limits, RunSettings};
 use crate::linkedin::{self, PathTail, Scheme};
-use crate::model::{InvitationCategory, NewInvitation, WriteOutcome};
-use crate::providers::ProviderError;
+use crate::model::{InvitationCategory, NewInvitation, WriteKind, WriteOutcome};
+use crate::providers::{InvitationProvider, ProviderError};
 
 /// A request that passed the local checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,14 +187,80 @@ async fn off_thread<T: Send + 'static>(
         .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
 }
 
+/// What stands between a checked request and the provider, read in one go.
+struct Gate {
+    hold: Option<Hold>,
+    done_today: u32,
+    unconfirmed: Option<UnconfirmedSend>,
+    last_sent_at: Option<DateTime<Utc>>,
+}
+
+fn read_gate(db: &Db, account_id: &str, person_key: &str, now: DateTime<Utc>) -> AppResult<Gate> {
+    db.read(|c| {
+        Ok(Gate {
+            hold: holds::active(c, account_id, WriteKind::Send, &ts(now))?,
+            done_today: history::done_today(c, account_id, WriteKind::Send, now)?,
+            unconfirmed: holds::unconfirmed_send(c, account_id, person_key)?,
+            last_sent_at: crate::db::activity::last_at(c, account_id, ActivityAction::Invited)?
+                .as_deref()
+                .and_then(parse_ts),
+        })
+    })
+}
+
+/// Refuses a send while the provider holds the account's requests or today's cap is used.
+fn check_limits(gate: &Gate, daily_cap: u32, now: DateTime<Utc>) -> AppResult<()> {
+    if let Some(hold) = &gate.hold {
+        let until = parse_ts(&hold.until).unwrap_or(now);
+        return Err(AppError::new(
+            ErrorKind::RateLimited,
+            format!(
+                "Connection requests on this account are on hold until {}: {} Nothing was sent.",
+                local_time(until),
+                hold.reason.trim_end_matches('.'),
+            ),
+        ));
+    }
+    if gate.done_today >= daily_cap {
+        return Err(AppError::new(
+            ErrorKind::RateLimited,
+            format!(
+                "This account has sent its {daily_cap} connection requests for today (the daily \
+                 cap in Settings). Sending resumes after midnight ({}).",
+                local_time(history::next_local_midnight(now))
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Whether an invitation from this account to the person is pending now, from the provider's
+/// sent list: the check after a request whose answer was lost. (A request the person sent us
+/// is on the received list and never counts.)
+async fn is_pending_to(provider: &dyn InvitationProvider, person_key: &str) -> AppResult<bool> {
+    let ignore = |_: usize, _: Option<usize>| {};
+    let sent = provider.list_sent(&ignore).await?;
+    Ok(sent
+        .iter()
+        .any(|i| rules::person_key(&i.person).as_deref() == Some(person_key)))
+}
+
 /// Checks, sends through the account's provider, and records a sent request.
+///
+/// Nothing twice: a request whose answer was lost (timeout, dropped connection) is remembered;
+/// until the provider can no longer apply it, another request to the same person is refused,
+/// and after that it is sent only if the sent list does not show the first one.
 pub async fn send_invitation(
     accounts: Arc<Accounts>,
     db: Arc<Db>,
     account_id: String,
     request: NewInvitation,
 ) -> AppResult<WriteOutcome> {
-    let (account, checked, provider) = {
+    let (account, checked, provider, settings) = {
         let (accounts, db, account_id) = (accounts.clone(), db.clone(), account_id.clone());
         off_thread(move || {
             let account = accounts.get(&account_id)?;
@@ -203,14 +271,42 @@ pub async fn send_invitation(
             )?;
             check_cooldown(&withdrawals(&db, &account_id)?, &checked, Utc::now())?;
             let provider = accounts.provider(&account_id)?;
-            Ok((account, checked, provider))
+            let settings = RunSettings::from(accounts.settings(&account_id)?);
+            Ok((account, checked, provider, settings))
         })
         .await?
     };
+    let limits = limits::effective(&settings, WriteKind::Send, provider.reaches_linkedin());
+    let gate = {
+        let (db, id, key) = (db.clone(), account_id.clone(), checked.person_key.clone());
+        off_thread(move || read_gate(&db, &id, &key, Utc::now())).await?
+    };
+    check_limits(&gate, limits.daily_cap, Utc::now())?;
+    if let Some(earlier) = &gate.unconfirmed {
+        settle_earlier_send(&db, &account, &checked, provider.as_ref(), earlier).await?;
+    }
+    // The pause between two requests of this account, as between two writes of a job.
+    if let Some(last) = gate.last_sent_at {
+        let next = last + chrono::Duration::seconds(i64::from(limits.pace_min_secs));
+        if let Ok(wait) = (next - Utc::now()).to_std() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    let started = Utc::now();
     let outcome = match provider.send_invitation(&checked.request).await {
         Ok(outcome) => outcome,
         Err(e) => {
-            let e = send_error(e, &checked.slug);
+            let e = match e.kind {
+                ErrorKind::Unconfirmed => {
+                    remember_unconfirmed(&db, &account_id, &checked, provider.as_ref(), started)
+                        .await?
+                }
+                ErrorKind::RateLimited => {
+                    hold_sends(&db, &account_id, &e).await?;
+                    send_error(e, &checked.slug)
+                }
+                _ => send_error(e, &checked.slug),
+            };
             accounts.record_error(&account_id, &e);
             return Err(e);
         }
@@ -221,6 +317,118 @@ pub async fn send_invitation(
         off_thread(move || history::record_invited(&db, &row)).await?;
     }
     Ok(outcome)
+}
+
+/// A request to the same person whose answer was lost: refused until it can no longer land,
+/// then checked. Ok when it did not go out (the new request may be sent).
+async fn settle_earlier_send(
+    db: &Arc<Db>,
+    account: &AccountView,
+    checked: &CheckedInvitation,
+    provider: &dyn InvitationProvider,
+    earlier: &UnconfirmedSend,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let attempt = parse_ts(&earlier.attempt_at).unwrap_or(now);
+    let check_at = parse_ts(&earlier.check_at).unwrap_or(now);
+    if now < check_at {
+        return Err(AppError::new(
+            ErrorKind::Unconfirmed,
+            format!(
+                "The request to {} sent at {} got no answer and may still go out. InviteDesk \
+                 checks at {} whether it did; send again after that.",
+                checked.slug,
+                local_time(attempt),
+                local_time(check_at)
+            ),
+        ));
+    }
+    let went_out = is_pending_to(provider, &checked.person_key)
+        .await
+        .map_err(|e| {
+            AppError::new(
+                e.kind,
+                format!(
+                    "Could not check whether the earlier request to {} went out, so nothing \
+                     was sent: {}",
+                    checked.slug, e.message
+                ),
+            )
+        })?;
+    let (db, id, key) = (db.clone(), account.id.clone(), checked.person_key.clone());
+    let row = went_out.then(|| invited_activity(account, checked, attempt));
+    off_thread(move || {
+        db.write(|tx| {
+            holds::clear_unconfirmed_send(tx, &id, &key)?;
+            if let Some(row) = &row {
+                crate::db::activity::insert(tx, row)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    if went_out {
+        return Err(AppError::new(
+            ErrorKind::AlreadyInvited,
+            format!(
+                "The request to {} sent at {} did go out: it is pending, so it was not sent \
+                 again.",
+                checked.slug,
+                local_time(attempt)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Records a request whose answer was lost and says when it will be checked.
+async fn remember_unconfirmed(
+    db: &Arc<Db>,
+    account_id: &str,
+    checked: &CheckedInvitation,
+    provider: &dyn InvitationProvider,
+    started: DateTime<Utc>,
+) -> AppResult<AppError> {
+    let settle =
+        chrono::Duration::from_std(provider.settle_delay()).unwrap_or(chrono::Duration::minutes(1));
+    let check_at = started + settle;
+    let record = UnconfirmedSend {
+        account_id: account_id.to_string(),
+        person_key: checked.person_key.clone(),
+        profile_url: checked.request.profile_url.clone(),
+        attempt_at: ts(started),
+        check_at: ts(check_at),
+    };
+    let db = db.clone();
+    off_thread(move || db.write(|tx| holds::set_unconfirmed_send(tx, &record))).await?;
+    Ok(AppError::new(
+        ErrorKind::Unconfirmed,
+        format!(
+            "{} did not confirm the request to {}; it may still go out. InviteDesk checks at {} \
+             before anything is sent to {} again.",
+            provider.kind().label(),
+            checked.slug,
+            local_time(check_at),
+            checked.slug
+        ),
+    ))
+}
+
+/// Keeps a provider's "no more requests before …" for every later send on the account.
+async fn hold_sends(db: &Arc<Db>, account_id: &str, error: &ProviderError) -> AppResult<()> {
+    let now = Utc::now();
+    let until = error
+        .retry_at
+        .unwrap_or(now + chrono::Duration::minutes(15))
+        .max(now);
+    let hold = Hold {
+        account_id: account_id.to_string(),
+        action: WriteKind::Send,
+        until: ts(until),
+        reason: error.message.clone(),
+    };
+    let db = db.clone();
+    off_thread(move || db.write(|tx| holds::set(tx, &hold, &ts(now)))).await
 }
 
 #[cfg(test)]

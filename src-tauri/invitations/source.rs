@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::error::{AppError, AppResult};
-use crate::model::ProviderKind;
+use crate::model::{ProviderKind, WriteKind};
 use crate::providers::InvitationProvider;
 
 /// What the lists and jobs need to know about an account.
@@ -19,21 +19,45 @@ pub struct AccountRef {
     pub can_ignore: bool,
 }
 
-/// The per-account settings a job runs with.
+/// The per-account settings a job or a single action runs with (before the safety floors of
+/// [`super::limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunSettings {
     pub pace_min_secs: u32,
     pub pace_max_secs: u32,
     pub daily_withdraw_cap: u32,
+    pub daily_accept_cap: u32,
+    pub daily_ignore_cap: u32,
+    pub daily_send_cap: u32,
+}
+
+impl RunSettings {
+    pub const fn daily_cap(&self, kind: WriteKind) -> u32 {
+        match kind {
+            WriteKind::Withdraw => self.daily_withdraw_cap,
+            WriteKind::Accept => self.daily_accept_cap,
+            WriteKind::Ignore => self.daily_ignore_cap,
+            WriteKind::Send => self.daily_send_cap,
+        }
+    }
 }
 
 impl Default for RunSettings {
-    /// 2–6 s between withdrawals, 100 a day (the defaults).
+    /// The account settings' defaults.
     fn default() -> Self {
+        crate::accounts::AccountSettings::default().into()
+    }
+}
+
+impl From<crate::accounts::AccountSettings> for RunSettings {
+    fn from(s: crate::accounts::AccountSettings) -> Self {
         RunSettings {
-            pace_min_secs: 2,
-            pace_max_secs: 6,
-            daily_withdraw_cap: 100,
+            pace_min_secs: s.pace_min_secs,
+            pace_max_secs: s.pace_max_secs,
+            daily_withdraw_cap: s.daily_withdraw_cap,
+            daily_accept_cap: s.daily_accept_cap,
+            daily_ignore_cap: s.daily_ignore_cap,
+            daily_send_cap: s.daily_send_cap,
         }
     }
 }
@@ -116,11 +140,7 @@ impl ProviderSource for crate::accounts::Accounts {
 
     fn settings(&self, account_id: &str) -> RunSettings {
         crate::accounts::Accounts::settings(self, account_id)
-            .map(|s| RunSettings {
-                pace_min_secs: s.pace_min_secs,
-                pace_max_secs: s.pace_max_secs,
-                daily_withdraw_cap: s.daily_withdraw_cap,
-            })
+            .map(RunSettings::from)
             .unwrap_or_default()
     }
 

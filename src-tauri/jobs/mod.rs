@@ -23,9 +23,11 @@ use crate::db::plans::{self, StoredPlan};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::history;
+use lease::Lease;
 use crate::invitations::{InvitationService, ProviderSource};
 use crate::model::Response;
 
+pub mod lease;
 pub mod pacing;
 pub mod plan;
 mod runner;
@@ -71,6 +73,8 @@ pub(crate) struct Inner {
     events: Arc<dyn JobEvents>,
     config: JobConfig,
     active: Mutex<HashMap<String, Active>>,
+    /// This process's lease: the jobs it runs carry its id.
+    lease: Arc<Lease>,
 }
 
 impl Inner {
@@ -81,12 +85,49 @@ impl Inner {
             .contains_key(job_id)
     }
 
+    /// Whether a job is being run right now, here or by another live process. A job of this
+    /// process is live only while its task runs (a cancelled one is not).
+    fn is_live(&self, job_id: &str, owner: Option<&str>, state: &str) -> bool {
+        if owner == Some(self.lease.id()) || owner.is_none() {
+            return self.is_active(job_id);
+        }
+        matches!(JobState::parse(state), JobState::Running | JobState::Paused)
+            && self.lease.is_alive(owner)
+    }
+
+    /// Whether another live process runs this job.
+    fn runs_elsewhere(&self, job: &JobRow) -> bool {
+        job.owner.as_deref() != Some(self.lease.id())
+            && matches!(
+                JobState::parse(&job.state),
+                JobState::Running | JobState::Paused
+            )
+            && self.lease.is_alive(job.owner.as_deref())
+    }
+
+    fn owner_alive(&self) -> impl Fn(Option<&str>) -> bool + '_ {
+        move |owner| self.lease.is_alive(owner)
+    }
+
     fn summary(&self, job_id: &str) -> AppResult<JobSummary> {
         let now = Utc::now();
-        self.db.read(|c| {
+        let (job, mut summary) = self.db.read(|c| {
             let job = journal::get_job(c, job_id)?.ok_or_else(job_not_found)?;
-            summary_of(c, &job, now)
-        })
+            let summary = summary_of(c, &job, now)?;
+            Ok((job, summary))
+        })?;
+        summary.elsewhere = self.runs_elsewhere(&job);
+        Ok(summary)
+    }
+
+    fn refuse_if_elsewhere(&self, job: &JobRow) -> AppResult<()> {
+        if self.runs_elsewhere(job) {
+            return Err(AppError::invalid_input(
+                "This job is running in another InviteDesk process (the command-line tool or \
+                 another window). Steer it from there, or wait until it ends.",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -101,11 +142,23 @@ pub struct JobService {
 }
 
 impl JobService {
+    /// A service over a database no other process shares (tests, benchmarks).
     pub fn new(
         db: Arc<Db>,
         source: Arc<dyn ProviderSource>,
         events: Arc<dyn JobEvents>,
         config: JobConfig,
+    ) -> Self {
+        Self::with_lease(db, source, events, config, Arc::new(Lease::private()))
+    }
+
+    /// A service whose jobs carry `lease`, so other processes on the same data leave them be.
+    pub fn with_lease(
+        db: Arc<Db>,
+        source: Arc<dyn ProviderSource>,
+        events: Arc<dyn JobEvents>,
+        config: JobConfig,
+        lease: Arc<Lease>,
     ) -> Self {
         let invitations = InvitationService::new(db.clone(), source.clone());
         JobService {
@@ -116,22 +169,34 @@ impl JobService {
                 events,
                 config,
                 active: Mutex::new(HashMap::new()),
+                lease,
             }),
         }
     }
 
-    /// At startup: jobs the previous run left running become `interrupted` (offered to resume
-    /// or discard), and old unstarted previews are forgotten. Returns the interrupted ids.
+    /// At startup: jobs left running by a process that is gone become `interrupted` (offered
+    /// to resume or discard); a job another live process runs is left alone. Old unstarted
+    /// previews are forgotten. Returns the interrupted ids.
     pub fn recover(&self) -> AppResult<Vec<String>> {
         let before = store::ts(Utc::now() - chrono::Duration::days(PLAN_RETENTION_DAYS));
+        let alive = self.inner.owner_alive();
         self.inner.db.write(|tx| {
             plans::prune_unstarted(tx, &before)?;
-            journal::mark_unfinished_interrupted(tx)
+            journal::mark_orphans_interrupted(tx, &alive)
         })
     }
 
+    /// For previews: whether the job holding a claim runs right now, anywhere.
     fn is_active_fn(&self) -> impl Fn(&str) -> bool + '_ {
-        move |job: &str| self.inner.is_active(job)
+        move |job_id: &str| {
+            if self.inner.is_active(job_id) {
+                return true;
+            }
+            match self.inner.db.read(|c| journal::get_job(c, job_id)) {
+                Ok(Some(job)) => self.inner.runs_elsewhere(&job),
+                _ => false,
+            }
+        }
     }
 
     /// The withdrawal plan for selected rows or an age rule, stored for `start`.
@@ -183,16 +248,12 @@ impl JobService {
                 continue;
             }
             let settings = self.inner.source.settings(account);
-            let cap_left_today = match action {
-                JobAction::Withdraw => {
-                    let done = self
-                        .inner
-                        .db
-                        .read(|c| history::withdrawals_today(c, account, now))?;
-                    Some(settings.daily_withdraw_cap.saturating_sub(done))
-                }
-                _ => None,
-            };
+            let kind = action.write_kind();
+            let done = self
+                .inner
+                .db
+                .read(|c| history::done_today(c, account, kind, now))?;
+            let cap_left_today = Some(settings.daily_cap(kind).saturating_sub(done));
             inputs.insert(
                 account.clone(),
                 plan::AccountPlanInput {
@@ -287,8 +348,12 @@ impl JobService {
                 label: a.label.clone(),
                 pace_min_secs: a.pace_min_secs,
                 pace_max_secs: a.pace_max_secs,
-                daily_cap: (action == JobAction::Withdraw)
-                    .then(|| self.inner.source.settings(&a.account_id).daily_withdraw_cap),
+                daily_cap: Some(
+                    self.inner
+                        .source
+                        .settings(&a.account_id)
+                        .daily_cap(action.write_kind()),
+                ),
                 paused_until: None,
                 pause_reason: None,
             })
@@ -316,6 +381,7 @@ impl JobService {
             retry_of: None,
             started_at: store::ts(now),
             finished_at: None,
+            owner: Some(self.inner.lease.id().to_string()),
         };
         let started = self.inner.db.write(|tx| {
             if !plans::mark_started(tx, plan_id, &job.id)? {
@@ -369,12 +435,19 @@ impl JobService {
     /// Unfinished jobs first, then the newest.
     pub fn list(&self) -> AppResult<Vec<JobSummary>> {
         let now = Utc::now();
-        self.inner.db.read(|c| {
+        let jobs = self.inner.db.read(|c| {
             journal::list_jobs(c, LIST_LIMIT)?
-                .iter()
-                .map(|job| summary_of(c, job, now))
-                .collect()
-        })
+                .into_iter()
+                .map(|job| Ok((summary_of(c, &job, now)?, job)))
+                .collect::<AppResult<Vec<_>>>()
+        })?;
+        Ok(jobs
+            .into_iter()
+            .map(|(mut summary, job)| {
+                summary.elsewhere = self.inner.runs_elsewhere(&job);
+                summary
+            })
+            .collect())
     }
 
     pub fn items(&self, job_id: &str) -> AppResult<Vec<JobItemView>> {
@@ -396,6 +469,7 @@ impl JobService {
         if matches!(state, JobState::Finished | JobState::Cancelled) {
             return self.inner.summary(job_id);
         }
+        self.inner.refuse_if_elsewhere(&job)?;
         let now = store::ts(Utc::now());
         self.inner.db.write(|tx| {
             journal::set_job_state(tx, job_id, JobState::Cancelled.as_str(), Some(&now))
@@ -423,12 +497,11 @@ impl JobService {
             .db
             .read(|c| journal::get_job(c, job_id))?
             .ok_or_else(job_not_found)?;
-        let unfinished = self.inner.db.read(|c| {
-            Ok(
-                journal::items_in_state(c, job_id, &[ItemOutcome::Pending, ItemOutcome::Running])?
-                    .len(),
-            )
-        })?;
+        self.inner.refuse_if_elsewhere(&job)?;
+        let unfinished = self
+            .inner
+            .db
+            .read(|c| Ok(journal::items_in_state(c, job_id, &ItemOutcome::UNFINISHED)?.len()))?;
         match JobState::parse(&job.state) {
             JobState::Finished => {
                 return Err(AppError::invalid_input(
@@ -451,9 +524,18 @@ impl JobService {
             _ => {}
         }
         let runtime = runtime()?;
-        self.inner
+        let owner = self.inner.lease.id().to_string();
+        let alive = self.inner.owner_alive();
+        let taken = self
+            .inner
             .db
-            .write(|tx| journal::set_job_state(tx, job_id, JobState::Running.as_str(), None))?;
+            .write(|tx| journal::take_job(tx, job_id, &owner, &alive))?;
+        if !taken {
+            // Another process took it between our read and our write.
+            return Err(AppError::invalid_input(
+                "This job was just resumed by another InviteDesk process.",
+            ));
+        }
         self.spawn(&runtime, job_id);
         self.inner.summary(job_id)
     }
@@ -471,17 +553,19 @@ impl JobService {
             .db
             .read(|c| journal::get_job(c, job_id))?
             .ok_or_else(job_not_found)?;
+        self.inner.refuse_if_elsewhere(&job)?;
         let action = JobAction::parse(&job.action)
             .ok_or_else(|| AppError::internal("This job has an unknown action."))?;
         let screen = action.screen();
         let now = store::ts(Utc::now());
         let uncertain = AppError::new(
             crate::error::ErrorKind::Cancelled,
-            "The app stopped during this call, so it may or may not have gone through. \
-             \"Retry failed\" checks before acting again.",
+            "It is not known whether this call went through (the app stopped during it, or the \
+             provider did not answer). \"Retry failed\" checks before acting again.",
         );
         self.inner.db.write(|tx| {
-            for item in journal::items_in_state(tx, job_id, &[ItemOutcome::Running])? {
+            let in_doubt = [ItemOutcome::Running, ItemOutcome::Checking];
+            for item in journal::items_in_state(tx, job_id, &in_doubt)? {
                 journal::finish_item(
                     tx,
                     screen,
@@ -538,7 +622,7 @@ impl JobService {
                 label: item.account_label.clone(),
                 pace_min_secs: settings.pace_min_secs,
                 pace_max_secs: settings.pace_max_secs,
-                daily_cap: (action == JobAction::Withdraw).then_some(settings.daily_withdraw_cap),
+                daily_cap: Some(settings.daily_cap(action.write_kind())),
                 paused_until: None,
                 pause_reason: None,
             });
@@ -563,6 +647,7 @@ impl JobService {
             retry_of: Some(job_id.to_string()),
             started_at: store::ts(now),
             finished_at: None,
+            owner: Some(self.inner.lease.id().to_string()),
         };
         self.inner
             .db
@@ -610,6 +695,9 @@ pub(crate) fn item_view(item: &ItemRow) -> JobItemView {
         error: item.error.clone(),
         detail: item.detail.clone(),
         at: item.finished_at.clone().or_else(|| item.attempt_at.clone()),
+        check_at: (item.state == ItemOutcome::Checking)
+            .then(|| item.check_at.clone())
+            .flatten(),
     }
 }
 
@@ -671,7 +759,7 @@ pub(crate) fn summary_of(
             .ceil() as u32
     });
     let total: u32 = counts.values().sum();
-    let pending = n(ItemOutcome::Pending) + n(ItemOutcome::Running);
+    let pending = n(ItemOutcome::Pending) + n(ItemOutcome::Running) + n(ItemOutcome::Checking);
     Ok(JobSummary {
         id: job.id.clone(),
         action: JobAction::parse(&job.action).unwrap_or(JobAction::Withdraw),
@@ -683,6 +771,8 @@ pub(crate) fn summary_of(
         failed: n(ItemOutcome::Failed),
         skipped: n(ItemOutcome::Skipped),
         pending,
+        checking: n(ItemOutcome::Checking),
+        elsewhere: false,
         started_at: job.started_at.clone(),
         finished_at: job.finished_at.clone(),
         eta_secs,

@@ -1,13 +1,19 @@
 //! Runs a job: one worker per account, all accounts in parallel, each item journaled before and
 //! after its provider call.
 //!
-//! Per account: a random pause between calls; the daily withdrawal cap (reached: the account
-//! waits until midnight); a rate limit pauses that account only, until the provider's
-//! `retry_at` or a default backoff; bad credentials or billing problems end that account's
-//! remaining items as failed with the reason. Cancel is checked between items and ends any
-//! pause at once.
+//! Per account: a random pause between calls (at least 1 s on a real account); the daily cap of
+//! the job's action (reached: the account waits until midnight); a provider hold (rate limit,
+//! weekly limit) is stored for the account and action and waited out, by this job and every
+//! later one; bad credentials or billing problems end that account's remaining items as failed
+//! with the reason. Cancel is checked between items and ends any pause at once.
+//!
+//! Nothing twice: a write whose outcome is unknown (timeout, dropped connection, an unreadable
+//! answer, the app killed during the call) makes its item `checking`. The worker goes on with
+//! the other items and comes back once the provider can no longer apply that write (the
+//! provider's settle delay after the attempt started): it lists the account's pending
+//! invitations, and only if the invitation is still there is the write sent again.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,12 +27,14 @@ use tokio::task::JoinSet;
 use super::types::{ItemOutcome, JobAction, JobProgress, JobState, PlannedInvitation, PlannedItem};
 use super::{item_view, pacing, summary_of, Inner};
 use crate::db::cache::{self, Screen};
+use crate::db::holds::{self, Hold};
 use crate::db::journal::{self, Claim, ItemRow, JobAccountRow};
 use crate::db::{self as store, pins};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::history::{self, ActivityAction, NewActivity};
+use crate::invitations::limits::{self, Effective};
 use crate::invitations::{off_thread, rules};
-use crate::model::WriteOutcome;
+use crate::model::{WriteKind, WriteOutcome};
 use crate::providers::InvitationProvider;
 
 /// What a provider error means for the job.
@@ -38,7 +46,8 @@ pub(crate) enum ErrorClass {
     RateLimited,
     /// The account cannot go on (credentials, billing, credits, key).
     StopAccount,
-    /// The call may have reached the provider: check before any retry.
+    /// The call may have reached the provider: check, once it can no longer land, before any
+    /// retry.
     Ambiguous,
     /// This item failed; the next one may work.
     Failed,
@@ -53,7 +62,7 @@ pub(crate) fn classify(kind: ErrorKind) -> ErrorClass {
         | ErrorKind::InsufficientCredits
         | ErrorKind::KeyMissing
         | ErrorKind::KeyringUnavailable => ErrorClass::StopAccount,
-        ErrorKind::Network
+        ErrorKind::Unconfirmed
         | ErrorKind::ProviderUnavailable
         | ErrorKind::UnexpectedResponse
         | ErrorKind::Internal => ErrorClass::Ambiguous,
@@ -75,6 +84,13 @@ pub(crate) fn rate_limit_until(
     }
 }
 
+/// How many calls an item gets whose outcome stayed unknown before it is left failed (to be
+/// checked by "Retry failed") rather than sent once more.
+const MAX_UNCONFIRMED_ATTEMPTS: u32 = 3;
+/// How many times a check that could not list the account is tried again before the item is
+/// left failed.
+const MAX_CHECK_TRIES: u32 = 3;
+
 pub(super) async fn run(inner: Arc<Inner>, job_id: String, cancel: watch::Receiver<bool>) {
     if let Err(e) = run_workers(&inner, &job_id, &cancel).await {
         log::error!("job {job_id} stopped: {e}");
@@ -82,8 +98,7 @@ pub(super) async fn run(inner: Arc<Inner>, job_id: String, cancel: watch::Receiv
     let cancelled = *cancel.borrow();
     let now = Utc::now();
     let finalized = inner.db.write(|tx| {
-        let left =
-            journal::items_in_state(tx, &job_id, &[ItemOutcome::Pending, ItemOutcome::Running])?;
+        let left = journal::items_in_state(tx, &job_id, &ItemOutcome::UNFINISHED)?;
         let state = if left.is_empty() {
             JobState::Finished
         } else if cancelled {
@@ -114,8 +129,7 @@ async fn run_workers(
         let job = journal::get_job(c, job_id)?
             .ok_or_else(|| AppError::not_found("job vanished from the journal"))?;
         let accounts = journal::job_accounts(c, job_id)?;
-        let items =
-            journal::items_in_state(c, job_id, &[ItemOutcome::Pending, ItemOutcome::Running])?;
+        let items = journal::items_in_state(c, job_id, &ItemOutcome::UNFINISHED)?;
         Ok((job, accounts, items))
     })?;
     let action = JobAction::parse(&job.action)
@@ -136,10 +150,15 @@ async fn run_workers(
             inner: inner.clone(),
             job_id: job_id.to_string(),
             action,
+            limits: Effective {
+                pace_min_secs: account.pace_min_secs,
+                pace_max_secs: account.pace_max_secs,
+                daily_cap: account.daily_cap.unwrap_or(u32::MAX),
+            },
             account,
             cancel: cancel.clone(),
             provider: None,
-            still_pending: None,
+            settle: chrono::Duration::zero(),
             last_call: None,
             rng: StdRng::from_entropy(),
         };
@@ -195,6 +214,8 @@ enum Step {
     Called,
     /// Settled without a provider write (skipped, already gone).
     Settled,
+    /// The outcome of a write is not known: the item is `checking` until this time.
+    Check(DateTime<Utc>, ItemRow),
     /// Rate limited: wait, then the same item again.
     Wait {
         until: DateTime<Utc>,
@@ -203,6 +224,13 @@ enum Step {
     /// The account cannot go on.
     StopAccount(AppError),
     Cancelled,
+}
+
+/// An item to process: fresh from the plan, or one a check found still pending, to be sent
+/// again without another claim.
+struct Work {
+    item: ItemRow,
+    checked: bool,
 }
 
 /// How an item ended (after its claim).
@@ -241,10 +269,12 @@ struct Worker {
     job_id: String,
     action: JobAction,
     account: JobAccountRow,
+    /// Pause and daily cap, within the safety floors once the provider is known.
+    limits: Effective,
     cancel: watch::Receiver<bool>,
     provider: Option<Arc<dyn InvitationProvider>>,
-    /// The account's pending invitation ids, listed once when an item needs checking.
-    still_pending: Option<HashSet<String>>,
+    /// How long after an attempt's start the provider can no longer apply it.
+    settle: chrono::Duration,
     last_call: Option<tokio::time::Instant>,
     rng: StdRng,
 }
@@ -254,8 +284,18 @@ impl Worker {
         self.action.screen()
     }
 
+    fn kind(&self) -> WriteKind {
+        self.action.write_kind()
+    }
+
     fn cancelled(&self) -> bool {
         *self.cancel.borrow()
+    }
+
+    fn provider(&self) -> Arc<dyn InvitationProvider> {
+        self.provider
+            .clone()
+            .expect("the provider is set before any item runs")
     }
 
     /// Sleeps, or returns early on cancel. True when not cancelled.
@@ -296,7 +336,12 @@ impl Worker {
     async fn run(mut self, items: Vec<ItemRow>) -> AppResult<()> {
         let id = self.account.account_id.clone();
         match off_thread(&self.inner.source, move |s| s.provider(&id)).await {
-            Ok(p) => self.provider = Some(p),
+            Ok(p) => {
+                self.settle = chrono::Duration::from_std(p.settle_delay())
+                    .unwrap_or_else(|_| chrono::Duration::minutes(1));
+                self.limits = limits::floored(self.limits, self.kind(), p.reaches_linkedin());
+                self.provider = Some(p);
+            }
             Err(e) => return self.stop_account(&e),
         }
         if let Some(until) = self
@@ -310,23 +355,65 @@ impl Worker {
                 return Ok(());
             }
         }
-        let mut index = 0;
-        while index < items.len() {
+        let mut queue: VecDeque<Work> = items
+            .into_iter()
+            .map(|item| Work {
+                item,
+                checked: false,
+            })
+            .collect();
+        let mut checks: Vec<(DateTime<Utc>, ItemRow)> = Vec::new();
+        let mut check_tries: HashMap<i64, u32> = HashMap::new();
+        loop {
             if self.cancelled() {
                 return Ok(());
             }
+            let now = Utc::now();
+            if checks.iter().any(|(at, _)| *at <= now) {
+                if let Some(error) = self
+                    .settle_due(&mut checks, &mut queue, &mut check_tries)
+                    .await?
+                {
+                    return self.stop_account(&error);
+                }
+                continue;
+            }
+            let Some(work) = queue.front() else {
+                let Some(next) = checks.iter().map(|(at, _)| *at).min() else {
+                    return Ok(());
+                };
+                if !self.sleep_until(next).await {
+                    return Ok(());
+                }
+                continue;
+            };
+            if let Some(hold) = self.held()? {
+                let until = store::parse_ts(&hold.until).unwrap_or(now);
+                if !self.pause(until, &hold.reason).await? {
+                    return Ok(());
+                }
+                continue;
+            }
             if let Some(until) = self.cap_reached()? {
                 let reason = format!(
-                    "Daily cap of {} withdrawals reached; continues after midnight.",
-                    self.account.daily_cap.unwrap_or_default()
+                    "Daily cap of {} {} reached; continues after midnight.",
+                    self.limits.daily_cap,
+                    self.kind().noun_plural()
                 );
                 if !self.pause(until, &reason).await? {
                     return Ok(());
                 }
                 continue;
             }
-            match self.process(&items[index]).await? {
-                Step::Called | Step::Settled => index += 1,
+            let (item, checked) = (work.item.clone(), work.checked);
+            match self.process(&item, checked).await? {
+                Step::Called | Step::Settled => {
+                    queue.pop_front();
+                }
+                Step::Check(at, item) => {
+                    queue.pop_front();
+                    checks.push((at, item));
+                }
                 Step::Wait { until, reason } => {
                     if !self.pause(until, &reason).await? {
                         return Ok(());
@@ -336,24 +423,24 @@ impl Worker {
                 Step::Cancelled => return Ok(()),
             }
         }
-        Ok(())
     }
 
-    /// When the account has used its daily withdrawal cap: until when it must wait.
+    /// A provider hold on this account and action, stored by any job or window.
+    fn held(&self) -> AppResult<Option<Hold>> {
+        let now = store::ts(Utc::now());
+        self.inner
+            .db
+            .read(|c| holds::active(c, &self.account.account_id, self.kind(), &now))
+    }
+
+    /// When the account has used its daily cap for this action: until when it must wait.
     fn cap_reached(&self) -> AppResult<Option<DateTime<Utc>>> {
-        let Some(cap) = self
-            .account
-            .daily_cap
-            .filter(|_| self.action == JobAction::Withdraw)
-        else {
-            return Ok(None);
-        };
         let now = Utc::now();
         let done = self
             .inner
             .db
-            .read(|c| history::withdrawals_today(c, &self.account.account_id, now))?;
-        Ok((done >= cap).then(|| history::next_local_midnight(now)))
+            .read(|c| history::done_today(c, &self.account.account_id, self.kind(), now))?;
+        Ok((done >= self.limits.daily_cap).then(|| history::next_local_midnight(now)))
     }
 
     /// Every unfinished item of this account fails with the account's error.
@@ -382,15 +469,114 @@ impl Worker {
             return !self.cancelled();
         };
         let pause = pacing::random_pause(
-            self.account.pace_min_secs,
-            self.account.pace_max_secs,
+            self.limits.pace_min_secs,
+            self.limits.pace_max_secs,
             &mut self.rng,
         );
         let wait = (last + pause).saturating_duration_since(tokio::time::Instant::now());
         self.sleep(wait).await
     }
 
-    async fn process(&mut self, item: &ItemRow) -> AppResult<Step> {
+    /// Checks the items whose check time has come, with one listing of the account: those no
+    /// longer pending went through; those still pending are sent again (first in the queue).
+    /// Returns the error when the account cannot go on.
+    async fn settle_due(
+        &mut self,
+        checks: &mut Vec<(DateTime<Utc>, ItemRow)>,
+        queue: &mut VecDeque<Work>,
+        tries: &mut HashMap<i64, u32>,
+    ) -> AppResult<Option<AppError>> {
+        let now = Utc::now();
+        let (due, later): (Vec<_>, Vec<_>) = checks.drain(..).partition(|(at, _)| *at <= now);
+        *checks = later;
+        let listed = self.pending_ids().await;
+        let pending = match listed {
+            Ok(ids) => ids,
+            Err(error) if classify(error.kind) == ErrorClass::StopAccount => {
+                for (_, item) in &due {
+                    let error = could_not_check(&error);
+                    self.finish(item, None, Ending::failed_needing_check(&error))?;
+                }
+                return Ok(Some(error));
+            }
+            Err(error) => {
+                for (_, item) in due {
+                    let n = tries.entry(item.seq).or_insert(0);
+                    *n += 1;
+                    if *n >= MAX_CHECK_TRIES {
+                        let error = could_not_check(&error);
+                        self.finish(&item, None, Ending::failed_needing_check(&error))?;
+                    } else {
+                        let again = Utc::now() + self.settle.max(chrono::Duration::seconds(5));
+                        let item = self.recheck_at(&item, again)?;
+                        checks.push((again, item));
+                    }
+                }
+                return Ok(None);
+            }
+        };
+        for (_, item) in due.into_iter().rev() {
+            if !pending.contains(&item.invitation_id) {
+                let ending = Ending::Gone {
+                    detail: "No longer pending when checked after its answer was lost: that \
+                             attempt went through, so it was not sent again.",
+                    recorded: true,
+                };
+                self.finish(&item, None, ending)?;
+            } else if item.attempts >= MAX_UNCONFIRMED_ATTEMPTS {
+                let error = AppError::new(
+                    ErrorKind::Unconfirmed,
+                    format!(
+                        "Still pending after {} attempts whose answers were lost; not sent \
+                         again. \"Retry failed\" checks once more before acting.",
+                        item.attempts
+                    ),
+                );
+                self.finish(&item, None, Ending::failed_needing_check(&error))?;
+            } else {
+                queue.push_front(Work {
+                    item,
+                    checked: true,
+                });
+            }
+        }
+        Ok(None)
+    }
+
+    /// The ids of the account's pending invitations on this job's list, as the provider has
+    /// them now.
+    async fn pending_ids(&self) -> AppResult<HashSet<String>> {
+        let provider = self.provider();
+        let ignore = |_: usize, _: Option<usize>| {};
+        Ok(match self.screen() {
+            Screen::Sent => provider
+                .list_sent(&ignore)
+                .await?
+                .into_iter()
+                .map(|i| i.id)
+                .collect(),
+            Screen::Received => provider
+                .list_received(&ignore)
+                .await?
+                .into_iter()
+                .map(|i| i.id)
+                .collect(),
+        })
+    }
+
+    /// Moves a `checking` item's check to `at`.
+    fn recheck_at(&self, item: &ItemRow, at: DateTime<Utc>) -> AppResult<ItemRow> {
+        let screen = self.screen();
+        let attempt = item.attempt_at.clone().unwrap_or_else(|| store::ts(Utc::now()));
+        let (fresh, progress) = self.inner.db.write(|tx| {
+            journal::set_checking(tx, screen, item, &attempt, &store::ts(at))?;
+            reread(tx, &self.job_id, item)
+        })?;
+        send(&self.inner, &self.job_id, progress);
+        Ok(fresh)
+    }
+
+    async fn process(&mut self, item: &ItemRow, checked: bool) -> AppResult<Step> {
         if !self.pace().await {
             return Ok(Step::Cancelled);
         }
@@ -398,7 +584,7 @@ impl Worker {
         let screen = self.screen();
         let now = Utc::now();
         let inner = self.inner.clone();
-        let is_active = |job: &str| inner.is_active(job);
+        let is_live = |job: &str, owner: Option<&str>, state: &str| inner.is_live(job, owner, state);
 
         // Before the call, in one transaction: re-read the item, honour a pin added since the
         // preview, claim the invitation and journal the attempt.
@@ -423,11 +609,17 @@ impl Worker {
                 let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
                 return Ok(Some((skipped, None, progress)));
             }
-            let claim = journal::claim(tx, screen, &fresh, &ts, &is_active)?;
+            let claim = if checked {
+                // A check just found it still pending: this item already holds the claim.
+                journal::start_attempt(tx, screen, &fresh, now)?;
+                Claim::Proceed
+            } else {
+                journal::claim(tx, screen, &fresh, now, self.settle, &is_live)?
+            };
             let detail = match &claim {
-                Claim::Proceed { .. } => {
-                    let (running, progress) = reread(tx, &self.job_id, &fresh)?;
-                    return Ok(Some((running, Some(claim), progress)));
+                Claim::Proceed | Claim::Check { .. } => {
+                    let (current, progress) = reread(tx, &self.job_id, &fresh)?;
+                    return Ok(Some((current, Some(claim), progress)));
                 }
                 Claim::Finished { job_id, .. } => {
                     format!("Already handled by another job ({job_id}): not sent again.")
@@ -441,54 +633,24 @@ impl Worker {
             let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
             Ok(Some((skipped, None, progress)))
         })?;
-        let Some((fresh, claim, progress)) = decision else {
+        let Some((current, claim, progress)) = decision else {
             return Ok(Step::Settled);
         };
-        let Some(Claim::Proceed { verify }) = claim else {
-            send(&self.inner, &self.job_id, progress);
-            return Ok(Step::Settled);
-        };
-        let running = fresh;
         send(&self.inner, &self.job_id, progress);
-
-        if verify {
-            match self.is_still_pending(&running.invitation_id).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    // The earlier attempt most likely went through before the app stopped.
-                    let ending = Ending::Gone {
-                        detail: "No longer pending when checked after the interruption: the \
-                                 earlier attempt most likely went through, so it was not sent \
-                                 again.",
-                        recorded: true,
-                    };
-                    self.finish(&running, &planned, ending)?;
-                    return Ok(Step::Settled);
-                }
-                Err(error) => {
-                    if classify(error.kind) == ErrorClass::StopAccount {
-                        self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
-                        return Ok(Step::StopAccount(error));
-                    }
-                    let error = AppError::new(
-                        error.kind,
-                        format!(
-                            "Could not check whether it is still pending, so it was not sent \
-                             again: {}",
-                            error.message
-                        ),
-                    );
-                    self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
-                    return Ok(Step::Settled);
-                }
+        let running = match claim {
+            Some(Claim::Proceed) => current,
+            Some(Claim::Check { at }) => {
+                let at = store::parse_ts(&at).unwrap_or(now);
+                return Ok(Step::Check(at, current));
             }
-        }
+            _ => return Ok(Step::Settled),
+        };
 
         let result = self.call(&planned).await;
         self.last_call = Some(tokio::time::Instant::now());
         match result {
             Ok(WriteOutcome::Done) => {
-                self.finish(&running, &planned, Ending::Done)?;
+                self.finish(&running, Some(&planned), Ending::Done)?;
                 Ok(Step::Called)
             }
             Ok(WriteOutcome::AlreadyGone) => {
@@ -496,7 +658,7 @@ impl Worker {
                     detail: "No longer pending: withdrawn, accepted or expired elsewhere.",
                     recorded: false,
                 };
-                self.finish(&running, &planned, ending)?;
+                self.finish(&running, Some(&planned), ending)?;
                 Ok(Step::Called)
             }
             Err(provider_error) => {
@@ -508,15 +670,10 @@ impl Worker {
                             detail: &error.message,
                             recorded: false,
                         };
-                        self.finish(&running, &planned, ending)?;
+                        self.finish(&running, Some(&planned), ending)?;
                         Ok(Step::Called)
                     }
                     ErrorClass::RateLimited => {
-                        let (_, progress) = self.inner.db.write(|tx| {
-                            journal::return_to_pending(tx, screen, &running)?;
-                            reread(tx, &self.job_id, &running)
-                        })?;
-                        send(&self.inner, &self.job_id, progress);
                         let config = self.inner.config;
                         let until = rate_limit_until(
                             retry_at,
@@ -524,21 +681,54 @@ impl Worker {
                             config.default_backoff,
                             config.min_backoff,
                         );
-                        Ok(Step::Wait {
-                            until,
-                            reason: format!("Rate limited: {}", error.message),
-                        })
+                        let reason = format!("Rate limited: {}", error.message);
+                        let hold = Hold {
+                            account_id: running.account_id.clone(),
+                            action: self.kind(),
+                            until: store::ts(until),
+                            reason: reason.clone(),
+                        };
+                        let (_, progress) = self.inner.db.write(|tx| {
+                            journal::return_to_pending(tx, screen, &running)?;
+                            // Kept beyond this job: a new job or a restart waits for it too.
+                            holds::set(tx, &hold, &store::ts(Utc::now()))?;
+                            reread(tx, &self.job_id, &running)
+                        })?;
+                        send(&self.inner, &self.job_id, progress);
+                        Ok(Step::Wait { until, reason })
                     }
                     ErrorClass::StopAccount => {
-                        self.finish(&running, &planned, Ending::failed(&error))?;
+                        self.finish(&running, Some(&planned), Ending::failed(&error))?;
                         Ok(Step::StopAccount(error))
                     }
                     ErrorClass::Ambiguous => {
-                        self.finish(&running, &planned, Ending::failed_needing_check(&error))?;
-                        Ok(Step::Called)
+                        let started = running
+                            .attempt_at
+                            .as_deref()
+                            .and_then(store::parse_ts)
+                            .unwrap_or(now);
+                        let at = (started + self.settle).max(Utc::now());
+                        let (checking, progress) = self.inner.db.write(|tx| {
+                            journal::set_checking(
+                                tx,
+                                screen,
+                                &running,
+                                &store::ts(started),
+                                &store::ts(at),
+                            )?;
+                            reread(tx, &self.job_id, &running)
+                        })?;
+                        send(&self.inner, &self.job_id, progress);
+                        log::info!(
+                            "job {}: {} unconfirmed ({}), checking at {at}",
+                            self.job_id,
+                            running.key(),
+                            error.message
+                        );
+                        Ok(Step::Check(at, checking))
                     }
                     ErrorClass::Failed => {
-                        self.finish(&running, &planned, Ending::failed(&error))?;
+                        self.finish(&running, Some(&planned), Ending::failed(&error))?;
                         Ok(Step::Called)
                     }
                 }
@@ -550,10 +740,7 @@ impl Worker {
         &self,
         planned: &PlannedItem,
     ) -> Result<WriteOutcome, crate::providers::ProviderError> {
-        let provider = self
-            .provider
-            .as_ref()
-            .expect("the provider is set before any item runs");
+        let provider = self.provider();
         match (&planned.invitation, self.action.response()) {
             (PlannedInvitation::Sent(invitation), None) => provider.withdraw(invitation).await,
             (PlannedInvitation::Received(invitation), Some(response)) => {
@@ -566,38 +753,15 @@ impl Worker {
         }
     }
 
-    async fn is_still_pending(&mut self, invitation_id: &str) -> AppResult<bool> {
-        if self.still_pending.is_none() {
-            let provider = self
-                .provider
-                .clone()
-                .expect("the provider is set before any item runs");
-            let ignore = |_: usize, _: Option<usize>| {};
-            let ids: HashSet<String> = match self.screen() {
-                Screen::Sent => provider
-                    .list_sent(&ignore)
-                    .await?
-                    .into_iter()
-                    .map(|i| i.id)
-                    .collect(),
-                Screen::Received => provider
-                    .list_received(&ignore)
-                    .await?
-                    .into_iter()
-                    .map(|i| i.id)
-                    .collect(),
-            };
-            self.still_pending = Some(ids);
-        }
-        Ok(self
-            .still_pending
-            .as_ref()
-            .is_some_and(|ids| ids.contains(invitation_id)))
-    }
-
     /// Journals how an item ended; for a change on LinkedIn, the history row goes in the same
-    /// transaction. Invitations no longer pending leave the cache.
-    fn finish(&self, item: &ItemRow, planned: &PlannedItem, ending: Ending<'_>) -> AppResult<()> {
+    /// transaction. Invitations no longer pending leave the cache. `planned` is read from the
+    /// item when not given.
+    fn finish(
+        &self,
+        item: &ItemRow,
+        planned: Option<&PlannedItem>,
+        ending: Ending<'_>,
+    ) -> AppResult<()> {
         let (outcome, error, detail, needs_check, record) = match ending {
             Ending::Done => (ItemOutcome::Done, None, None, false, true),
             Ending::Gone { detail, recorded } => (
@@ -610,6 +774,11 @@ impl Worker {
             Ending::Failed { error, needs_check } => {
                 (ItemOutcome::Failed, Some(error), None, needs_check, false)
             }
+        };
+        let activity = match (record, planned) {
+            (false, _) => None,
+            (true, Some(p)) => Some(self.activity(item, p, Utc::now())),
+            (true, None) => Some(self.activity(item, &store::from_json(&item.payload)?, Utc::now())),
         };
         let now = Utc::now();
         let screen = self.screen();
@@ -627,8 +796,8 @@ impl Worker {
             if matches!(outcome, ItemOutcome::Done | ItemOutcome::AlreadyGone) {
                 cache::remove(tx, screen, &item.account_id, &item.invitation_id)?;
             }
-            if record {
-                history::record(tx, &self.activity(item, planned, now))?;
+            if let Some(activity) = &activity {
+                history::record(tx, activity)?;
             }
             reread(tx, &self.job_id, item)
         })?;
@@ -666,6 +835,18 @@ impl Worker {
     }
 }
 
+/// The error left on an item whose check could not run.
+fn could_not_check(error: &AppError) -> AppError {
+    AppError::new(
+        error.kind,
+        format!(
+            "Its answer was lost and the check of whether it went through failed, so it was not \
+             sent again: {}",
+            error.message
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,7 +857,9 @@ mod tests {
         assert_eq!(classify(ErrorKind::RateLimited), ErrorClass::RateLimited);
         assert_eq!(classify(ErrorKind::BadCredentials), ErrorClass::StopAccount);
         assert_eq!(classify(ErrorKind::Billing), ErrorClass::StopAccount);
-        assert_eq!(classify(ErrorKind::Network), ErrorClass::Ambiguous);
+        assert_eq!(classify(ErrorKind::Unconfirmed), ErrorClass::Ambiguous);
+        // Could not connect: the request never left, so it is an ordinary failure.
+        assert_eq!(classify(ErrorKind::Network), ErrorClass::Failed);
         assert_eq!(classify(ErrorKind::NotSupported), ErrorClass::Failed);
         assert_eq!(classify(ErrorKind::NotFound), ErrorClass::Failed);
     }

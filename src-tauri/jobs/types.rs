@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::db::cache::Screen;
 use crate::error::AppError;
-use crate::model::{InvitationCategory, ReceivedInvitation, Response, SentInvitation};
+use crate::model::{InvitationCategory, ReceivedInvitation, Response, SentInvitation, WriteKind};
 
 /// What a job does to each of its invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -53,10 +53,15 @@ impl JobAction {
 
     /// "withdrawals", "acceptances", "ignores": for messages.
     pub const fn noun_plural(self) -> &'static str {
+        self.write_kind().noun_plural()
+    }
+
+    /// The write each item makes: its pause, daily cap and holds.
+    pub const fn write_kind(self) -> WriteKind {
         match self {
-            JobAction::Withdraw => "withdrawals",
-            JobAction::Accept => "acceptances",
-            JobAction::Ignore => "ignores",
+            JobAction::Withdraw => WriteKind::Withdraw,
+            JobAction::Accept => WriteKind::Accept,
+            JobAction::Ignore => WriteKind::Ignore,
         }
     }
 }
@@ -105,6 +110,10 @@ pub enum ItemOutcome {
     Pending,
     /// Journaled before the provider call; after a crash the call may or may not have happened.
     Running,
+    /// The call may or may not have taken effect (timeout, dropped connection, the app died
+    /// during it): checked at `check_at`, once it can no longer land, before anything is sent
+    /// again.
+    Checking,
     /// Withdrawn, accepted or ignored.
     Done,
     /// No longer pending when we came to it: nothing was changed.
@@ -119,6 +128,7 @@ impl ItemOutcome {
         match self {
             ItemOutcome::Pending => "pending",
             ItemOutcome::Running => "running",
+            ItemOutcome::Checking => "checking",
             ItemOutcome::Done => "done",
             ItemOutcome::AlreadyGone => "alreadyGone",
             ItemOutcome::Failed => "failed",
@@ -130,6 +140,7 @@ impl ItemOutcome {
         match text {
             "pending" => ItemOutcome::Pending,
             "running" => ItemOutcome::Running,
+            "checking" => ItemOutcome::Checking,
             "done" => ItemOutcome::Done,
             "alreadyGone" => ItemOutcome::AlreadyGone,
             "failed" => ItemOutcome::Failed,
@@ -138,8 +149,18 @@ impl ItemOutcome {
     }
 
     pub const fn is_final(self) -> bool {
-        !matches!(self, ItemOutcome::Pending | ItemOutcome::Running)
+        !matches!(
+            self,
+            ItemOutcome::Pending | ItemOutcome::Running | ItemOutcome::Checking
+        )
     }
+
+    /// The states a job still has work in.
+    pub const UNFINISHED: [ItemOutcome; 3] = [
+        ItemOutcome::Pending,
+        ItemOutcome::Running,
+        ItemOutcome::Checking,
+    ];
 }
 
 /// `preview_withdraw`'s request: the rows the user selected, or an age rule.
@@ -269,8 +290,14 @@ pub struct JobSummary {
     pub already_gone: u32,
     pub failed: u32,
     pub skipped: u32,
-    /// Not finished yet (waiting or in flight).
+    /// Not finished yet (waiting, in flight or being checked).
     pub pending: u32,
+    /// Of `pending`: writes whose outcome is not known yet, checked once they can no longer
+    /// land.
+    pub checking: u32,
+    /// The job runs in another InviteDesk process (the command-line tool, another window): it
+    /// cannot be cancelled or resumed from here.
+    pub elsewhere: bool,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub eta_secs: Option<u32>,
@@ -294,6 +321,8 @@ pub struct JobItemView {
     pub detail: Option<String>,
     /// RFC 3339: when it finished, or when the attempt started.
     pub at: Option<String>,
+    /// RFC 3339, for a `checking` item: when it will be checked.
+    pub check_at: Option<String>,
 }
 
 /// The TypeScript shape of `AppError` as it crosses the IPC (`{ kind, message }`): `AppError`
@@ -356,6 +385,7 @@ mod tests {
         for s in [
             ItemOutcome::Pending,
             ItemOutcome::Running,
+            ItemOutcome::Checking,
             ItemOutcome::Done,
             ItemOutcome::AlreadyGone,
             ItemOutcome::Failed,

@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::http::{self, Call, Failure, HttpConfig, Raw, Reply, Written};
+use super::http::{self, Call, Failure, HttpConfig, Raw, Reply};
 use super::lenient::{self, non_empty};
 use super::{InvitationProvider, PageProgress, ProviderConfig, ProviderError};
 use crate::age::{parse_age, parse_timestamp};
@@ -144,13 +144,11 @@ impl ConnectSafely {
             .collect())
     }
 
-    /// A write that went through: the answer's rate headers are noted, and a reply must not
-    /// say `"success": false`.
-    fn finish_write(&self, written: Written) -> Result<WriteOutcome, ProviderError> {
-        if let Written::Reply(reply) = written {
-            self.note_rate_headers(&reply);
-            check_success(&reply)?;
-        }
+    /// A write answered with a 2xx: the answer's rate headers are noted; it is done only when
+    /// the body is ConnectSafely's JSON and does not say `"success": false`.
+    fn finish_write(&self, reply: Reply) -> Result<WriteOutcome, ProviderError> {
+        self.note_rate_headers(&reply);
+        check_success(&reply)?;
         Ok(WriteOutcome::Done)
     }
 
@@ -166,30 +164,6 @@ impl ConnectSafely {
         self.read(Call::get(self.relationship_path(slug)))
             .await?
             .json()
-    }
-
-    /// Whether a received invitation is still listed (the check after an ambiguous respond).
-    async fn still_received(&self, invitation_id: &str) -> Result<bool, ProviderError> {
-        let mut start = 0usize;
-        for _ in 0..MAX_PAGES {
-            let reply = self
-                .read(self.get("/invitations/received").query("startIndex", start))
-                .await?;
-            let page: Page<WireReceived> = reply.json()?;
-            if page
-                .invitations
-                .iter()
-                .any(|i| i.invitation_id() == Some(invitation_id))
-            {
-                return Ok(true);
-            }
-            let got = page.invitations.len();
-            if page.end_of_list == Some(true) || got == 0 {
-                return Ok(false);
-            }
-            start += got;
-        }
-        Ok(false)
     }
 
     async fn default_account_id(&self) -> Result<String, ProviderError> {
@@ -253,9 +227,7 @@ impl InvitationProvider for ConnectSafely {
             profile_id: &slug,
         };
         let call = Call::post("/invitations/withdraw", &body);
-        // Took effect = no invitation to this person is pending any more.
-        let took_effect = || async { Ok(!self.relationship(&slug).await?.invitation_sent) };
-        match self.http.write(call, took_effect).await {
+        match self.http.write(call).await {
             Ok(written) => self.finish_write(written),
             Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
             Err(e) => Err(e),
@@ -317,8 +289,7 @@ impl InvitationProvider for ConnectSafely {
             profile_id: member_id,
         };
         let call = Call::post("/invitations/received/respond", &body);
-        let took_effect = || async { Ok(!self.still_received(&invitation.id).await?) };
-        match self.http.write(call, took_effect).await {
+        match self.http.write(call).await {
             Ok(written) => self.finish_write(written),
             Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
             Err(e) => Err(e),
@@ -375,8 +346,15 @@ impl InvitationProvider for ConnectSafely {
             custom_message: note,
         };
         let call = Call::post("/connect", &body);
-        let took_effect = || async { Ok(self.relationship(&slug).await?.invitation_sent) };
-        self.finish_write(self.http.write(call, took_effect).await?)
+        self.finish_write(self.http.write(call).await?)
+    }
+
+    fn settle_delay(&self) -> std::time::Duration {
+        self.http.settle_delay()
+    }
+
+    fn reaches_linkedin(&self) -> bool {
+        self.http.reaches_linkedin()
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
@@ -539,7 +517,9 @@ fn no_pending(lower: &str) -> bool {
 
 /// A 2xx with `"success": false` is a failure the status did not show.
 fn check_success(reply: &Reply) -> Result<(), ProviderError> {
-    let v: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&reply.body) else {
+        return Err(reply.unreadable_write());
+    };
     if v.get("success").and_then(|s| s.as_bool()) == Some(false) {
         let said = http::body_message(&reply.body).unwrap_or_default();
         let lower = said.to_lowercase();
@@ -731,10 +711,6 @@ struct WireReceived {
 }
 
 impl WireReceived {
-    fn invitation_id(&self) -> Option<&str> {
-        self.invitation_id.as_deref().or(self.id.as_deref())
-    }
-
     fn into_model(self, now: DateTime<Utc>) -> Option<ReceivedInvitation> {
         let id = invitation_id(self.invitation_id, self.id, self.invitation_urn.as_deref());
         let Some(id) = id else {

@@ -288,6 +288,15 @@ impl InvitationProvider for Demo {
         Ok(WriteOutcome::Done)
     }
 
+    /// The demo's writes never go anywhere: nothing can land late.
+    fn settle_delay(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(1)
+    }
+
+    fn reaches_linkedin(&self) -> bool {
+        false
+    }
+
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
         self.simulate_latency().await;
         let used = self.world.lock().unwrap().invites_this_week;

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
-use super::writes::{gone_if_not_pending, profile_not_found_if_not_pending, RepeatOnce};
+use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
 use super::{PageProgress, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
@@ -164,22 +164,15 @@ impl Edges {
         ))
     }
 
-    /// Runs a write action once, and at most once more after an ambiguous failure. A repeat
-    /// that finds the work already done (`already` kind) means the first attempt did it.
+    /// Runs a write action once. An ambiguous failure is unconfirmed: the caller checks the
+    /// sent or received extract once the write can no longer land, never a blind repeat.
     async fn run_write<I: Serialize>(
         &self,
         action: &str,
         body: &LiveRun<'_, I>,
-        already: ErrorKind,
     ) -> Result<WriteOutcome, ProviderError> {
-        let repeat = RepeatOnce::default();
-        let result = self
-            .http
-            .write(Call::post(action_path(action), body), || {
-                std::future::ready(repeat.check())
-            })
-            .await;
-        repeat.outcome(result, already)
+        let reply = self.http.write(Call::post(action_path(action), body)).await?;
+        done_if_readable(&reply)
     }
 
     /// The URN to act on: the listed one when valid, else `urn:li:fsd_invitation:<id>` for a
@@ -265,8 +258,7 @@ impl super::InvitationProvider for Edges {
             }),
         );
         gone_if_not_pending(
-            self.run_write(WITHDRAW_ACTION, &body, ErrorKind::NoPendingInvitation)
-                .await,
+            self.run_write(WITHDRAW_ACTION, &body).await,
         )
     }
 
@@ -313,8 +305,7 @@ impl super::InvitationProvider for Edges {
             }),
         );
         gone_if_not_pending(
-            self.run_write(ACCEPT_ACTION, &body, ErrorKind::NoPendingInvitation)
-                .await,
+            self.run_write(ACCEPT_ACTION, &body).await,
         )
     }
 
@@ -346,7 +337,7 @@ impl super::InvitationProvider for Edges {
             body.parameters = Some(ConnectParameters { message: note });
         }
         let result = self
-            .run_write(CONNECT_ACTION, &body, ErrorKind::AlreadyInvited)
+            .run_write(CONNECT_ACTION, &body)
             .await
             .map_err(profile_not_found_if_not_pending);
         match result {
@@ -360,6 +351,14 @@ impl super::InvitationProvider for Edges {
             }
             other => other,
         }
+    }
+
+    fn settle_delay(&self) -> std::time::Duration {
+        self.http.settle_delay()
+    }
+
+    fn reaches_linkedin(&self) -> bool {
+        self.http.reaches_linkedin()
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {

@@ -10,12 +10,10 @@
 //! // Reads: retried on 429/502/503/504 and transport errors, Retry-After honoured.
 //! let reply = http.read(Call::get("/accounts").query("q", "x")).await?;
 //! let accounts: Vec<WireAccount> = reply.json()?;
-//! // Writes: never blindly repeated. On an ambiguous failure (timeout, dropped connection,
-//! // 502/504) the closure is asked whether the write took effect before one more try.
-//! match http.write(Call::post("/invitations/withdraw", &body), || async { still_gone().await }).await? {
-//!     Written::Reply(reply) => { /* decode */ }
-//!     Written::Confirmed => { /* the check saw the effect: done */ }
-//! }
+//! // Writes: never repeated once they may have reached the provider. An ambiguous failure
+//! // (timeout, dropped connection, 502/504) is `ErrorKind::Unconfirmed`: the caller settles it
+//! // later, once `settle_delay()` has passed, by reading the provider's lists.
+//! let reply = http.write(Call::post("/invitations/withdraw", &body)).await?;
 //! ```
 //!
 //! The per-provider hook is a [`Classifier`]: given a response, it returns `Some(Failure)` when
@@ -33,7 +31,6 @@
 //! - Nothing is counted globally: tests count requests at the fake server.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime};
 
@@ -53,6 +50,9 @@ pub use reqwest::{Method, StatusCode};
 
 /// Longest body excerpt kept in an error.
 pub const EXCERPT_CHARS: usize = 200;
+
+/// The shortest settle delay against a real provider (see [`Client::settle_delay`]).
+pub const MIN_SETTLE_DELAY: Duration = Duration::from_secs(60);
 
 /// Timeouts and retry policy. `Default` is for real APIs; [`HttpConfig::fast_test`] keeps
 /// tests quick without changing behaviour.
@@ -396,6 +396,22 @@ impl Reply {
     }
 }
 
+impl Reply {
+    /// A write's 2xx answer that could not be read: the provider may or may not have made the
+    /// change, so it is [`ErrorKind::Unconfirmed`], never "done".
+    pub fn unreadable_write(&self) -> ProviderError {
+        let p = self.provider.label();
+        log::warn!("{p}: a write was answered with an unreadable body");
+        unconfirmed(ProviderError {
+            kind: ErrorKind::UnexpectedResponse,
+            message: format!("{p} answered the change with something InviteDesk cannot read."),
+            status: Some(self.status.as_u16()),
+            retry_at: None,
+            excerpt: self.scrubber.excerpt(&self.body),
+        })
+    }
+}
+
 impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reply")
@@ -403,15 +419,6 @@ impl fmt::Debug for Reply {
             .field("body", &self.scrubber.excerpt(&self.body))
             .finish()
     }
-}
-
-/// What a write came to when it did not fail.
-#[derive(Debug)]
-pub enum Written {
-    /// The provider answered with success.
-    Reply(Reply),
-    /// The answer was lost, but the caller's check saw that the write took effect.
-    Confirmed,
 }
 
 /// The shared client. Cheap to clone.
@@ -561,40 +568,18 @@ impl Client {
     }
 
     /// A call that changes something. Repeated only when it certainly did not reach the
-    /// provider (connection refused) or the provider refused it with `Retry-After` (429/503).
-    /// On an ambiguous failure (timeout, connection dropped, 502/504), `took_effect` is asked;
-    /// `Ok(true)` gives [`Written::Confirmed`], `Ok(false)` allows exactly one more attempt.
-    /// If that attempt is ambiguous too, the check runs once more to report the truth; a failing
-    /// check leaves the error saying the outcome is unknown.
-    pub async fn write<F, Fut>(&self, call: Call, took_effect: F) -> Result<Written, ProviderError>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<bool, ProviderError>>,
-    {
-        self.write_inner(call, Some(&took_effect)).await
-    }
-
-    /// A write with no way to check its effect: an ambiguous failure is reported as such.
-    pub async fn write_unchecked(&self, call: Call) -> Result<Written, ProviderError> {
-        type NoCheck = fn() -> std::future::Ready<Result<bool, ProviderError>>;
-        self.write_inner::<NoCheck, _>(call, None).await
-    }
-
-    async fn write_inner<F, Fut>(
-        &self,
-        call: Call,
-        took_effect: Option<&F>,
-    ) -> Result<Written, ProviderError>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<bool, ProviderError>>,
-    {
+    /// provider (connection refused) or the provider refused it with a short `Retry-After`
+    /// (429/503). Every ambiguous failure (timeout, dropped connection, 502/504, an answer cut
+    /// off) is [`ErrorKind::Unconfirmed`]: the provider may still apply the write after we gave
+    /// up on it, so neither this layer nor the client checks or repeats it. Only the caller
+    /// may, once [`Client::settle_delay`] has passed since it started the call (see
+    /// `jobs::runner`, `invitations::send`).
+    pub async fn write(&self, call: Call) -> Result<Reply, ProviderError> {
         let cfg = &self.inner.config;
         let mut safe_retries = 0;
-        let mut retried_after_check = false;
         loop {
             let ambiguous = match self.attempt(&call).await {
-                Attempt::Ok(reply) => return Ok(Written::Reply(reply)),
+                Attempt::Ok(reply) => return Ok(reply),
                 Attempt::Failed {
                     failure,
                     retry_after,
@@ -623,31 +608,32 @@ impl Client {
                 Attempt::Transport(e) if e.is_connect() => return Err(self.transport_error(&e)),
                 Attempt::Transport(e) => self.transport_error(&e),
             };
-            let Some(check) = took_effect else {
-                return Err(self.unknown_outcome(ambiguous));
-            };
-            match check().await {
-                Ok(true) => return Ok(Written::Confirmed),
-                Ok(false) if !retried_after_check => {
-                    log::info!(
-                        "{}: {call:?} did not take effect after {}; trying once more",
-                        self.inner.provider.label(),
-                        ambiguous.message
-                    );
-                    retried_after_check = true;
-                }
-                Ok(false) => return Err(ambiguous),
-                Err(_) => return Err(self.unknown_outcome(ambiguous)),
-            }
+            log::info!(
+                "{}: {call:?} may or may not have taken effect ({})",
+                self.inner.provider.label(),
+                ambiguous.message
+            );
+            return Err(unconfirmed(ambiguous));
         }
     }
 
-    fn unknown_outcome(&self, mut error: ProviderError) -> ProviderError {
-        error.message = format!(
-            "{} It is not known whether the change was made: refresh before trying again.",
-            error.message
-        );
-        error
+    /// How long after an ambiguous write's start the provider can no longer apply it: the
+    /// request timeout (our side gave up by then) plus as long again for the provider's own
+    /// queue, never under a minute against a real provider. Before that, a check can see
+    /// "still pending" although the write is about to land.
+    pub fn settle_delay(&self) -> Duration {
+        let twice = self.inner.config.timeout.saturating_mul(2);
+        if is_loopback(&self.inner.base) {
+            twice
+        } else {
+            twice.max(MIN_SETTLE_DELAY)
+        }
+    }
+
+    /// False for a loopback test server: the only place where the safety floors (pause between
+    /// writes, daily caps) may be lifted.
+    pub fn reaches_linkedin(&self) -> bool {
+        !is_loopback(&self.inner.base)
     }
 
     fn url(&self, target: &str) -> Result<url::Url, ProviderError> {
@@ -801,6 +787,30 @@ fn sensitive(value: &str) -> Option<HeaderValue> {
     let mut v = HeaderValue::from_str(value).ok()?;
     v.set_sensitive(true);
     Some(v)
+}
+
+/// An ambiguous failure of a write, as the caller must treat it: it may still take effect.
+pub fn unconfirmed(error: ProviderError) -> ProviderError {
+    let message = format!(
+        "{} It is not known yet whether the change was made; InviteDesk checks before \
+         trying again.",
+        error.message.trim_end()
+    );
+    ProviderError {
+        kind: ErrorKind::Unconfirmed,
+        message,
+        ..error
+    }
+}
+
+/// A base URL on this machine (a test server), where no real account can be reached.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// `Retry-After` as a wait from `now`: integer seconds or an HTTP date (a past date is 0).

@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
-use super::writes::{gone_if_not_pending, profile_not_found_if_not_pending, RepeatOnce};
+use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
 use super::{PageProgress, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
@@ -42,7 +42,7 @@ mod errors;
 mod wire;
 
 use wire::{
-    AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange, StatusBody, StatusData,
+    AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange,
     WithdrawBody,
 };
 
@@ -52,7 +52,6 @@ pub const WITHDRAW_PATH: &str = "/network/withdraw-invitation";
 /// As displayed in the docs (the slug and the n8n node say `accept-invitations`).
 pub const ACCEPT_PATH: &str = "/network/accept-invitation";
 pub const CONNECT_PATH: &str = "/network/connect";
-pub const STATUS_PATH: &str = "/network/invitation-status";
 
 /// Received invitations are listed once per type so that every category shows.
 pub const RECEIVED_TYPES: [&str; 3] = ["CONNECTION", "ORGANIZATION", "CONTENT_SERIES"];
@@ -78,14 +77,6 @@ pub struct Linkup {
     country: String,
     /// Set once a call was refused for lack of credits, for `limits`.
     out_of_credits: AtomicBool,
-}
-
-/// What a write's effect looks like through `/network/invitation-status`.
-#[derive(Clone, Copy)]
-enum Effect {
-    Withdrawn,
-    Accepted,
-    Invited,
 }
 
 /// One listing in progress (one invitation type of one endpoint).
@@ -254,49 +245,14 @@ impl Linkup {
         Ok(())
     }
 
-    /// A write, checked through `invitation-status` after an ambiguous failure when the
-    /// person's profile URL is known, else repeated once (a repeat that finds the work already
-    /// done, `already`, means the first attempt did it).
-    async fn write(
-        &self,
-        call: Call,
-        profile_url: Option<&str>,
-        effect: Effect,
-        already: ErrorKind,
-    ) -> Result<WriteOutcome, ProviderError> {
-        let repeat = RepeatOnce::default();
-        let result = self
-            .http
-            .write(call, || async {
-                match profile_url {
-                    Some(url) => self.took_effect(url, effect).await,
-                    None => repeat.check(),
-                }
-            })
-            .await;
-        repeat.outcome(result, already).map_err(|e| self.noted(e))
-    }
-
-    /// Whether LinkedIn now shows the effect of a write on the relation with this person.
-    async fn took_effect(&self, profile_url: &str, effect: Effect) -> Result<bool, ProviderError> {
-        let answer: Answer<StatusData> = self
-            .read(
-                STATUS_PATH,
-                StatusBody {
-                    linkedin_url: profile_url,
-                },
-            )
-            .await?;
-        let data = answer.data.unwrap_or_default();
-        let state = data
-            .invitation_state
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        Ok(match effect {
-            Effect::Withdrawn => state != "PENDING",
-            Effect::Accepted => state == "ACCEPTED" || data.member_distance.as_deref() == Some("1"),
-            Effect::Invited => state == "PENDING",
-        })
+    /// A write, sent once. An ambiguous failure is unconfirmed: the caller checks the lists
+    /// once the write can no longer land (LinkupAPI's `invitation-status` cannot tell an
+    /// invitation we sent from one we received, so it is not used as proof).
+    async fn write(&self, call: Call) -> Result<WriteOutcome, ProviderError> {
+        match self.http.write(call).await {
+            Ok(reply) => done_if_readable(&reply),
+            Err(e) => Err(self.noted(e)),
+        }
     }
 }
 
@@ -366,13 +322,7 @@ impl super::InvitationProvider for Linkup {
         let id = invitation_digits(&invitation.id, invitation.urn.as_deref())?;
         let call = self.call(WITHDRAW_PATH, WithdrawBody { invitation_id: &id })?;
         gone_if_not_pending(
-            self.write(
-                call,
-                invitation.person.profile_url.as_deref(),
-                Effect::Withdrawn,
-                ErrorKind::NoPendingInvitation,
-            )
-            .await,
+            self.write(call).await,
         )
     }
 
@@ -451,13 +401,7 @@ impl super::InvitationProvider for Linkup {
             },
         )?;
         gone_if_not_pending(
-            self.write(
-                call,
-                invitation.person.profile_url.as_deref(),
-                Effect::Accepted,
-                ErrorKind::NoPendingInvitation,
-            )
-            .await,
+            self.write(call).await,
         )
     }
 
@@ -491,9 +435,17 @@ impl super::InvitationProvider for Linkup {
                 message: note,
             },
         )?;
-        self.write(call, Some(url), Effect::Invited, ErrorKind::AlreadyInvited)
+        self.write(call)
             .await
             .map_err(profile_not_found_if_not_pending)
+    }
+
+    fn settle_delay(&self) -> std::time::Duration {
+        self.http.settle_delay()
+    }
+
+    fn reaches_linkedin(&self) -> bool {
+        self.http.reaches_linkedin()
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -92,6 +93,20 @@ pub trait InvitationProvider: Send + Sync {
 
     /// Quotas the provider reports; empty when it reports none.
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError>;
+
+    /// How long after the start of an unconfirmed write the provider can no longer apply it;
+    /// the write is checked (and maybe sent again) only after that. See
+    /// `http::Client::settle_delay`.
+    fn settle_delay(&self) -> Duration {
+        http::MIN_SETTLE_DELAY
+    }
+
+    /// False only where no real LinkedIn account can be reached (a loopback test server, the
+    /// demo): there alone may the pause between writes and the daily caps go below the safety
+    /// floors (`jobs::limits`).
+    fn reaches_linkedin(&self) -> bool {
+        true
+    }
 }
 
 /// Everything needed to build a client. Secrets stay `SecretString` so `Debug` never shows them.

@@ -369,6 +369,9 @@ pub const NO_PACING: RunSettings = RunSettings {
     pace_min_secs: 0,
     pace_max_secs: 0,
     daily_withdraw_cap: 100,
+    daily_accept_cap: 100,
+    daily_ignore_cap: 100,
+    daily_send_cap: 30,
 };
 
 impl TestSource {

@@ -47,11 +47,6 @@ pub(crate) struct ConnectBody<'a> {
     pub message: Option<&'a str>,
 }
 
-#[derive(Debug, Serialize)]
-pub(crate) struct StatusBody<'a> {
-    pub linkedin_url: &'a str,
-}
-
 /// `{"status": "success", "data": {...}}`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Answer<T> {
@@ -71,15 +66,6 @@ impl ListData {
     pub fn total_available(&self) -> Option<usize> {
         self.total_available_results.as_deref()?.parse().ok()
     }
-}
-
-/// `POST /network/invitation-status` data.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct StatusData {
-    #[serde(default, deserialize_with = "string_or_integer")]
-    pub invitation_state: Option<String>,
-    #[serde(default, deserialize_with = "string_or_integer")]
-    pub member_distance: Option<String>,
 }
 
 /// One invitation of `/network/sent-invitations` or `/network/invitations`.

@@ -15,4 +15,16 @@ paceMinSecs: number, paceMaxSecs: number,
 /**
  * Most withdrawals per day on this account.
  */
-dailyWithdrawCap: number, };
+dailyWithdrawCap: number, 
+/**
+ * Most acceptances per day.
+ */
+dailyAcceptCap: number, 
+/**
+ * Most ignores per day.
+ */
+dailyIgnoreCap: number, 
+/**
+ * Most connection requests per day.
+ */
+dailySendCap: number, };

@@ -3,4 +3,4 @@
 /**
  * One item's state in the journal, and its outcome once finished.
  */
-export type ItemOutcome = "pending" | "running" | "done" | "alreadyGone" | "failed" | "skipped";
+export type ItemOutcome = "pending" | "running" | "checking" | "done" | "alreadyGone" | "failed" | "skipped";

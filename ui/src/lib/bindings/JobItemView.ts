@@ -10,4 +10,8 @@ detail: string | null,
 /**
  * RFC 3339: when it finished, or when the attempt started.
  */
-at: string | null, };
+at: string | null, 
+/**
+ * RFC 3339, for a `checking` item: when it will be checked.
+ */
+checkAt: string | null, };

@@ -13,9 +13,19 @@ done: number,
  */
 succeeded: number, alreadyGone: number, failed: number, skipped: number, 
 /**
- * Not finished yet (waiting or in flight).
+ * Not finished yet (waiting, in flight or being checked).
  */
-pending: number, startedAt: string, finishedAt: string | null, etaSecs: number | null, pausedAccounts: Array<PausedAccount>, 
+pending: number, 
+/**
+ * Of `pending`: writes whose outcome is not known yet, checked once they can no longer
+ * land.
+ */
+checking: number, 
+/**
+ * The job runs in another InviteDesk process (the command-line tool, another window): it
+ * cannot be cancelled or resumed from here.
+ */
+elsewhere: boolean, startedAt: string, finishedAt: string | null, etaSecs: number | null, pausedAccounts: Array<PausedAccount>, 
 /**
  * The job this one retries, for "Retry failed" jobs.
  */
