@@ -28,10 +28,15 @@ pub enum Fault {
     /// Refused: 429 with an optional "retry at".
     RateLimited(Option<DateTime<Utc>>),
     BadCredentials,
-    /// The network failed before the provider acted.
+    /// The network failed before the provider acted (could not connect).
     NetworkBefore,
-    /// The provider acted, then the answer was lost.
+    /// The provider acted, then the answer was lost: unconfirmed.
     NetworkAfter,
+    /// The provider held the call past the client's timeout (unconfirmed) and applies it this
+    /// long after the call: a check before then still sees it pending.
+    LandsLate(Duration),
+    /// The answer was lost and the provider never acted: unconfirmed.
+    LostUnapplied,
     /// The provider acts, then the call never returns (the app is killed meanwhile).
     HangAfter,
     /// The call never reaches the provider and never returns.
@@ -62,6 +67,12 @@ pub struct FakeLinkedIn {
     pub lists: AtomicU32,
     /// Signalled when a hanging call is reached.
     pub hung: Arc<tokio::sync::Notify>,
+    /// Writes held by the provider: (when it applies them, invitation id).
+    late: Mutex<Vec<(Instant, String)>>,
+    /// `InvitationProvider::settle_delay`.
+    pub settle: Duration,
+    /// `InvitationProvider::reaches_linkedin`: false, like a loopback test server.
+    pub real: bool,
 }
 
 pub fn sent(id: &str, slug: &str, age: Age) -> SentInvitation {
@@ -115,7 +126,32 @@ impl FakeLinkedIn {
             calls: Mutex::new(Vec::new()),
             lists: AtomicU32::new(0),
             hung: Arc::new(tokio::sync::Notify::new()),
+            late: Mutex::new(Vec::new()),
+            settle: Duration::from_millis(150),
+            real: false,
         })
+    }
+
+    /// A fake that stands for a real account: the safety floors apply.
+    pub fn as_real_account(self: Arc<Self>) -> Arc<Self> {
+        let mut this = Arc::try_unwrap(self).unwrap_or_else(|_| panic!("configure before sharing"));
+        this.real = true;
+        Arc::new(this)
+    }
+
+    /// Applies the held writes whose time has come.
+    fn apply_late(&self) {
+        let now = Instant::now();
+        let due: Vec<String> = {
+            let mut late = self.late.lock().unwrap();
+            let (due, keep): (Vec<_>, Vec<_>) = late.drain(..).partition(|(at, _)| *at <= now);
+            *late = keep;
+            due.into_iter().map(|(_, id)| id).collect()
+        };
+        for id in due {
+            self.sent.lock().unwrap().retain(|i| i.id != id);
+            self.received.lock().unwrap().retain(|i| i.id != id);
+        }
     }
 
     /// `n` sent invitations `<prefix>1..n`, each `age_days` old (a lower bound).
@@ -205,6 +241,7 @@ impl FakeLinkedIn {
         what: &'static str,
         act: impl Fn() -> bool,
     ) -> Result<WriteOutcome, ProviderError> {
+        self.apply_late();
         let fault = self.faults.lock().unwrap().pop_front();
         let act_now = |this: &Self| {
             let was_pending = act();
@@ -247,10 +284,19 @@ impl FakeLinkedIn {
             }
             Some(Fault::NetworkAfter) => {
                 let _ = act_now(self);
-                Err(ProviderError::new(
-                    ErrorKind::Network,
-                    "The network failed.",
-                ))
+                Err(unconfirmed())
+            }
+            Some(Fault::LandsLate(after)) => {
+                self.record(invitation_id, what, true);
+                self.late
+                    .lock()
+                    .unwrap()
+                    .push((Instant::now() + after, invitation_id.to_string()));
+                Err(unconfirmed())
+            }
+            Some(Fault::LostUnapplied) => {
+                self.record(invitation_id, what, false);
+                Err(unconfirmed())
             }
             Some(Fault::HangAfter) => {
                 let _ = act_now(self);
@@ -287,6 +333,7 @@ impl InvitationProvider for FakeLinkedIn {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
+        self.apply_late();
         self.lists.fetch_add(1, Ordering::SeqCst);
         if let Some(e) = self.list_faults.lock().unwrap().pop_front() {
             return Err(e);
@@ -314,6 +361,7 @@ impl InvitationProvider for FakeLinkedIn {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        self.apply_late();
         self.lists.fetch_add(1, Ordering::SeqCst);
         if let Some(e) = self.list_faults.lock().unwrap().pop_front() {
             return Err(e);
@@ -355,6 +403,21 @@ impl InvitationProvider for FakeLinkedIn {
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
         Ok(Vec::new())
     }
+
+    fn settle_delay(&self) -> Duration {
+        self.settle
+    }
+
+    fn reaches_linkedin(&self) -> bool {
+        self.real
+    }
+}
+
+fn unconfirmed() -> ProviderError {
+    ProviderError::new(
+        ErrorKind::Unconfirmed,
+        "The provider did not answer in time; it is not known whether the change was made.",
+    )
 }
 
 /// Accounts backed by fakes, with settings per account.
