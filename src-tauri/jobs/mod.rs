@@ -18,6 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
+use crate::db::holds;
 use crate::db::journal::{self, ItemRow, JobAccountRow, JobRow, NewItem};
 use crate::db::plans::{self, StoredPlan};
 use crate::db::{self as store, Db};
@@ -254,11 +255,17 @@ impl JobService {
                 .db
                 .read(|c| history::done_today(c, account, kind, now))?;
             let cap_left_today = Some(settings.daily_cap(kind).saturating_sub(done));
+            let hold = self
+                .inner
+                .db
+                .read(|c| holds::active(c, account, kind, &store::ts(now)))?
+                .map(|h| (h.until, h.reason));
             inputs.insert(
                 account.clone(),
                 plan::AccountPlanInput {
                     settings,
                     cap_left_today,
+                    hold,
                 },
             );
         }

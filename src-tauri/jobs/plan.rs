@@ -209,8 +209,10 @@ pub fn select_respond(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountPlanInput {
     pub settings: RunSettings,
-    /// Withdrawals the daily cap still allows today; `None` for accept/ignore.
+    /// Actions of this kind the daily cap still allows today.
     pub cap_left_today: Option<u32>,
+    /// A provider hold on this account and action: (until, reason).
+    pub hold: Option<(String, String)>,
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -278,6 +280,7 @@ pub fn build_plan(
                     pace_min_secs: settings.pace_min_secs,
                     pace_max_secs: settings.pace_max_secs,
                     cap_left_today: input.and_then(|i| i.cap_left_today),
+                    held_until: input.and_then(|i| i.hold.as_ref()).map(|h| h.0.clone()),
                 });
             }
         }
@@ -297,27 +300,36 @@ pub fn build_plan(
                  ({} days).",
                 crate::history::REINVITE_BLOCK_DAYS
             ));
-            for a in &per_account {
-                if let Some(left) = a.cap_left_today.filter(|left| a.count > *left) {
-                    let cap = accounts
-                        .get(&a.account_id)
-                        .map(|i| i.settings.daily_withdraw_cap)
-                        .unwrap_or_default();
-                    warnings.push(format!(
-                        "{}: {} but only {} left today under the daily cap of {cap}; the rest \
-                         wait until the cap starts over after midnight.",
-                        a.label,
-                        plural(a.count, "withdrawal", "withdrawals"),
-                        left
-                    ));
-                }
-            }
         }
         JobAction::Accept => {
             warnings.push("Accepting cannot be undone from InviteDesk.".to_string());
         }
         JobAction::Ignore => {
             warnings.push("Ignoring cannot be undone: the invitations disappear.".to_string());
+        }
+    }
+    for a in &per_account {
+        let input = accounts.get(&a.account_id);
+        if let Some((until, reason)) = input.and_then(|i| i.hold.as_ref()) {
+            warnings.push(format!(
+                "{}: on hold until {} UTC ({}); this job waits until then.",
+                a.label,
+                until.get(..16).unwrap_or(until).replace('T', " "),
+                reason.trim_end_matches('.')
+            ));
+        }
+        if let Some(left) = a.cap_left_today.filter(|left| a.count > *left) {
+            let cap = input
+                .map(|i| i.settings.daily_cap(action.write_kind()))
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{}: {} to do but only {} left today under the daily cap of {cap} {}; the rest \
+                 wait until the cap starts over after midnight.",
+                a.label,
+                a.count,
+                left,
+                action.noun_plural(),
+            ));
         }
     }
     if let Some(line) = special_categories_warning(&selection.items, action) {
@@ -508,6 +520,7 @@ mod tests {
                     AccountPlanInput {
                         settings: RunSettings::default(),
                         cap_left_today: cap_left,
+                        hold: None,
                     },
                 )
             })
@@ -537,7 +550,7 @@ mod tests {
         assert!(
             plan.warnings
                 .iter()
-                .any(|w| w.starts_with("L-a: 10 withdrawals but only 5 left")),
+                .any(|w| w.starts_with("L-a: 10 to do but only 5 left")),
             "{:?}",
             plan.warnings
         );

@@ -209,9 +209,10 @@ pub struct PlanAccount {
     pub count: u32,
     pub pace_min_secs: u32,
     pub pace_max_secs: u32,
-    /// How many more withdrawals the daily cap allows today; `null` for accept/ignore, which
-    /// have no cap.
+    /// How many more actions of this kind the daily cap allows today.
     pub cap_left_today: Option<u32>,
+    /// RFC 3339: a provider hold on this account and action; the job waits until then.
+    pub held_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -170,7 +170,7 @@ function makePlan(action: JobPlan['action'], rows: (SentRow | ReceivedRow)[], sk
   const plan: JobPlan = {
     planId: `plan-${nextId++}`, action, items,
     perAccount: [...per].map(([accountId, count]) => ({
-      accountId, label: accounts.find((a) => a.id === accountId)?.label ?? accountId, count, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100,
+      accountId, label: accounts.find((a) => a.id === accountId)?.label ?? accountId, count, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100, heldUntil: null,
     })),
     skippedPinned, skippedOther: [], estimatedSecs: items.length * 4, warnings: [],
   };
@@ -180,10 +180,10 @@ function makePlan(action: JobPlan['action'], rows: (SentRow | ReceivedRow)[], sk
 
 function startJob(plan: JobPlan): JobSummary {
   const id = `job-${nextId++}`;
-  const items: JobItemView[] = plan.items.map((i) => ({ key: i.key, name: i.name, accountLabel: i.accountLabel, outcome: 'pending', error: null, detail: null, at: null }));
+  const items: JobItemView[] = plan.items.map((i) => ({ key: i.key, name: i.name, accountLabel: i.accountLabel, outcome: 'pending', error: null, detail: null, at: null, checkAt: null }));
   const summary: JobSummary = {
     id, action: plan.action, state: 'running', total: items.length, done: 0, succeeded: 0, alreadyGone: 0, failed: 0,
-    skipped: 0, retryOf: null, pending: items.length, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: items.length * 4, pausedAccounts: [],
+    skipped: 0, retryOf: null, pending: items.length, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: items.length * 4, pausedAccounts: [], checking: 0, elsewhere: false,
   };
   jobList.set(id, { summary, items });
   let k = 0;
@@ -307,7 +307,7 @@ export function installMockBackend(options: { empty?: boolean } = {}) {
           return startJob(plans.get(a.planId)!);
         case 'list_jobs':
           return [
-            { id: 'job-old', action: 'withdraw', state: 'interrupted', total: 124, done: 45, succeeded: 44, alreadyGone: 1, failed: 0, pending: 79, skipped: 0, retryOf: null, startedAt: daysAgo(0.3), finishedAt: null, etaSecs: null, pausedAccounts: [] },
+            { id: 'job-old', action: 'withdraw', state: 'interrupted', total: 124, done: 45, succeeded: 44, alreadyGone: 1, failed: 0, pending: 79, skipped: 0, retryOf: null, startedAt: daysAgo(0.3), finishedAt: null, etaSecs: null, pausedAccounts: [], checking: 0, elsewhere: false },
             ...[...jobList.values()].map((j) => j.summary),
           ].filter((j) => !options.empty && (j.id !== 'job-old' || !jobList.has('discarded')));
         case 'job_items':
@@ -320,7 +320,7 @@ export function installMockBackend(options: { empty?: boolean } = {}) {
         case 'resume_job':
         case 'discard_job':
           jobList.set('discarded', { summary: {} as JobSummary, items: [] });
-          return { id: a.jobId, action: 'withdraw', state: 'cancelled', total: 124, done: 45, succeeded: 44, alreadyGone: 1, failed: 0, pending: 79, skipped: 0, retryOf: null, startedAt: daysAgo(0.3), finishedAt: null, etaSecs: null, pausedAccounts: [] };
+          return { id: a.jobId, action: 'withdraw', state: 'cancelled', total: 124, done: 45, succeeded: 44, alreadyGone: 1, failed: 0, pending: 79, skipped: 0, retryOf: null, startedAt: daysAgo(0.3), finishedAt: null, etaSecs: null, pausedAccounts: [], checking: 0, elsewhere: false };
         case 'retry_failed':
           return startJob(makePlan('withdraw', [], 0));
         case 'list_activity':

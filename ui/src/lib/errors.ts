@@ -92,6 +92,8 @@ export function explainError(err: AppError): Explanation {
       return { title: 'The provider is not answering', hint: null };
     case 'storage':
       return { title: 'Local storage failed', hint: null };
+    case 'unconfirmed':
+      return { title: 'Not confirmed by the provider yet', hint: null };
     default:
       return { title: 'Something went wrong', hint: null };
   }
@@ -106,6 +108,11 @@ export function explainSendError(err: AppError): Explanation {
       return { title: 'Not sent: you are already connected', hint: null };
     case 'rateLimited':
       return { title: 'Not sent: the invitation limit is reached for now', hint: null };
+    case 'unconfirmed':
+      return {
+        title: 'Not confirmed: the request may or may not have gone out',
+        hint: 'InviteDesk never sends it twice: it checks first, at the time below.',
+      };
     case 'invalidInput':
       return { title: 'Please check the form', hint: 'Nothing was sent.' };
     case 'notFound':

@@ -106,7 +106,7 @@ describe('Sent screen', () => {
 
   it('previews "withdraw everything older than N" with N from the account settings', async () => {
     const calls = setup([sentRow('a', 'Ada', 50)], {
-      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 }),
+      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 }),
       preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada')], skippedPinned: 2 }),
     });
     await waitFor(() => expect((screen.getByTestId('withdraw-days') as HTMLInputElement).value).toBe('21'));
@@ -118,7 +118,7 @@ describe('Sent screen', () => {
 
   it('remembers a changed N for the account it was read from, also under "All accounts"', async () => {
     const calls = setup([sentRow('a', 'Ada', 50)], {
-      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 }),
+      get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 }),
       preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada')] }),
       save_account_settings: (a) => a.settings,
     });
@@ -128,7 +128,7 @@ describe('Sent screen', () => {
     await screen.findByTestId('preview-dialog');
     expect(app.selectedAccountId).toBeNull();
     expect(callsOf(calls, 'save_account_settings').map((c) => c.args)).toEqual([
-      { accountId: 'acc-1', settings: { withdrawOlderThanDays: 45, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 } },
+      { accountId: 'acc-1', settings: { withdrawOlderThanDays: 45, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 } },
     ]);
     expect(callsOf(calls, 'preview_withdraw')[0].args).toEqual({ request: { olderThanDays: 45, accountId: null } });
   });

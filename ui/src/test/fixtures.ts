@@ -127,7 +127,7 @@ export function plan(over: Partial<JobPlan> = {}): JobPlan {
     action: 'withdraw',
     items,
     perAccount: [
-      { accountId: 'acc-1', label: 'Sales', count: items.length, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100 },
+      { accountId: 'acc-1', label: 'Sales', count: items.length, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100, heldUntil: null },
     ],
     skippedPinned: 0,
     skippedOther: [],

@@ -2,7 +2,10 @@
 
 export type PlanAccount = { accountId: string, label: string, count: number, paceMinSecs: number, paceMaxSecs: number, 
 /**
- * How many more withdrawals the daily cap allows today; `null` for accept/ignore, which
- * have no cap.
+ * How many more actions of this kind the daily cap allows today.
  */
-capLeftToday: number | null, };
+capLeftToday: number | null, 
+/**
+ * RFC 3339: a provider hold on this account and action; the job waits until then.
+ */
+heldUntil: string | null, };

@@ -10,7 +10,8 @@ import type { JobSummary } from '../types';
 function summary(over: Partial<JobSummary> = {}): JobSummary {
   return {
     id: 'job-1', action: 'withdraw', state: 'running', total: 10, done: 4, succeeded: 3, alreadyGone: 1, failed: 0,
-    skipped: 0, pending: 6, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: 24, pausedAccounts: [], retryOf: null, ...over,
+    skipped: 0, pending: 6, startedAt: new Date().toISOString(), finishedAt: null, etaSecs: 24, pausedAccounts: [], retryOf: null,
+    checking: 0, elsewhere: false, ...over,
   };
 }
 const tracked = (s: JobSummary): TrackedJob => ({ summary: s, items: [], itemsError: null, dismissed: false, quiet: false });
@@ -47,5 +48,31 @@ describe('Job progress', () => {
     await fireEvent.click(screen.getByTestId('job-retry-failed'));
     await waitFor(() => expect(callsOf(calls, 'retry_failed')[0].args).toEqual({ jobId: 'job-1' }));
     expect(jobs.find('job-2')).toBeDefined();
+  });
+
+  it('says which writes are being checked, and when, instead of sending them again', async () => {
+    mockBackend({});
+    const s = summary({ checking: 1 });
+    const checkAt = new Date(Date.now() + 90_000).toISOString();
+    const job: TrackedJob = {
+      ...tracked(s),
+      items: [{ key: 'acc-1/i1', name: 'Ada', accountLabel: 'Sales', outcome: 'checking', error: null, detail: null, at: null, checkAt }],
+    };
+    jobs.upsert(s);
+    render(JobProgress, { job });
+    expect(screen.getByTestId('job-checking-count').textContent).toContain('1 being checked');
+    await fireEvent.click(screen.getByTestId('job-items-toggle'));
+    const outcome = await screen.findByTestId('job-item-outcome');
+    expect(outcome.textContent?.trim()).toBe('Checking');
+    expect(screen.getByTestId('job-item-check-at').textContent).toContain('before anything is sent again');
+  });
+
+  it('cannot cancel a job another InviteDesk process runs, and says so', () => {
+    mockBackend({});
+    const s = summary({ elsewhere: true });
+    jobs.upsert(s);
+    render(JobProgress, { job: tracked(s) });
+    expect(screen.queryByTestId('job-cancel')).toBeNull();
+    expect(screen.getByTestId('job-elsewhere').textContent).toContain('another InviteDesk process');
   });
 });
