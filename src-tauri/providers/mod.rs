@@ -189,12 +189,33 @@ pub fn base_url(kind: ProviderKind) -> Result<String, String> {
     }
 }
 
+/// A test hook: the request timeout in milliseconds, honoured only for a loopback base URL
+/// (a test server), so end-to-end tests see ambiguous writes settle in seconds.
+pub const TIMEOUT_OVERRIDE_VAR: &str = "INVITEDESK_TEST_HTTP_TIMEOUT_MS";
+
+/// The HTTP policy for a base URL: the defaults, with the test timeout on loopback only.
+pub fn http_config_for(base_url: &str) -> http::HttpConfig {
+    let config = http::HttpConfig::default();
+    let loopback = url::Url::parse(base_url).is_ok_and(|u| http::is_loopback(&u));
+    let asked = std::env::var(TIMEOUT_OVERRIDE_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0);
+    match asked {
+        Some(ms) if loopback => config.with_timeout(Duration::from_millis(ms)),
+        _ => config,
+    }
+}
+
 /// Builds the client for a config.
 pub fn build(config: ProviderConfig) -> Result<Arc<dyn InvitationProvider>, ProviderError> {
+    let http = http_config_for(&config.base_url);
     Ok(match config.kind {
-        ProviderKind::ConnectSafely => Arc::new(connectsafely::ConnectSafely::new(config)?),
-        ProviderKind::Edges => Arc::new(edges::Edges::new(config)?),
-        ProviderKind::Linkup => Arc::new(linkup::Linkup::new(config)?),
+        ProviderKind::ConnectSafely => Arc::new(connectsafely::ConnectSafely::with_http_config(
+            config, http,
+        )?),
+        ProviderKind::Edges => Arc::new(edges::Edges::with_http_config(config, http)?),
+        ProviderKind::Linkup => Arc::new(linkup::Linkup::with_http_config(config, http)?),
         ProviderKind::Demo => Arc::new(demo::Demo::new(config.remote_account_id)),
     })
 }

@@ -181,7 +181,17 @@ pub async fn add_account(app: &App, provider: &str, key: &str, keep: &[&str]) ->
 
 /// A fresh Desktop whose app talks to the ConnectSafely fake served by `server`.
 pub fn connectsafely_desktop_for(server: &FakeServer) -> TestResult<Desktop> {
-    Desktop::start(&[("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())])
+    connectsafely_desktop_with(server, &[])
+}
+
+/// Like `connectsafely_desktop_for`, with more variables for the app.
+pub fn connectsafely_desktop_with(
+    server: &FakeServer,
+    env: &[(&str, String)],
+) -> TestResult<Desktop> {
+    let mut vars = vec![("INVITEDESK_CONNECTSAFELY_URL", server.base_url.clone())];
+    vars.extend(env.iter().cloned());
+    Desktop::start(&vars)
 }
 
 /// Like `App::wait_until`, with a deadline of its own (refreshing 10,000 rows, paced jobs).
@@ -206,12 +216,21 @@ where
 /// The pid of this Desktop's app process: the `invitedesk` binary whose environment has this
 /// Desktop's `XDG_DATA_HOME` (several Desktops may run the same binary).
 pub fn app_pid(desktop: &Desktop) -> Option<u32> {
+    app_pids(desktop).into_iter().next()
+}
+
+/// Every live (not zombie) app process of this Desktop.
+pub fn app_pids(desktop: &Desktop) -> Vec<u32> {
     let binary = Path::new(env!("CARGO_BIN_EXE_invitedesk"));
     let marker = format!(
         "XDG_DATA_HOME={}",
         desktop.env("XDG_DATA_HOME").unwrap_or_default()
     );
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+    let mut pids = Vec::new();
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
+        return pids;
+    };
+    for entry in proc_dir.flatten() {
         let Some(pid) = entry
             .file_name()
             .to_str()
@@ -235,11 +254,20 @@ pub fn app_pid(desktop: &Desktop) -> Option<u32> {
         if environ
             .split(|b| *b == 0)
             .any(|var| var == marker.as_bytes())
+            && !is_zombie(pid)
         {
-            return Some(pid);
+            pids.push(pid);
         }
     }
-    None
+    pids
+}
+
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|s| s.trim_start().starts_with('Z'))
+    })
 }
 
 /// SIGKILLs this Desktop's app (no chance to write anything) and waits until it is gone.
@@ -293,6 +321,15 @@ impl ConnectSafelyDesk {
         sent: usize,
         wrap: impl FnOnce(axum::Router) -> axum::Router + Send + 'static,
     ) -> TestResult<ConnectSafelyDesk> {
+        Self::start_wrapped_with_env(sent, wrap, &[])
+    }
+
+    /// Like `start_wrapped`, with more variables for the app.
+    pub fn start_wrapped_with_env(
+        sent: usize,
+        wrap: impl FnOnce(axum::Router) -> axum::Router + Send + 'static,
+        env: &[(&str, String)],
+    ) -> TestResult<ConnectSafelyDesk> {
         use crate::support::connectsafely::{
             AccountSeed, ConnectSafelyFake, BASE_PATH, DEFAULT_KEY,
         };
@@ -306,7 +343,7 @@ impl ConnectSafelyDesk {
             move || wrap(router.router()),
             crate::support::Controls::new(BASE_PATH),
         );
-        let desktop = connectsafely_desktop_for(&server)?;
+        let desktop = connectsafely_desktop_with(&server, env)?;
         Ok(ConnectSafelyDesk {
             desktop,
             fake,

@@ -71,7 +71,9 @@ for _ in $(seq 1 100); do
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
   sleep 0.1
 done
-exec WebKitWebDriver --port={port} --host=127.0.0.1"#
+env | grep -E '^(DISPLAY|DBUS_SESSION_BUS_ADDRESS|XAUTHORITY)=' > {session}
+exec WebKitWebDriver --port={port} --host=127.0.0.1"#,
+            session = p("session.env"),
         );
         let log = std::fs::File::create(dirs.path().join("driver.log"))?;
         let server_args = format!("-screen 0 1440x960x24 -fbdir {}", p("fb"));
@@ -139,6 +141,32 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#
         };
         app.wait_for("[data-testid=nav-accounts]").await?;
         Ok(app)
+    }
+
+    /// Runs the app binary a second time in this desktop's X display, D-Bus session and dirs,
+    /// as a user double-clicking the icon again would, and returns once it exits (or fails
+    /// after `within`).
+    pub fn launch_again(&self, within: Duration) -> TestResult<std::process::ExitStatus> {
+        let session = std::fs::read_to_string(self.dirs.path().join("session.env"))?;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_invitedesk"));
+        cmd.envs(&self.env)
+            .envs(session.lines().filter_map(|l| l.split_once('=')))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn()?;
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = child.try_wait()? {
+                return Ok(status);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("the second launch was still running after {within:?}").into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn driver_log(&self) -> String {
