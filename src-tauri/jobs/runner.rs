@@ -572,7 +572,7 @@ impl Worker {
                 .provider
                 .clone()
                 .expect("the provider is set before any item runs");
-            let ignore = |_: usize, _: Option<usize>| {};
+            let ignore = crate::providers::ignore_progress;
             let ids: HashSet<String> = match self.screen() {
                 Screen::Sent => provider
                     .list_sent(&ignore)

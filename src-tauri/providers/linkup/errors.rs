@@ -130,10 +130,11 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
             format!("LinkupAPI is temporarily unavailable.{quoted} Try again in a few minutes."),
             true,
         ),
+        // A read is safe to repeat after a one-off internal error (writes decide themselves).
         500..=599 => (
             ErrorKind::ProviderUnavailable,
             format!("LinkupAPI had an internal error.{quoted} Try again in a few minutes."),
-            false,
+            status == 500,
         ),
         _ => (
             ErrorKind::UnexpectedResponse,

@@ -59,6 +59,13 @@ pub(crate) struct Answer<T> {
     pub data: Option<T>,
 }
 
+/// A listing answer: unlike [`Answer`], `data` is required, so an answer without it does not
+/// decode and is read again.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListAnswer {
+    pub data: ListData,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListData {
     #[serde(default, deserialize_with = "string_or_integer")]
