@@ -993,6 +993,23 @@ async fn responding_to_an_invitation_already_gone_is_not_an_error() {
 }
 
 #[tokio::test]
+async fn no_longer_pending_already_accepted_is_gone_not_already_pending() {
+    let (_, server, client) = setup(0, 5).await;
+    let target = received_list(&client).await.unwrap().remove(0);
+    client.respond(&target, Response::Accept).await.unwrap();
+    server.log.clear();
+    // Accepted elsewhere (another device, a second job): ConnectSafely says
+    // "Invitation is no longer pending (already accepted)".
+    assert_eq!(
+        client.respond(&target, Response::Accept).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    let log = server.log.all();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].path, "/invitations/received/respond");
+}
+
+#[tokio::test]
 async fn responding_without_a_token_is_refused_before_sending() {
     let (_, server, client) = setup(0, 5).await;
     let mut target = received_list(&client).await.unwrap().remove(0);
