@@ -339,6 +339,22 @@ fn notices(events: &Mutex<Vec<ListingEvent>>) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_key_that_cannot_be_sent_is_called_malformed_and_nothing_is_sent() {
+    let (_, server, _) = setup(5, 0).await;
+    let client = ConnectSafely::with_http_config(
+        config(&server, &format!("{DEFAULT_KEY}\u{1b}"), Some(ACC)),
+        HttpConfig::fast_test(),
+    )
+    .unwrap();
+    let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("malformed"), "{}", e.message);
+    assert!(!e.message.contains("refused"), "{}", e.message);
+    assert!(!e.message.contains(DEFAULT_KEY), "{}", e.message);
+    assert!(server.log.is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test]
 async fn a_one_off_500_on_a_middle_page_is_retried_and_announced() {
     let (_, server, client) = setup(25, 0).await;
     let events = Mutex::new(Vec::new());

@@ -105,8 +105,6 @@ fn secret_problem(secret: &str) -> Option<&'static str> {
 pub(super) fn discovery_error(kind: ProviderKind, e: ProviderError) -> AppError {
     let p = kind.label();
     let message = match e.kind {
-        // Found wrong before anything was sent (no HTTP status): the message says what.
-        ErrorKind::BadCredentials if e.status.is_none() => return AppError::from(e),
         ErrorKind::BadCredentials if kind == ProviderKind::Linkup => {
             "LinkupAPI refused this API key or LinkedIn login token. Check that you copied both \
              completely; a login token expires when you log out of LinkedIn."
@@ -202,21 +200,5 @@ mod tests {
             let message = refused(&input);
             assert!(message.starts_with("The API key contains"), "{message}");
         }
-    }
-
-    #[test]
-    fn a_key_found_malformed_by_the_http_layer_is_not_blamed_on_the_provider() {
-        let local = ProviderError::new(
-            ErrorKind::BadCredentials,
-            "The Edges API key saved for this account is malformed.",
-        );
-        let e = discovery_error(ProviderKind::Edges, local);
-        assert_eq!(e.kind, ErrorKind::BadCredentials);
-        assert!(e.message.contains("malformed"), "{}", e.message);
-        let mut refused = ProviderError::new(ErrorKind::BadCredentials, "401");
-        refused.status = Some(401);
-        assert!(discovery_error(ProviderKind::Edges, refused)
-            .message
-            .contains("refused"));
     }
 }

@@ -899,11 +899,11 @@ impl Client {
     }
 
     /// The key could not even be put in a request header (a control character, a line break,
-    /// non-ASCII): nothing was sent, so the provider did not refuse it. No HTTP status, which
-    /// is how `accounts::credentials::discovery_error` tells it from a refusal.
+    /// non-ASCII): nothing was sent, so the provider did not refuse it. `InvalidInput` ("refused
+    /// before anything was sent"), so no caller words it as the provider's refusal.
     fn unusable_key(&self) -> ProviderError {
         ProviderError::new(
-            ErrorKind::BadCredentials,
+            ErrorKind::InvalidInput,
             format!(
                 "The {} API key saved for this account is malformed (it contains a control \
                  character, a line break or a non-ASCII character), so nothing was sent. Paste \
