@@ -124,7 +124,7 @@ async fn fake_round_trip(n: usize) -> Duration {
 async fn client_calls(n: usize) -> Duration {
     let (fake, server) = fake_with(n).await;
     let client = client_for(&server);
-    let invitations = client.list_sent(&|_, _| {}).await.expect("list");
+    let invitations = client.list_sent(&|_| {}).await.expect("list");
     assert_eq!(invitations.len(), n);
     let started = Instant::now();
     for invitation in &invitations {

@@ -140,7 +140,7 @@ async fn measure(target: Target, runs: usize) -> Measured {
         server.log.clear();
         let started = Instant::now();
         let list = client
-            .list_sent(&|_, _| {})
+            .list_sent(&|_| {})
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", target.name()));
         times.push(started.elapsed());

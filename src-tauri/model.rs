@@ -221,14 +221,28 @@ pub struct Limit {
     pub source: String,
 }
 
+/// How a provider measures a note against its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "NoteCounting.ts")]
+pub enum NoteCounting {
+    /// UTF-16 code units, JavaScript's `String.length`: a character outside the Basic
+    /// Multilingual Plane (most emoji, some CJK) counts 2.
+    Utf16CodeUnits,
+    /// Unicode code points: every character counts 1.
+    CodePoints,
+}
+
 /// What a provider can and cannot do, so the UI can disable what is missing and say why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "Capabilities.ts")]
 pub struct Capabilities {
     pub ignore: bool,
-    /// Maximum note length on a connection request.
+    /// Maximum note length on a connection request, counted as `note_counting` says.
     pub max_note_chars: u32,
+    /// How the provider counts a note's length (`providers::notes`).
+    pub note_counting: NoteCounting,
     /// Several LinkedIn accounts under one key (ConnectSafely accounts, Edges identities).
     pub lists_accounts: bool,
 }

@@ -354,6 +354,63 @@ fn a_wrong_key_an_expired_trial_and_no_network_each_get_their_own_message() {
 }
 
 #[test]
+fn a_malformed_key_is_described_as_such_and_nothing_is_sent() {
+    let (_fake, server) = fake_with_two_accounts(DEFAULT_KEY);
+    let t = TestApp::start(&server.base_url);
+    let alice = t.ok(
+        "add_accounts",
+        json!({"input": cs_input(DEFAULT_KEY), "remoteIds": [ALICE]}),
+    )[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    server.log.clear();
+
+    let cases = [
+        (format!("{DEFAULT_KEY}\u{1b}[0m"), "control character"),
+        (format!("{DEFAULT_KEY}\n{DEFAULT_KEY}"), "control character"),
+        ("cs_test 0f9e8d7c".to_string(), "contains a space"),
+        ("cs_test\u{a0}0f9e8d7c".to_string(), "contains a space"),
+        ("cs_test_0f9e8d7c…".to_string(), "not plain ASCII"),
+    ];
+    for (key, says) in cases {
+        let answers = [
+            t.err("discover_accounts", json!({"input": cs_input(&key)})),
+            t.err(
+                "add_accounts",
+                json!({"input": cs_input(&key), "remoteIds": [ALICE]}),
+            ),
+            t.err(
+                "replace_account_key",
+                json!({"id": alice, "apiKey": key, "loginToken": null}),
+            ),
+        ];
+        for e in answers {
+            assert_eq!(e["kind"], "invalidInput", "{key:?}: {e}");
+            let message = e["message"].as_str().unwrap();
+            assert!(message.starts_with("The API key "), "{message}");
+            assert!(message.contains(says), "{key:?}: {message}");
+            assert!(!message.contains("refused"), "{message}");
+            assert!(
+                !message.contains("0f9e8d7c"),
+                "the key is never echoed: {message}"
+            );
+        }
+    }
+    assert!(server.log.is_empty(), "{:?}", server.requests());
+    // The old key was kept.
+    assert_eq!(
+        secrecy::ExposeSecret::expose_secret(
+            &t.secrets
+                .get(&format!("account:{alice}:api-key"))
+                .unwrap()
+                .unwrap()
+        ),
+        DEFAULT_KEY
+    );
+}
+
+#[test]
 fn the_demo_account_works_through_the_commands() {
     let t = TestApp::start("http://127.0.0.1:9");
     let demo = t.ok("add_demo_account", json!({}));

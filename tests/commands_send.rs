@@ -220,9 +220,33 @@ fn a_long_note_or_a_wrong_address_is_refused_before_any_request() {
         err["message"]
             .as_str()
             .unwrap()
-            .contains("301 characters; ConnectSafely allows 300"),
+            .contains("301 characters as ConnectSafely counts them"),
         "{err}"
     );
+    // 300 characters on screen, 301 as ConnectSafely counts (UTF-16: the emoji is 2).
+    let emoji = format!("{}🎉", "x".repeat(299));
+    let err = t
+        .send("https://www.linkedin.com/in/jane-doe", Some(&emoji))
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert!(
+        err["message"].as_str().unwrap().contains("301 characters"),
+        "{err}"
+    );
+    // Control characters and bidi overrides are refused, never forwarded.
+    for note in ["Hi\u{0}there", "Hi \u{1b}[2Jthere", "Hi \u{202E}ereht"] {
+        let err = t
+            .send("https://www.linkedin.com/in/jane-doe", Some(note))
+            .unwrap_err();
+        assert_eq!(err["kind"], "invalidInput");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("control character"),
+            "{err}"
+        );
+    }
     let err = t
         .send("https://www.linkedin.com/company/acme", None)
         .unwrap_err();

@@ -243,7 +243,7 @@ async fn account_flows_keep_keys_in_the_real_keyring() {
     let sent = accounts
         .provider(&a)
         .unwrap()
-        .list_sent(&|_, _| {})
+        .list_sent(&|_| {})
         .await
         .unwrap();
     assert!(sent.is_empty());

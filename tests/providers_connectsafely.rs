@@ -4,6 +4,7 @@
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -14,7 +15,7 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::connectsafely::ConnectSafely;
 use invitedesk_lib::providers::http::HttpConfig;
-use invitedesk_lib::providers::{InvitationProvider, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
 use secrecy::SecretString;
 use serde_json::json;
 use support::connectsafely::{self as cs, AccountSeed, ConnectSafelyFake, DEFAULT_KEY};
@@ -66,7 +67,7 @@ async fn setup(sent: usize, received: usize) -> (ConnectSafelyFake, FakeServer, 
     (fake, server, client)
 }
 
-fn quiet(_: usize, _: Option<usize>) {}
+fn quiet(_: ListingEvent) {}
 
 async fn sent_list(c: &ConnectSafely) -> Result<Vec<SentInvitation>, ProviderError> {
     c.list_sent(&quiet).await
@@ -157,9 +158,11 @@ async fn lists_every_sent_invitation_across_pages_with_19_digit_ids() {
     let (fake, server, client) = setup(253, 0).await;
     let pages_seen = AtomicUsize::new(0);
     let last_count = AtomicUsize::new(0);
-    let progress = |n: usize, _total: Option<usize>| {
-        pages_seen.fetch_add(1, Ordering::SeqCst);
-        last_count.store(n, Ordering::SeqCst);
+    let progress = |e: ListingEvent| {
+        if let ListingEvent::Page { fetched, .. } = e {
+            pages_seen.fetch_add(1, Ordering::SeqCst);
+            last_count.store(fetched, Ordering::SeqCst);
+        }
     };
     let list = client.list_sent(&progress).await.unwrap();
 
@@ -322,16 +325,82 @@ async fn a_429_without_retry_after_backs_off_and_retries() {
     assert_eq!(server.log.len(), 3);
 }
 
+/// Every retry notice a listing sent, as the refresh bar would show it.
+fn notices(events: &Mutex<Vec<ListingEvent>>) -> Vec<String> {
+    events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            ListingEvent::Retrying(n) => Some(n.to_string()),
+            ListingEvent::Page { .. } => None,
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn a_500_on_a_read_is_not_retried() {
-    let (_, server, client) = setup(5, 0).await;
-    server
-        .faults
-        .inject(None, "/invitations/sent", 1, Fault::server_error());
+async fn a_key_that_cannot_be_sent_is_called_malformed_and_nothing_is_sent() {
+    let (_, server, _) = setup(5, 0).await;
+    let client = ConnectSafely::with_http_config(
+        config(&server, &format!("{DEFAULT_KEY}\u{1b}"), Some(ACC)),
+        HttpConfig::fast_test(),
+    )
+    .unwrap();
     let e = sent_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("malformed"), "{}", e.message);
+    assert!(!e.message.contains("refused"), "{}", e.message);
+    assert!(!e.message.contains(DEFAULT_KEY), "{}", e.message);
+    assert!(server.log.is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn a_one_off_500_on_a_middle_page_is_retried_and_announced() {
+    let (_, server, client) = setup(25, 0).await;
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| {
+        // Page 2 has arrived: page 3 is the next one asked for, and it fails once.
+        if e == ListingEvent::page(20, None) {
+            server
+                .faults
+                .inject(None, "/invitations/sent", 1, Fault::server_error());
+        }
+        events.lock().unwrap().push(e);
+    };
+    assert_eq!(client.list_sent(&progress).await.unwrap().len(), 25);
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 4);
+    assert_eq!(
+        notices(&events),
+        ["ConnectSafely had an internal error; retrying page 3 (attempt 2 of 4)…"]
+    );
+}
+
+#[tokio::test]
+async fn a_500_that_persists_ends_with_the_page_and_the_attempts() {
+    let (_, server, client) = setup(15, 0).await;
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| {
+        if e == ListingEvent::page(10, None) {
+            server
+                .faults
+                .inject(None, "/invitations/sent", 10, Fault::server_error());
+        }
+        events.lock().unwrap().push(e);
+    };
+    let e = client.list_sent(&progress).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
     assert_eq!(e.status, Some(500));
-    assert_eq!(server.log.len(), 1);
+    assert!(
+        e.message.starts_with(
+            "ConnectSafely kept failing with an internal error on page 2 after 4 attempts."
+        ),
+        "{}",
+        e.message
+    );
+    // Page 1 once, page 2 four times.
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 5);
+    assert_eq!(notices(&events).len(), 3);
+    assert!(notices(&events)[2].ends_with("retrying page 2 (attempt 4 of 4)…"));
 }
 
 #[tokio::test]
@@ -358,15 +427,37 @@ async fn an_html_gateway_page_is_retried_then_reported_with_a_short_excerpt() {
 }
 
 #[tokio::test]
-async fn invalid_json_is_an_unexpected_response_not_retried() {
+async fn an_unreadable_page_is_read_again() {
     let (_, server, client) = setup(5, 0).await;
     server
         .faults
         .inject(None, "/invitations/sent", 1, Fault::invalid_json());
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| events.lock().unwrap().push(e);
+    assert_eq!(client.list_sent(&progress).await.unwrap().len(), 5);
+    assert_eq!(server.log.len(), 2);
+    assert_eq!(
+        notices(&events),
+        ["ConnectSafely sent an answer that could not be read; retrying page 1 (attempt 2 of 4)…"]
+    );
+}
+
+#[tokio::test]
+async fn an_answer_that_stays_unreadable_is_an_unexpected_response_with_an_excerpt() {
+    let (_, server, client) = setup(5, 0).await;
+    server
+        .faults
+        .inject(None, "/invitations/sent", 4, Fault::invalid_json());
     let e = sent_list(&client).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::UnexpectedResponse);
     assert!(e.excerpt.unwrap().contains("\"invitations\""));
-    assert_eq!(server.log.len(), 1);
+    assert!(
+        e.message
+            .contains("kept sending answers that could not be read on page 1 after 4 attempts"),
+        "{}",
+        e.message
+    );
+    assert_eq!(server.log.len(), 4);
 }
 
 #[tokio::test]
@@ -387,9 +478,24 @@ async fn a_slow_answer_times_out_and_the_read_is_retried() {
     server
         .faults
         .inject(None, "/invitations/sent", 4, Fault::delay(600));
-    let e = sent_list(&client).await.unwrap_err();
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| events.lock().unwrap().push(e);
+    let e = client.list_sent(&progress).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network);
     assert_eq!(server.log.len(), 4);
+    // The bar said what was going on, and the end says why it stopped.
+    assert_eq!(
+        notices(&events),
+        [2, 3, 4].map(|n| format!(
+            "ConnectSafely did not answer in time; retrying page 1 (attempt {n} of 4)…"
+        ))
+    );
+    assert!(
+        e.message
+            .starts_with("ConnectSafely kept timing out on page 1 after 4 attempts."),
+        "{}",
+        e.message
+    );
 }
 
 #[tokio::test]
@@ -900,6 +1006,23 @@ async fn responding_to_an_invitation_already_gone_is_not_an_error() {
         WriteOutcome::AlreadyGone
     );
     assert_eq!(server.log.len(), 1);
+}
+
+#[tokio::test]
+async fn no_longer_pending_already_accepted_is_gone_not_already_pending() {
+    let (_, server, client) = setup(0, 5).await;
+    let target = received_list(&client).await.unwrap().remove(0);
+    client.respond(&target, Response::Accept).await.unwrap();
+    server.log.clear();
+    // Accepted elsewhere (another device, a second job): ConnectSafely says
+    // "Invitation is no longer pending (already accepted)".
+    assert_eq!(
+        client.respond(&target, Response::Accept).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    let log = server.log.all();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].path, "/invitations/received/respond");
 }
 
 #[tokio::test]

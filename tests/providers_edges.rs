@@ -14,7 +14,7 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::edges::Edges;
 use invitedesk_lib::providers::http::HttpConfig;
-use invitedesk_lib::providers::{InvitationProvider, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
 use secrecy::SecretString;
 use serde_json::json;
 use support::edges::{
@@ -74,7 +74,7 @@ async fn setup(sent: usize, received: usize) -> (EdgesFake, FakeServer, Edges) {
     (fake, server, client)
 }
 
-fn quiet(_: usize, _: Option<usize>) {}
+fn quiet(_: ListingEvent) {}
 
 async fn sent_list(c: &Edges) -> Result<Vec<SentInvitation>, ProviderError> {
     c.list_sent(&quiet).await
@@ -162,7 +162,11 @@ async fn identities_are_paged_one_based_to_the_end() {
 async fn sent_list_follows_the_next_header_to_the_end() {
     let (fake, server, client) = setup(256, 0).await;
     let calls = Mutex::new(Vec::new());
-    let progress = |n: usize, total: Option<usize>| calls.lock().unwrap().push((n, total));
+    let progress = |e: ListingEvent| {
+        if let ListingEvent::Page { fetched, total } = e {
+            calls.lock().unwrap().push((fetched, total))
+        }
+    };
     let sent = client.list_sent(&progress).await.unwrap();
 
     let expected = fake.sent(UID);
@@ -297,8 +301,8 @@ async fn a_withdrawal_elsewhere_between_pages_skips_nobody() {
     let original: Vec<_> = fake.sent(UID).iter().map(|s| s.id.to_string()).collect();
     // After page 1 has been read, someone withdraws one of its invitations on LinkedIn: the
     // next page (a cursor, not an offset) must still start right after page 1.
-    let withdraw_elsewhere = |n: usize, _: Option<usize>| {
-        if n == 100 {
+    let withdraw_elsewhere = |e: ListingEvent| {
+        if e == ListingEvent::page(100, None) {
             assert!(fake.remove_sent(UID, fake.sent(UID)[10].id));
         }
     };
@@ -788,21 +792,56 @@ async fn a_slow_answer_times_out_and_is_retried() {
 }
 
 #[tokio::test]
-async fn permanent_faults_on_reads_fail_at_once() {
+async fn a_one_off_500_or_unreadable_page_is_read_again() {
     let (_fake, server, client) = setup(3, 0).await;
-    let cases = [
-        (Fault::server_error(), ErrorKind::ProviderUnavailable),
-        (Fault::invalid_json(), ErrorKind::UnexpectedResponse),
-        (Fault::html(200), ErrorKind::UnexpectedResponse),
-    ];
-    for (fault, kind) in cases {
+    for fault in [
+        Fault::server_error(),
+        Fault::invalid_json(),
+        Fault::html(200),
+    ] {
         server.log.clear();
         server
             .faults
             .inject(Some("POST"), &sent_path(), 1, fault.clone());
+        assert_eq!(sent_list(&client).await.unwrap().len(), 3, "{fault:?}");
+        assert_eq!(server.log.len(), 2, "{fault:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_read_fault_that_persists_ends_with_the_page_and_the_attempts() {
+    let (_fake, server, client) = setup(3, 0).await;
+    let cases = [
+        (
+            Fault::server_error(),
+            ErrorKind::ProviderUnavailable,
+            "kept failing with an internal error",
+        ),
+        (
+            Fault::invalid_json(),
+            ErrorKind::UnexpectedResponse,
+            "kept sending answers that could not be read",
+        ),
+        (
+            Fault::html(200),
+            ErrorKind::UnexpectedResponse,
+            "kept sending answers that could not be read",
+        ),
+    ];
+    for (fault, kind, kept) in cases {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), &sent_path(), 4, fault.clone());
         let e = sent_list(&client).await.unwrap_err();
         assert_eq!(e.kind, kind, "{fault:?}");
-        assert_eq!(server.log.len(), 1, "{fault:?}");
+        assert!(
+            e.message
+                .starts_with(&format!("Edges {kept} on page 1 after 4 attempts.")),
+            "{}",
+            e.message
+        );
+        assert_eq!(server.log.len(), 4, "{fault:?}");
         assert!(e
             .excerpt
             .as_deref()

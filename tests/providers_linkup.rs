@@ -13,7 +13,7 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::http::HttpConfig;
 use invitedesk_lib::providers::linkup::Linkup;
-use invitedesk_lib::providers::{InvitationProvider, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use support::linkup::{
@@ -56,7 +56,7 @@ async fn start(fake: &LinkupFake) -> (FakeServer, Linkup) {
     (server, client)
 }
 
-fn quiet(_: usize, _: Option<usize>) {}
+fn quiet(_: ListingEvent) {}
 
 async fn sent_list(c: &Linkup) -> Result<Vec<SentInvitation>, ProviderError> {
     c.list_sent(&quiet).await
@@ -170,7 +170,11 @@ async fn sent_list_reads_every_page_once_with_exact_ids() {
     let fake = fake().with_sent(257);
     let (server, client) = start(&fake).await;
     let calls = Mutex::new(Vec::new());
-    let progress = |n: usize, total: Option<usize>| calls.lock().unwrap().push((n, total));
+    let progress = |e: ListingEvent| {
+        if let ListingEvent::Page { fetched, total } = e {
+            calls.lock().unwrap().push((fetched, total))
+        }
+    };
     let sent = client.list_sent(&progress).await.unwrap();
 
     let want: Vec<_> = fake.sent().iter().map(|s| s.id.to_string()).collect();
@@ -277,7 +281,11 @@ async fn received_lists_every_category() {
         .with_received("CONTENT_SERIES", 12);
     let (server, client) = start(&fake).await;
     let calls = Mutex::new(Vec::new());
-    let progress = |n: usize, total: Option<usize>| calls.lock().unwrap().push((n, total));
+    let progress = |e: ListingEvent| {
+        if let ListingEvent::Page { fetched, total } = e {
+            calls.lock().unwrap().push((fetched, total))
+        }
+    };
     let got = client.list_received(&progress).await.unwrap();
 
     assert_eq!(got.len(), 39);
@@ -662,26 +670,67 @@ async fn a_slow_answer_times_out_and_is_retried() {
 }
 
 #[tokio::test]
-async fn permanent_faults_on_reads_fail_at_once() {
+async fn a_one_off_500_or_unreadable_page_is_read_again() {
     let fake = fake().with_sent(3);
     let (server, client) = start(&fake).await;
-    let cases = [
-        (Fault::server_error(), ErrorKind::ProviderUnavailable),
-        (
-            fake_linkup::fault_error(500, "Internal error"),
-            ErrorKind::ProviderUnavailable,
-        ),
-        (Fault::invalid_json(), ErrorKind::UnexpectedResponse),
-        (Fault::html(200), ErrorKind::UnexpectedResponse),
+    let faults = [
+        Fault::server_error(),
+        fake_linkup::fault_error(500, "Internal error"),
+        Fault::invalid_json(),
+        Fault::html(200),
+        // A success without `data` cannot be read as a listing either.
+        Fault::status(200, json!({"status": "success"})),
     ];
-    for (fault, kind) in cases {
+    for fault in faults {
         server.log.clear();
         server
             .faults
             .inject(Some("POST"), SENT_PATH, 1, fault.clone());
+        assert_eq!(sent_list(&client).await.unwrap().len(), 3, "{fault:?}");
+        assert_eq!(server.log.len(), 2, "{fault:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_read_fault_that_persists_ends_with_the_page_and_the_attempts() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    let cases = [
+        (
+            Fault::server_error(),
+            ErrorKind::ProviderUnavailable,
+            "kept failing with an internal error",
+        ),
+        (
+            fake_linkup::fault_error(500, "Internal error"),
+            ErrorKind::ProviderUnavailable,
+            "kept failing with an internal error",
+        ),
+        (
+            Fault::invalid_json(),
+            ErrorKind::UnexpectedResponse,
+            "kept sending answers that could not be read",
+        ),
+        (
+            Fault::html(200),
+            ErrorKind::UnexpectedResponse,
+            "kept sending answers that could not be read",
+        ),
+    ];
+    for (fault, kind, kept) in cases {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), SENT_PATH, 4, fault.clone());
         let e = sent_list(&client).await.unwrap_err();
         assert_eq!(e.kind, kind, "{fault:?}");
-        assert_eq!(server.log.len(), 1, "{fault:?}");
+        assert!(
+            e.message
+                .starts_with(&format!("LinkupAPI {kept} on page 1 after 4 attempts.")),
+            "{}",
+            e.message
+        );
+        assert_eq!(server.log.len(), 4, "{fault:?}");
         assert_no_secret(&e);
     }
 }

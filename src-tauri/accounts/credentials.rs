@@ -37,10 +37,10 @@ pub(super) fn check_input(input: &NewAccountInput) -> AppResult<Credentials> {
             "Paste your {p} API key first."
         )));
     }
-    if api_key.chars().count() > MAX_SECRET_CHARS || api_key.chars().any(char::is_whitespace) {
+    if let Some(problem) = secret_problem(api_key) {
         return Err(AppError::invalid_input(format!(
-            "This does not look like a {p} API key (it contains spaces or is far too long). \
-             Copy it again from your {p} dashboard."
+            "The API key {problem}. Copy it again from your {p} dashboard and paste it without \
+             anything around it."
         )));
     }
     let (login_token, country) = if input.provider == ProviderKind::Linkup {
@@ -54,10 +54,11 @@ pub(super) fn check_input(input: &NewAccountInput) -> AppResult<Credentials> {
                     "LinkupAPI also needs the LinkedIn login token of the account. Paste it too.",
                 )
             })?;
-        if token.chars().count() > MAX_SECRET_CHARS {
-            return Err(AppError::invalid_input(
-                "This login token is far too long. Copy it again.",
-            ));
+        if let Some(problem) = secret_problem(token) {
+            return Err(AppError::invalid_input(format!(
+                "The LinkedIn login token {problem}. Copy it again and paste it without \
+                 anything around it."
+            )));
         }
         let country = input
             .country
@@ -80,6 +81,24 @@ pub(super) fn check_input(input: &NewAccountInput) -> AppResult<Credentials> {
         login_token,
         country,
     })
+}
+
+/// What is wrong with a pasted key or login token itself (already trimmed), worded to follow
+/// "The API key …"; `None` when it can be sent. Keys and LinkedIn cookies are printable ASCII
+/// without spaces, and only such a value fits in a request header: anything else would fail
+/// before reaching the provider, and should not be blamed on it.
+fn secret_problem(secret: &str) -> Option<&'static str> {
+    if secret.chars().any(char::is_control) {
+        Some("contains a control character (an invisible one, such as a line break, often copied along with it)")
+    } else if secret.chars().any(char::is_whitespace) {
+        Some("contains a space")
+    } else if !secret.is_ascii() {
+        Some("contains a character that is not plain ASCII (an accented letter, a typographic quote or an invisible space)")
+    } else if secret.len() > MAX_SECRET_CHARS {
+        Some("is far too long to be a key")
+    } else {
+        None
+    }
 }
 
 /// A clear message for each way testing a key can fail.
@@ -124,4 +143,62 @@ pub(super) fn unusable_reason(kind: ProviderKind, remote: &RemoteAccount) -> Opt
             remote.status
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linkup(key: &str, token: &str) -> NewAccountInput {
+        NewAccountInput {
+            provider: ProviderKind::Linkup,
+            api_key: key.into(),
+            login_token: Some(token.into()),
+            country: Some("FR".into()),
+        }
+    }
+
+    fn refused(input: &NewAccountInput) -> String {
+        match check_input(input) {
+            Err(e) => {
+                assert_eq!(e.kind, ErrorKind::InvalidInput);
+                e.message
+            }
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn a_login_token_is_checked_like_a_key_and_says_which_one_is_wrong() {
+        let token = refused(&linkup("lk_live_abc", "AQEDAT\u{0}xyz"));
+        assert!(
+            token.starts_with("The LinkedIn login token contains a control character"),
+            "{token}"
+        );
+        let token = refused(&linkup("lk_live_abc", "AQEDAT xyz"));
+        assert!(token.contains("contains a space"), "{token}");
+        let key = refused(&linkup("lk_live_ébc", "AQEDATxyz"));
+        assert!(
+            key.starts_with("The API key contains a character that is not plain ASCII"),
+            "{key}"
+        );
+        assert!(
+            check_input(&linkup("  lk_live_abc\n", " AQEDATxyz ")).is_ok(),
+            "surrounding space is trimmed"
+        );
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_in_a_key_are_refused() {
+        for bad in ["abc\u{202E}def", "abc\u{200B}def", "abc\u{FEFF}"] {
+            let input = NewAccountInput {
+                provider: ProviderKind::Edges,
+                api_key: bad.into(),
+                login_token: None,
+                country: None,
+            };
+            let message = refused(&input);
+            assert!(message.starts_with("The API key contains"), "{message}");
+        }
+    }
 }

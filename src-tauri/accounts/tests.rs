@@ -665,11 +665,11 @@ async fn demo_accounts_need_no_key_and_keep_their_state() {
     assert_ne!(demo.remote_account_id, second.remote_account_id);
 
     let p = accounts.provider(&demo.id).unwrap();
-    let sent = p.list_sent(&|_, _| {}).await.unwrap();
+    let sent = p.list_sent(&|_| {}).await.unwrap();
     assert_eq!(p.withdraw(&sent[0]).await.unwrap(), WriteOutcome::Done);
     let again = accounts.provider(&demo.id).unwrap();
     assert_eq!(
-        again.list_sent(&|_, _| {}).await.unwrap().len(),
+        again.list_sent(&|_| {}).await.unwrap().len(),
         sent.len() - 1,
         "the withdrawal is still there on the next call"
     );

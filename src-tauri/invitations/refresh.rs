@@ -1,6 +1,6 @@
 //! Refresh: list every page of each account's invitations and replace its cached list.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use crate::db::cache::{self, NewRow, Screen};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::jobs::types::AppErrorShape;
+use crate::providers::{ListingEvent, PageProgress};
 
 /// Accounts fetched at the same time. Each provider rate-limits per key; a few in parallel keeps
 /// "refresh all" quick without bursting.
@@ -29,6 +30,9 @@ pub struct RefreshProgress {
     pub fetched: u32,
     pub total: Option<u32>,
     pub done: bool,
+    /// What is going on besides counting, for the refresh bar: "ConnectSafely did not answer
+    /// in time; retrying page 6 (attempt 2 of 4)…". `None` once a page arrives.
+    pub notice: Option<String>,
 }
 
 // Serialize-only: `AppError` has a hand-written `Serialize` and no `Deserialize`.
@@ -129,20 +133,30 @@ async fn refresh_one(
     account: &AccountRef,
     progress: &Progress,
 ) -> AppResult<u32> {
-    let report = |fetched: usize, total: Option<usize>, done: bool| {
+    let report = |fetched: usize, total: Option<usize>, done: bool, notice: Option<String>| {
         progress(RefreshProgress {
             account_id: account.id.clone(),
             screen,
             fetched: to_u32(fetched),
             total: total.map(to_u32),
             done,
+            notice,
         })
     };
-    report(0, None, false);
-    let result = fetch_rows(source, screen, &account.id, &|n, total| {
-        report(n, total, false)
-    })
-    .await;
+    report(0, None, false, None);
+    // A retry notice keeps the counts of the last page, so the bar does not jump back.
+    let so_far = Mutex::new((0usize, None));
+    let on_page = |event: ListingEvent| match event {
+        ListingEvent::Page { fetched, total } => {
+            *so_far.lock().unwrap_or_else(|e| e.into_inner()) = (fetched, total);
+            report(fetched, total, false, None);
+        }
+        ListingEvent::Retrying(notice) => {
+            let (fetched, total) = *so_far.lock().unwrap_or_else(|e| e.into_inner());
+            report(fetched, total, false, Some(notice.to_string()));
+        }
+    };
+    let result = fetch_rows(source, screen, &account.id, &on_page).await;
     let result = match result {
         Ok(rows) => {
             let now = Utc::now();
@@ -159,7 +173,12 @@ async fn refresh_one(
         }
     };
     let fetched = result.as_ref().map(|n| *n as usize).unwrap_or(0);
-    report(fetched, result.as_ref().ok().map(|n| *n as usize), true);
+    report(
+        fetched,
+        result.as_ref().ok().map(|n| *n as usize),
+        true,
+        None,
+    );
     result
 }
 
@@ -168,7 +187,7 @@ async fn fetch_rows(
     source: &Arc<dyn ProviderSource>,
     screen: Screen,
     account_id: &str,
-    on_page: &(dyn Fn(usize, Option<usize>) + Send + Sync),
+    on_page: PageProgress<'_>,
 ) -> AppResult<Vec<NewRow>> {
     let id = account_id.to_string();
     let provider = off_thread(source, move |s| s.provider(&id)).await?;

@@ -1,8 +1,8 @@
 //! Sending one connection request with an optional note (the Send screen).
 //!
 //! Everything that can be refused locally is refused before the provider is called, so a
-//! mistake never costs one of the account's weekly invitations: the profile address, the note's
-//! length (the provider's limit, counted in characters as LinkedIn counts them), and LinkedIn's
+//! mistake never costs one of the account's weekly invitations: the profile address, the note
+//! (its length as the provider counts it, and no control characters: `providers::notes`), and LinkedIn's
 //! re-invite block on a person this account withdrew less than three weeks ago (from the local
 //! record of withdrawals). A sent request is recorded in the activity history.
 
@@ -18,8 +18,8 @@ use crate::history::{self, ActivityAction, ActivityFilter, ActivityRow, NewActiv
 use crate::invitations::rules::{self, normalize_person_key};
 use crate::invitations::{limits, RunSettings};
 use crate::linkedin::{self, PathTail, Scheme};
-use crate::model::{InvitationCategory, NewInvitation, WriteKind, WriteOutcome};
-use crate::providers::{InvitationProvider, ProviderError};
+use crate::model::{InvitationCategory, NewInvitation, ProviderKind, WriteKind, WriteOutcome};
+use crate::providers::{notes, InvitationProvider, ProviderError};
 
 /// A request that passed the local checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +33,10 @@ pub struct CheckedInvitation {
     pub person_key: String,
 }
 
-/// Checks the address and the note. `provider` names the limit in the message.
+/// Checks the address and the note against what `provider` accepts.
 pub fn check_request(
     request: &NewInvitation,
-    provider: &str,
-    max_note_chars: u32,
+    provider: ProviderKind,
 ) -> AppResult<CheckedInvitation> {
     let (profile_url, slug) = profile_address(&request.profile_url)?;
     let note = request
@@ -46,14 +45,11 @@ pub fn check_request(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    if let Some(n) = &note {
-        let len = n.chars().count();
-        if len > max_note_chars as usize {
-            return Err(AppError::invalid_input(format!(
-                "The note is {len} characters; {provider} allows {max_note_chars}. Shorten it \
-                 and send again."
-            )));
-        }
+    if let Some(problem) = note
+        .as_deref()
+        .and_then(|n| notes::note_problem(provider, n))
+    {
+        return Err(AppError::invalid_input(problem));
     }
     let person_key = normalize_person_key(&profile_url)
         .ok_or_else(|| AppError::internal("A checked profile address has no person key."))?;
@@ -244,8 +240,9 @@ fn local_time(at: DateTime<Utc>) -> String {
 /// sent list: the check after a request whose answer was lost. (A request the person sent us
 /// is on the received list and never counts.)
 async fn is_pending_to(provider: &dyn InvitationProvider, person_key: &str) -> AppResult<bool> {
-    let ignore = |_: usize, _: Option<usize>| {};
-    let sent = provider.list_sent(&ignore).await?;
+    let sent = provider
+        .list_sent(&crate::providers::ignore_progress)
+        .await?;
     Ok(sent
         .iter()
         .any(|i| rules::person_key(&i.person).as_deref() == Some(person_key)))
@@ -266,11 +263,7 @@ pub async fn send_invitation(
         let (accounts, db, account_id) = (accounts.clone(), db.clone(), account_id.clone());
         off_thread(move || {
             let account = accounts.get(&account_id)?;
-            let checked = check_request(
-                &request,
-                account.provider.label(),
-                account.capabilities.max_note_chars,
-            )?;
+            let checked = check_request(&request, account.provider)?;
             check_cooldown(&withdrawals(&db, &account_id)?, &checked, Utc::now())?;
             let provider = accounts.provider(&account_id)?;
             let settings = RunSettings::from(accounts.settings(&account_id)?);
@@ -446,7 +439,7 @@ mod tests {
     }
 
     fn check(url: &str, note: Option<&str>) -> AppResult<CheckedInvitation> {
-        check_request(&request(url, note), "ConnectSafely", 300)
+        check_request(&request(url, note), ProviderKind::ConnectSafely)
     }
 
     fn withdrawal(profile_url: &str, at: DateTime<Utc>) -> ActivityRow {
@@ -476,13 +469,39 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert!(
             err.message
-                .contains("312 characters; ConnectSafely allows 300"),
+                .contains("312 characters as ConnectSafely counts them"),
             "{}",
             err.message
         );
         // Characters, not bytes: 300 accented letters fit.
         let ok = check("https://www.linkedin.com/in/jane", Some(&"é".repeat(300))).unwrap();
         assert_eq!(ok.request.note.unwrap().chars().count(), 300);
+    }
+
+    #[test]
+    fn a_note_is_counted_as_connectsafely_counts_it_an_emoji_being_two() {
+        // 300 characters on screen, 301 UTF-16 units: ConnectSafely would refuse it.
+        let note = format!("{}🙂", "a".repeat(299));
+        let err = check("https://www.linkedin.com/in/jane", Some(&note)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(err.message.contains("301 characters"), "{}", err.message);
+        let fits = format!("{}🙂", "a".repeat(298));
+        assert!(check("https://www.linkedin.com/in/jane", Some(&fits)).is_ok());
+    }
+
+    #[test]
+    fn a_note_with_a_control_character_is_refused_not_sent() {
+        for note in ["Hi\u{0}Jane", "Hi \u{1b}[31mJane", "Hi \u{202E}enaJ"] {
+            let err = check("https://www.linkedin.com/in/jane", Some(note)).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput);
+            assert!(err.message.contains("control character"), "{}", err.message);
+        }
+        let ok = check(
+            "https://www.linkedin.com/in/jane",
+            Some("Hi Jane,\n\tthanks"),
+        )
+        .unwrap();
+        assert_eq!(ok.request.note.as_deref(), Some("Hi Jane,\n\tthanks"));
     }
 
     #[test]

@@ -547,7 +547,7 @@ impl Worker {
     /// them now.
     async fn pending_ids(&self) -> AppResult<HashSet<String>> {
         let provider = self.provider();
-        let ignore = |_: usize, _: Option<usize>| {};
+        let ignore = crate::providers::ignore_progress;
         Ok(match self.screen() {
             Screen::Sent => provider
                 .list_sent(&ignore)

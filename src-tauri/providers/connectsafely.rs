@@ -17,11 +17,15 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::http::{self, Call, Failure, HttpConfig, Raw, Reply};
 use super::lenient::{self, non_empty};
-use super::{InvitationProvider, PageProgress, ProviderConfig, ProviderError};
+use super::notes::note_problem;
+use super::{
+    InvitationProvider, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError,
+};
 use crate::age::{parse_age, parse_timestamp};
 use crate::error::ErrorKind;
 use crate::linkedin::{canonical_profile_url, profile_slug};
@@ -30,7 +34,8 @@ use crate::model::{
     ReceivedInvitation, RemoteAccount, Response, SentInvitation, WriteOutcome,
 };
 
-/// Longest note LinkedIn (and ConnectSafely) accept on a connection request.
+/// Longest note LinkedIn (and ConnectSafely) accept on a connection request, in UTF-16 units
+/// (`notes::note_counting`).
 pub const MAX_NOTE_CHARS: usize = 300;
 
 /// A runaway guard: 10 items per page, so this is 50,000 invitations.
@@ -75,10 +80,11 @@ impl ConnectSafely {
         }
     }
 
-    async fn read(&self, call: Call) -> Result<Reply, ProviderError> {
-        let reply = self.http.read(call).await?;
+    /// A read decoded inside the retry loop (see `http::Client::read_json`).
+    async fn read_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, ProviderError> {
+        let (reply, value) = self.http.read_json(call).await?;
         self.note_rate_headers(&reply);
-        Ok(reply)
+        Ok(value)
     }
 
     fn note_rate_headers(&self, reply: &Reply) {
@@ -97,15 +103,19 @@ impl ConnectSafely {
     ) -> Result<Vec<T>, ProviderError> {
         let mut items: Vec<T> = Vec::new();
         let mut start = 0usize;
-        for _ in 0..MAX_PAGES {
-            let reply = self.read(self.get(path).query("startIndex", start)).await?;
-            let page: Page<T> = reply.json()?;
+        for page_number in 1..=MAX_PAGES {
+            let call = self.get(path).query("startIndex", start);
+            let (reply, page): (Reply, Page<T>) = self
+                .http
+                .read_page(call, PageRef::one(page_number as u32), progress)
+                .await?;
+            self.note_rate_headers(&reply);
             if page.success == Some(false) {
                 return Err(reply.unexpected("a listing marked as failed"));
             }
             let got = page.invitations.len();
             items.extend(page.invitations);
-            progress(items.len(), None);
+            progress(ListingEvent::page(items.len(), None));
             match (page.end_of_list, got) {
                 (Some(true), _) | (None, 0) => return Ok(items),
                 (Some(false), 0) => {
@@ -161,17 +171,15 @@ impl ConnectSafely {
     }
 
     async fn relationship(&self, slug: &str) -> Result<WireRelationship, ProviderError> {
-        self.read(Call::get(self.relationship_path(slug)))
-            .await?
-            .json()
+        self.read_json(Call::get(self.relationship_path(slug)))
+            .await
     }
 
     async fn default_account_id(&self) -> Result<String, ProviderError> {
         if let Some(id) = &self.account_id {
             return Ok(id.clone());
         }
-        let reply = self.read(Call::get("/account/status")).await?;
-        let status: WireAccount = reply.json()?;
+        let status: WireAccount = self.read_json(Call::get("/account/status")).await?;
         Ok(status.id)
     }
 }
@@ -187,8 +195,7 @@ impl InvitationProvider for ConnectSafely {
     }
 
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {
-        let reply = self.read(Call::get("/accounts")).await?;
-        let accounts: Vec<WireAccount> = reply.json()?;
+        let accounts: Vec<WireAccount> = self.read_json(Call::get("/accounts")).await?;
         Ok(accounts.into_iter().map(WireAccount::into_model).collect())
     }
 
@@ -305,17 +312,8 @@ impl InvitationProvider for ConnectSafely {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
-        if let Some(n) = note {
-            let len = n.chars().count();
-            if len > MAX_NOTE_CHARS {
-                return Err(ProviderError::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "The note is {len} characters long; LinkedIn allows at most \
-                         {MAX_NOTE_CHARS}. Shorten it and send again."
-                    ),
-                ));
-            }
+        if let Some(problem) = note.and_then(|n| note_problem(ProviderKind::ConnectSafely, n)) {
+            return Err(ProviderError::new(ErrorKind::InvalidInput, problem));
         }
         let slug = profile_slug(&request.profile_url).ok_or_else(|| {
             ProviderError::new(
@@ -359,12 +357,11 @@ impl InvitationProvider for ConnectSafely {
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
         let id = self.default_account_id().await?;
-        let reply = self
-            .read(Call::get(format!("/account/{}/quota", encode_segment(&id))))
+        let quota = self
+            .read_json::<WireQuota>(Call::get(format!("/account/{}/quota", encode_segment(&id))))
             .await;
-        match reply {
-            Ok(reply) => {
-                let quota: WireQuota = reply.json()?;
+        match quota {
+            Ok(quota) => {
                 let limits: Vec<Limit> = quota
                     .quotas
                     .into_iter()
@@ -412,107 +409,163 @@ fn classify(raw: &Raw<'_>) -> Option<Failure> {
              subscription. Subscribe on connectsafely.ai, then try again."
                 .into(),
         ),
-        429 => {
-            let hold = body
-                .get("holdUntil")
-                .and_then(|h| h.as_str())
-                .and_then(parse_timestamp);
-            let mut error = raw.error(
-                ErrorKind::RateLimited,
-                match hold {
-                    // The hold may be on connection requests (the weekly limit) or on other
-                    // actions; the provider's own words say which.
-                    Some(at) => format!(
-                        "ConnectSafely has put this LinkedIn account on hold until {} UTC{}.",
-                        at.format("%Y-%m-%d %H:%M"),
-                        match raw.message() {
-                            Some(said) if !said.trim().is_empty() => {
-                                format!(" ({})", http::truncate(said.trim(), 160))
-                            }
-                            _ => String::new(),
-                        }
-                    ),
-                    None => "ConnectSafely asks to slow down. Wait a little and try again.".into(),
-                },
-            );
-            error.retry_at = hold;
-            // A hold is hours away: never retried in-process (the http layer sees `retry_at`).
-            Some(Failure {
-                transient: hold.is_none(),
-                error,
-            })
-        }
+        429 => Some(rate_limited(raw, &body, &lower)),
         502 if code.ends_with("_UNAVAILABLE") => Some(Failure::transient(raw.error(
             ErrorKind::ProviderUnavailable,
             "LinkedIn did not return the invitations through ConnectSafely just now. Try again \
              in a few minutes.",
         ))),
         400 | 404 | 409 | 422 => {
-            if lower.contains("already connected") {
-                fatal(
-                    ErrorKind::AlreadyConnected,
-                    "You are already connected with this person.".into(),
-                )
-            } else if lower.contains("already")
-                && (lower.contains("pending") || lower.contains("invit"))
-            {
-                fatal(
-                    ErrorKind::AlreadyInvited,
-                    "An invitation to this person is already pending.".into(),
-                )
-            } else if no_pending(&lower) {
-                fatal(
-                    ErrorKind::NoPendingInvitation,
-                    "This invitation is no longer pending.".into(),
-                )
-            } else if lower.contains("account") && (status == 404 || lower.contains("not found")) {
-                fatal(
-                    ErrorKind::NotFound,
-                    "ConnectSafely does not know this LinkedIn account any more (or it is not \
-                     active). Check it on connectsafely.ai."
-                        .into(),
-                )
-            } else if status == 404 && lower.contains("profile") {
-                fatal(
-                    ErrorKind::NotFound,
-                    "ConnectSafely could not find this LinkedIn profile.".into(),
-                )
-            } else if status == 404 {
-                fatal(
-                    ErrorKind::NotFound,
-                    format!("ConnectSafely could not find what was asked for: {said}"),
-                )
-            } else if lower.contains("custommessage") || lower.contains("300 characters") {
-                fatal(
-                    ErrorKind::InvalidInput,
-                    format!("ConnectSafely rejected the note: {said}"),
-                )
-            } else {
-                fatal(
-                    ErrorKind::UnexpectedResponse,
-                    format!(
-                        "ConnectSafely rejected the request ({}). {}",
-                        if said.is_empty() {
-                            format!("HTTP {status}")
-                        } else {
-                            said.clone()
-                        },
-                        "If it keeps happening, the API may have changed."
-                    ),
-                )
-            }
+            let (kind, message) = refusal(status, &said, &lower);
+            fatal(kind, message)
         }
         _ => None,
     }
 }
 
-/// "No pending invitation found", "Invitation not found or no longer pending", "not pending".
+/// A 429: a hold (`holdUntil`), a spent weekly quota ("… Resets at <time>"), the 24-hour block
+/// of connection requests, or a plain "slow down" that a read may wait out.
+fn rate_limited(raw: &Raw<'_>, body: &serde_json::Value, lower: &str) -> Failure {
+    let said = raw
+        .message()
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .map(|m| format!(" ({})", http::truncate(&m, 160)))
+        .unwrap_or_default();
+    let hold = body
+        .get("holdUntil")
+        .and_then(|h| h.as_str())
+        .and_then(parse_timestamp);
+    let resets = lower
+        .split_once("resets at ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .map(|t| t.trim_end_matches(['.', ',', ')']))
+        .and_then(parse_timestamp);
+    let blocked_a_day = lower.contains("blocked for 24 hours");
+    let (message, retry_at) = if let Some(at) = hold {
+        // The hold may be on connection requests (the weekly limit) or on other actions; the
+        // provider's own words say which.
+        (
+            format!(
+                "ConnectSafely has put this LinkedIn account on hold until {} UTC{said}.",
+                at.format("%Y-%m-%d %H:%M")
+            ),
+            Some(at),
+        )
+    } else if let Some(at) = resets {
+        (
+            format!(
+                "This LinkedIn account's ConnectSafely limit is used up until {} UTC{said}.",
+                at.format("%Y-%m-%d %H:%M")
+            ),
+            Some(at),
+        )
+    } else if blocked_a_day {
+        (
+            "ConnectSafely has blocked connection requests from this LinkedIn account for 24 \
+             hours; other actions still work."
+                .to_string(),
+            Some(raw.now + chrono::Duration::hours(24)),
+        )
+    } else {
+        (
+            "ConnectSafely asks to slow down. Wait a little and try again.".to_string(),
+            None,
+        )
+    };
+    let mut error = raw.error(ErrorKind::RateLimited, message);
+    error.retry_at = retry_at;
+    // A hold or a spent quota is hours away: never waited for in-process.
+    Failure {
+        transient: retry_at.is_none(),
+        error,
+    }
+}
+
+/// A 400/404/409/422, by its text (providers.md §1.3–1.4 and what ConnectSafely was seen
+/// answering). "No longer pending (already accepted)" says the invitation is gone, so the
+/// "gone" wordings are matched before "already …".
+fn refusal(status: u16, said: &str, lower: &str) -> (ErrorKind, String) {
+    if no_pending(lower) {
+        (
+            ErrorKind::NoPendingInvitation,
+            "This invitation is no longer pending (it was withdrawn, accepted or ignored \
+             already)."
+                .into(),
+        )
+    } else if lower.contains("already connected") {
+        (
+            ErrorKind::AlreadyConnected,
+            "You are already connected with this person.".into(),
+        )
+    } else if lower.contains("already pending")
+        || lower.contains("already sent")
+        || lower.contains("already invited")
+    {
+        (
+            ErrorKind::AlreadyInvited,
+            "An invitation to this person is already pending.".into(),
+        )
+    } else if lower.contains("account") && (status == 404 || lower.contains("not found")) {
+        (
+            ErrorKind::NotFound,
+            "ConnectSafely does not know this LinkedIn account any more (or it is not active). \
+             Check it on connectsafely.ai."
+                .into(),
+        )
+    } else if status == 404 && lower.contains("profile") {
+        (
+            ErrorKind::NotFound,
+            "ConnectSafely could not find this LinkedIn profile.".into(),
+        )
+    } else if status == 404 {
+        (
+            ErrorKind::NotFound,
+            format!("ConnectSafely could not find what was asked for: {said}"),
+        )
+    } else if lower.contains("custommessage") || lower.contains("300 characters") {
+        (
+            ErrorKind::InvalidInput,
+            format!("ConnectSafely rejected the note: {said}"),
+        )
+    } else if lower.contains("validation token") {
+        (
+            ErrorKind::InvalidInput,
+            "ConnectSafely refused this invitation's validation token; it may have changed. \
+             Refresh the Received list and try again."
+                .into(),
+        )
+    } else {
+        (
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "ConnectSafely rejected the request ({}). If it keeps happening, the API may \
+                 have changed.",
+                if said.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    said.to_string()
+                }
+            ),
+        )
+    }
+}
+
+/// The invitation is gone: "No pending invitation found", "Invitation not found or no longer
+/// pending", "Invitation is no longer pending (already accepted)", "already withdrawn", ….
 fn no_pending(lower: &str) -> bool {
-    (lower.contains("pending")
-        && (lower.contains("no pending")
-            || lower.contains("not pending")
-            || lower.contains("no longer")))
-        || lower.contains("invitation not found")
+    const GONE: [&str; 9] = [
+        "no pending",
+        "not pending",
+        "no longer pending",
+        "invitation not found",
+        "already accepted",
+        "already withdrawn",
+        "already ignored",
+        "already declined",
+        "already responded",
+    ];
+    GONE.iter().any(|w| lower.contains(w))
 }
 
 /// A 2xx with `"success": false` is a failure the status did not show.
@@ -1004,12 +1057,176 @@ mod tests {
             "No pending invitation found for this profile",
             "Invitation not found or no longer pending",
             "invitation is not pending",
+            "Invitation is no longer pending (already accepted)",
         ] {
             assert!(no_pending(&text.to_lowercase()), "{text}");
         }
         assert!(!no_pending(
             "an invitation to this profile is already pending"
         ));
+    }
+
+    fn kind_of(status: u16, body: serde_json::Value) -> (ErrorKind, bool, String) {
+        let failure = http::classify_sample(
+            ProviderKind::ConnectSafely,
+            classify,
+            status,
+            &body.to_string(),
+        )
+        .expect("a failure");
+        (failure.error.kind, failure.transient, failure.error.message)
+    }
+
+    /// One row per documented (providers.md §1) or observed ConnectSafely error text, in the
+    /// body shape it comes in.
+    #[test]
+    fn every_known_error_text_maps_to_its_kind() {
+        use serde_json::json;
+        use ErrorKind::*;
+        let cases = [
+            // §1.4 shape 1, 401.
+            (
+                401,
+                json!({"error": "Unauthorized - Invalid credentials"}),
+                BadCredentials,
+            ),
+            // §1.1: after the trial.
+            (
+                403,
+                json!({"success": false, "error": "Your trial has expired. Please subscribe to continue using this feature."}),
+                Billing,
+            ),
+            // §1.3 sent/received: no account.
+            (
+                404,
+                json!({"error": "No active LinkedIn account found"}),
+                NotFound,
+            ),
+            (
+                404,
+                json!({"error": "LinkedIn account not found or not accessible"}),
+                NotFound,
+            ),
+            // §1.3 withdraw and connect.
+            (
+                404,
+                json!({"success": false, "error": "Profile not found"}),
+                NotFound,
+            ),
+            (
+                400,
+                json!({"success": false, "error": "No pending invitation found for this profile"}),
+                NoPendingInvitation,
+            ),
+            (
+                400,
+                json!({"success": false, "error": "Invitation not found or no longer pending"}),
+                NoPendingInvitation,
+            ),
+            // Observed on a respond: the invitation is gone, not "already pending".
+            (
+                400,
+                json!({"success": false, "error": "Invitation is no longer pending (already accepted)"}),
+                NoPendingInvitation,
+            ),
+            (
+                400,
+                json!({"success": false, "code": "NO_PENDING_INVITATION", "message": "No pending invitation found"}),
+                NoPendingInvitation,
+            ),
+            // §1.3 connect: 400 "already connected".
+            (
+                400,
+                json!({"success": false, "error": "Already connected to this profile"}),
+                AlreadyConnected,
+            ),
+            (
+                400,
+                json!({"success": false, "error": "An invitation to this profile is already pending"}),
+                AlreadyInvited,
+            ),
+            (
+                400,
+                json!({"success": false, "code": "validation_error", "message": "customMessage must be at most 300 characters"}),
+                InvalidInput,
+            ),
+            (
+                400,
+                json!({"success": false, "error": "Invalid validation token"}),
+                InvalidInput,
+            ),
+            // §1.4 shape 2 (Zod): a field InviteDesk did not send.
+            (
+                400,
+                json!({"success": false, "error": {"name": "ZodError", "issues": [{"code": "invalid_type", "expected": "string", "received": "undefined", "path": ["profileId"], "message": "Required"}]}}),
+                UnexpectedResponse,
+            ),
+            // §1.3 connect 429 and §1.5.
+            (
+                429,
+                json!({"success": false, "error": "Connection requests blocked for 24 hours (other activities remain unaffected)"}),
+                RateLimited,
+            ),
+            (
+                429,
+                json!({"success": false, "error": "Rate limit exceeded for CONNECT: 90/90 used. Resets at 2026-04-28T00:00:00Z", "holdUntil": "2026-04-27T15:42:11Z"}),
+                RateLimited,
+            ),
+            (
+                429,
+                json!({"success": false, "error": "Rate limit exceeded for CONNECT: 90/90 used. Resets at 2026-04-28T00:00:00Z"}),
+                RateLimited,
+            ),
+            (
+                500,
+                json!({"error": "Internal server error"}),
+                ProviderUnavailable,
+            ),
+            (
+                502,
+                json!({"success": false, "code": "INVITATIONS_UNAVAILABLE", "message": "LinkedIn temporarily returned no invitations"}),
+                ProviderUnavailable,
+            ),
+            (
+                502,
+                json!({"success": false, "code": "CONNECTIONS_UNAVAILABLE", "message": "LinkedIn temporarily returned no connections"}),
+                ProviderUnavailable,
+            ),
+        ];
+        for (status, body, want) in cases {
+            let (kind, _, message) = kind_of(status, body.clone());
+            assert_eq!(kind, want, "{status} {body}: {message}");
+        }
+    }
+
+    #[test]
+    fn no_longer_pending_is_never_reported_as_already_pending() {
+        let (kind, _, message) = kind_of(
+            400,
+            serde_json::json!({"success": false, "error": "Invitation is no longer pending (already accepted)"}),
+        );
+        assert_eq!(kind, ErrorKind::NoPendingInvitation);
+        assert!(!message.contains("already pending"), "{message}");
+    }
+
+    #[test]
+    fn a_spent_quota_or_a_day_long_block_says_until_when_and_is_not_waited_for() {
+        let (_, transient, message) = kind_of(
+            429,
+            serde_json::json!({"success": false, "error": "Rate limit exceeded for CONNECT: 90/90 used. Resets at 2026-04-28T00:00:00Z"}),
+        );
+        assert!(!transient);
+        assert!(message.contains("2026-04-28 00:00 UTC"), "{message}");
+        let (_, transient, message) = kind_of(
+            429,
+            serde_json::json!({"success": false, "error": "Connection requests blocked for 24 hours (other activities remain unaffected)"}),
+        );
+        assert!(!transient);
+        assert!(message.contains("24 hours"), "{message}");
+        let (_, transient, _) = kind_of(429, serde_json::json!({"error": "Too many requests"}));
+        assert!(transient, "a plain 429 is waited out by reads");
+        let (_, transient, _) = kind_of(500, serde_json::json!({"error": "Internal server error"}));
+        assert!(transient, "a read repeats a one-off 500");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Duration as Span, TimeZone, Utc};
 
-use super::{InvitationProvider, PageProgress, ProviderError};
+use super::{InvitationProvider, ListingEvent, PageProgress, ProviderError};
 use crate::error::ErrorKind;
 use crate::linkedin::{self, PathTail, Scheme};
 use crate::model::{
@@ -320,10 +320,10 @@ fn report_pages(total: usize, progress: PageProgress<'_>) {
     let mut done = 0;
     while done < total {
         done = (done + PAGE_SIZE).min(total);
-        progress(done, Some(total));
+        progress(ListingEvent::page(done, Some(total)));
     }
     if total == 0 {
-        progress(0, Some(0));
+        progress(ListingEvent::page(0, Some(0)));
     }
 }
 
@@ -607,8 +607,8 @@ mod tests {
         Demo::with_latency(Some("demo-test".into()), Latency::NONE)
     }
 
-    fn no_progress() -> impl Fn(usize, Option<usize>) + Send + Sync {
-        |_, _| {}
+    fn no_progress() -> impl Fn(ListingEvent) + Send + Sync {
+        crate::providers::ignore_progress
     }
 
     #[tokio::test]
@@ -799,7 +799,11 @@ mod tests {
     async fn progress_is_reported_per_page() {
         let d = demo();
         let seen = Mutex::new(Vec::new());
-        let record = |n: usize, total: Option<usize>| seen.lock().unwrap().push((n, total));
+        let record = |e: ListingEvent| {
+            if let ListingEvent::Page { fetched, total } = e {
+                seen.lock().unwrap().push((fetched, total))
+            }
+        };
         d.list_sent(&record).await.unwrap();
         assert_eq!(
             *seen.lock().unwrap(),

@@ -27,8 +27,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
+use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{PageProgress, ProviderConfig, ProviderError};
+use super::{ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -48,7 +49,8 @@ pub use validate::{is_connectable_profile_url, is_invitation_urn};
 
 /// The vendor recommends about 2 s between pages of a live listing (providers.md §2.4).
 pub const DEFAULT_PAGE_DELAY: Duration = Duration::from_secs(2);
-/// Connection-request note limit (`parameters.message`).
+/// Connection-request note limit (`parameters.message`), in UTF-16 units
+/// (`notes::note_counting` says why).
 pub const MAX_NOTE_CHARS: usize = 300;
 /// Edges' smart limit for connection requests per identity and rolling 24 h (30 with Sales
 /// Navigator; the lower figure is shown since the account type is not known).
@@ -129,20 +131,25 @@ impl Edges {
         let mut seen_ids = HashSet::new();
         let mut items = Vec::new();
         for page_number in 1..=MAX_LISTING_PAGES {
-            let reply = match self.http.read(Call::post(target.as_str(), &body)).await {
-                Ok(reply) => reply,
+            let call = Call::post(target.as_str(), &body);
+            let page = PageRef::one(page_number as u32);
+            let (reply, page) = match self
+                .http
+                .read_page::<ListPage<InvitationItem>>(call, page, progress)
+                .await
+            {
+                Ok((reply, page)) => (reply, page.into_vec()),
                 // NO_RESULT / STATUS_404 on a listing: nothing (more) to list.
                 Err(e) if e.kind == ErrorKind::NoPendingInvitation => return Ok(items),
                 Err(e) => return Err(e),
             };
-            let page = reply.json::<ListPage<InvitationItem>>()?.into_vec();
             let page_was_empty = page.is_empty();
             items.extend(page.into_iter().filter(|item| match item_key(item) {
                 // LinkedIn's list can shift while it is read: keep the first copy.
                 Some(key) => seen_ids.insert(key),
                 None => true,
             }));
-            progress(items.len(), None);
+            progress(ListingEvent::page(items.len(), None));
             let Some(next) = reply.header(NEXT_PAGE_HEADER).map(str::to_owned) else {
                 return Ok(items);
             };
@@ -225,7 +232,7 @@ impl super::InvitationProvider for Edges {
             let call = Call::get("/identities")
                 .query("retrieve_accounts", "true")
                 .query("page", page);
-            let identities = self.http.read(call).await?.json::<ListPage<Identity>>()?;
+            let (_, identities) = self.http.read_json::<ListPage<Identity>>(call).await?;
             let fresh: Vec<Identity> = identities
                 .into_vec()
                 .into_iter()
@@ -320,11 +327,8 @@ impl super::InvitationProvider for Edges {
             ));
         }
         let note = request.note.as_deref().map(str::trim).unwrap_or("");
-        if note.chars().count() > MAX_NOTE_CHARS {
-            return Err(ProviderError::new(
-                ErrorKind::InvalidInput,
-                format!("The note is longer than {MAX_NOTE_CHARS} characters. Shorten it."),
-            ));
+        if let Some(problem) = note_problem(ProviderKind::Edges, note) {
+            return Err(ProviderError::new(ErrorKind::InvalidInput, problem));
         }
         let mut body = LiveRun::new(
             self.identity()?,

@@ -7,9 +7,11 @@
 //! ```ignore
 //! let http = http::Client::new(ProviderKind::ConnectSafely, &config.base_url,
 //!     http::Auth::Bearer(config.api_key.clone()), HttpConfig::default(), my_classifier)?;
-//! // Reads: retried on 429/502/503/504 and transport errors, Retry-After honoured.
-//! let reply = http.read(Call::get("/accounts").query("q", "x")).await?;
-//! let accounts: Vec<WireAccount> = reply.json()?;
+//! // Reads: retried on 429/500/502/503/504, transport errors and (with `read_json`) an
+//! // answer that does not decode; Retry-After honoured.
+//! let (reply, accounts) = http.read_json::<Vec<WireAccount>>(Call::get("/accounts")).await?;
+//! // A listing page: each repeat is announced to the progress sink.
+//! let (reply, page) = http.read_page::<Page>(call, PageRef::one(6), progress).await?;
 //! // Writes: never repeated once they may have reached the provider. An ambiguous failure
 //! // (timeout, dropped connection, 502/504) is `ErrorKind::Unconfirmed`: the caller settles it
 //! // later, once `settle_delay()` has passed, by reading the provider's lists.
@@ -41,6 +43,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::listing::{ListingEvent, PageProgress, PageRef, RetryNotice};
 use super::ProviderError;
 use crate::error::ErrorKind;
 use crate::model::ProviderKind;
@@ -297,7 +300,7 @@ pub fn no_special_errors(_: &Raw<'_>) -> Option<Failure> {
 }
 
 /// The generic mapping: 2xx is success (`None`); otherwise a kind by status, with the body's
-/// message when there is one. 429/502/503/504 are transient.
+/// message when there is one. 429/500/502/503/504 are transient.
 pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
     let status = raw.status;
     if status.is_success() {
@@ -342,7 +345,9 @@ pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
             format!("{p} answered with an unexpected error (HTTP {s}).{said}"),
         ),
     };
-    let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+    // Only reads look at `transient` (writes decide for themselves), and a read is safe to
+    // repeat after a one-off internal error.
+    let transient = matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504);
     Some(Failure {
         error: raw.error(kind, message),
         transient,
@@ -468,6 +473,66 @@ enum Attempt {
     Transport(reqwest::Error),
 }
 
+/// Why a read is being repeated, in words for the retry notice and the final error.
+#[derive(Debug, Clone, Copy)]
+enum Hiccup {
+    TimedOut,
+    Unreachable,
+    BrokeOff,
+    /// A 2xx whose body could not be decoded.
+    Unreadable,
+    /// A transient status (429, 5xx, or a provider's "come back shortly" label).
+    Status(u16),
+}
+
+impl Hiccup {
+    fn of(e: &reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Hiccup::TimedOut
+        } else if e.is_connect() {
+            Hiccup::Unreachable
+        } else {
+            Hiccup::BrokeOff
+        }
+    }
+
+    /// "ConnectSafely did not answer in time".
+    fn what_happened(self, p: &str) -> String {
+        match self {
+            Hiccup::TimedOut => format!("{p} did not answer in time"),
+            Hiccup::Unreachable => format!("Could not reach {p}"),
+            Hiccup::BrokeOff => format!("The connection to {p} broke off"),
+            Hiccup::Unreadable => format!("{p} sent an answer that could not be read"),
+            Hiccup::Status(429) => format!("{p} asked to slow down"),
+            Hiccup::Status(500) => format!("{p} had an internal error"),
+            Hiccup::Status(_) => format!("{p} was temporarily unavailable"),
+        }
+    }
+
+    /// Follows the provider's name: "ConnectSafely kept timing out".
+    fn kept_doing(self) -> &'static str {
+        match self {
+            Hiccup::TimedOut => "kept timing out",
+            Hiccup::Unreachable => "could not be reached",
+            Hiccup::BrokeOff => "kept breaking off the connection",
+            Hiccup::Unreadable => "kept sending answers that could not be read",
+            Hiccup::Status(429) => "kept asking to slow down",
+            Hiccup::Status(500) => "kept failing with an internal error",
+            Hiccup::Status(_) => "stayed unavailable",
+        }
+    }
+
+    fn advice(self) -> &'static str {
+        match self {
+            Hiccup::Unreachable => "Check the internet connection, then refresh again.",
+            Hiccup::Unreadable => {
+                "Refresh again in a few minutes; if it keeps happening, the API may have changed."
+            }
+            _ => "Refresh again in a few minutes.",
+        }
+    }
+}
+
 impl Client {
     /// `base_url` without a trailing slash, e.g. `https://api.connectsafely.ai/linkedin`.
     pub fn new(
@@ -532,39 +597,108 @@ impl Client {
         &self.inner.config
     }
 
-    /// An idempotent call: repeated on 429/502/503/504 and on transport failures, honouring
+    /// An idempotent call: repeated on 429/500/502/503/504 and on transport failures, honouring
     /// `Retry-After`, at most `max_retries` more times.
     pub async fn read(&self, call: Call) -> Result<Reply, ProviderError> {
+        self.read_decoded(&call, |_| Ok(()), None)
+            .await
+            .map(|(reply, ())| reply)
+    }
+
+    /// [`Client::read`], with the body decoded inside the retry loop: an answer that cannot be
+    /// read is asked for again like a 500 (reads are safe to repeat).
+    pub async fn read_json<T: DeserializeOwned>(
+        &self,
+        call: Call,
+    ) -> Result<(Reply, T), ProviderError> {
+        self.read_decoded(&call, Reply::json, None).await
+    }
+
+    /// [`Client::read_json`] for one page of a listing: each repeat is announced to `progress`,
+    /// and a page that keeps failing ends with which page and how many attempts were made.
+    pub async fn read_page<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        page: PageRef,
+        progress: PageProgress<'_>,
+    ) -> Result<(Reply, T), ProviderError> {
+        self.read_decoded(&call, Reply::json, Some((page, progress)))
+            .await
+    }
+
+    async fn read_decoded<T>(
+        &self,
+        call: &Call,
+        decode: impl Fn(&Reply) -> Result<T, ProviderError>,
+        page: Option<(PageRef, PageProgress<'_>)>,
+    ) -> Result<(Reply, T), ProviderError> {
         let cfg = &self.inner.config;
-        let mut attempt = 0;
+        let attempts = cfg.max_retries + 1;
+        let mut attempt = 1;
         loop {
-            let (error, retry_after) = match self.attempt(&call).await {
-                Attempt::Ok(reply) => return Ok(reply),
+            let (error, hiccup, retry_after) = match self.attempt(call).await {
+                Attempt::Ok(reply) => match decode(&reply) {
+                    Ok(value) => return Ok((reply, value)),
+                    Err(e) => (e, Hiccup::Unreadable, None),
+                },
                 Attempt::Failed {
                     failure,
                     retry_after,
-                } if failure.transient => (failure.error, retry_after),
+                } if failure.transient => {
+                    let hiccup = Hiccup::Status(failure.error.status.unwrap_or(0));
+                    (failure.error, hiccup, retry_after)
+                }
                 Attempt::Failed { failure, .. } => return Err(failure.error),
-                Attempt::Transport(e) => (self.transport_error(&e), None),
+                Attempt::Transport(e) => (self.transport_error(&e), Hiccup::of(&e), None),
             };
-            if attempt >= cfg.max_retries {
-                return Err(error);
+            if attempt >= attempts {
+                return Err(self.gave_up(error, hiccup, attempts, page.map(|(p, _)| p)));
             }
             let wait = match retry_after {
                 Some(asked) if asked > cfg.max_backoff => return Err(error),
                 Some(asked) => (asked + jitter(cfg.base_delay)).min(cfg.max_backoff),
                 // A hint from the body is hours away by nature: hand it to the caller.
                 None if error.retry_at.is_some() => return Err(error),
-                None => cfg.backoff(attempt),
+                None => cfg.backoff(attempt - 1),
             };
             log::debug!(
                 "{}: {call:?} failed ({}), retrying in {wait:?}",
                 self.inner.provider.label(),
                 error.message
             );
-            tokio::time::sleep(wait).await;
             attempt += 1;
+            if let Some((page, progress)) = page {
+                progress(ListingEvent::Retrying(RetryNotice {
+                    page,
+                    attempt,
+                    attempts,
+                    reason: hiccup.what_happened(self.inner.provider.label()),
+                }));
+            }
+            tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The last error of a read that was repeated to the limit, saying so: "ConnectSafely kept
+    /// timing out on page 6 after 4 attempts."
+    fn gave_up(
+        &self,
+        mut error: ProviderError,
+        hiccup: Hiccup,
+        attempts: u32,
+        page: Option<PageRef>,
+    ) -> ProviderError {
+        if attempts < 2 {
+            return error;
+        }
+        let p = self.inner.provider.label();
+        let on = page.map(|p| format!(" on {p}")).unwrap_or_default();
+        error.message = format!(
+            "{p} {}{on} after {attempts} attempts. {}",
+            hiccup.kept_doing(),
+            hiccup.advice()
+        );
+        error
     }
 
     /// A call that changes something. Repeated only when it certainly did not reach the
@@ -750,11 +884,16 @@ impl Client {
         }
     }
 
+    /// The key could not even be put in a request header (a control character, a line break,
+    /// non-ASCII): nothing was sent, so the provider did not refuse it. `InvalidInput` ("refused
+    /// before anything was sent"), so no caller words it as the provider's refusal.
     fn unusable_key(&self) -> ProviderError {
         ProviderError::new(
-            ErrorKind::BadCredentials,
+            ErrorKind::InvalidInput,
             format!(
-                "The {} key contains characters that cannot be sent. Paste it again.",
+                "The {} API key saved for this account is malformed (it contains a control \
+                 character, a line break or a non-ASCII character), so nothing was sent. Paste \
+                 the key again in Accounts.",
                 self.inner.provider.label()
             ),
         )
@@ -863,6 +1002,28 @@ pub fn body_message(body: &str) -> Option<String> {
             })
         })
         .or_else(|| text(v.get("data")))
+}
+
+/// What `classify` (then the generic mapping) makes of an answer with this status and body, as
+/// the client would see it: for the classifiers' tests.
+#[cfg(test)]
+pub(crate) fn classify_sample(
+    provider: ProviderKind,
+    classify: Classifier,
+    status: u16,
+    body: &str,
+) -> Option<Failure> {
+    let headers = HeaderMap::new();
+    let scrubber = Scrubber { secrets: vec![] };
+    let raw = Raw {
+        provider,
+        status: StatusCode::from_u16(status).expect("a valid status"),
+        headers: &headers,
+        body,
+        now: Utc::now(),
+        scrubber: &scrubber,
+    };
+    classify(&raw).or_else(|| default_failure(&raw))
 }
 
 /// Cuts `text` to `max` characters (not bytes), adding "…" when cut.

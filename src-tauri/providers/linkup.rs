@@ -25,12 +25,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
+use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{PageProgress, ProviderConfig, ProviderError};
+use super::{ignore_progress, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -41,7 +41,9 @@ use crate::providers::lenient::urn_digits;
 mod errors;
 mod wire;
 
-use wire::{AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange, WithdrawBody};
+use wire::{
+    AcceptBody, ConnectBody, Envelope, Item, ListAnswer, ListData, PageRange, WithdrawBody,
+};
 
 pub const SENT_PATH: &str = "/network/sent-invitations";
 pub const RECEIVED_PATH: &str = "/network/invitations";
@@ -60,7 +62,8 @@ pub const PAGE_SIZE: usize = 10;
 pub const PAGES_PER_REQUEST: u32 = 5;
 /// Safety stop against a total that never ends.
 const MAX_PAGES: u32 = 1000;
-/// v1 does not state a note limit; v2 and Pipedream say 300.
+/// v1 does not state a note limit; v2 and Pipedream say 300. Counted in UTF-16 units
+/// (`notes::note_counting` says why).
 pub const MAX_NOTE_CHARS: usize = 300;
 /// The documented default proxy country.
 pub const DEFAULT_COUNTRY: &str = "FR";
@@ -148,43 +151,38 @@ impl Linkup {
         e
     }
 
-    async fn read<T: Serialize, R: DeserializeOwned>(
-        &self,
-        path: &str,
-        fields: T,
-    ) -> Result<R, ProviderError> {
-        let call = self.call(path, fields)?;
-        let reply = self.http.read(call).await.map_err(|e| self.noted(e))?;
-        reply.json()
-    }
-
+    /// Pages `start_page..=end_page` of a listing. An answer without `data` does not decode,
+    /// so it is asked for again like any unreadable answer.
     async fn fetch(
         &self,
         path: &str,
         kind: &str,
         start_page: u32,
         end_page: u32,
+        progress: PageProgress<'_>,
     ) -> Result<ListData, ProviderError> {
         let range = PageRange {
             invitation_type: kind,
             start_page,
             end_page,
         };
-        let answer: Answer<ListData> = self.read(path, range).await?;
-        answer.data.ok_or_else(|| {
-            ProviderError::new(
-                ErrorKind::UnexpectedResponse,
-                "LinkupAPI answered the invitation list without data. Try again.",
-            )
-        })
+        let call = self.call(path, range)?;
+        let pages = PageRef::range(start_page, end_page);
+        let (_, answer) = self
+            .http
+            .read_page::<ListAnswer>(call, pages, progress)
+            .await
+            .map_err(|e| self.noted(e))?;
+        Ok(answer.data)
     }
 
     async fn first_page(
         &self,
         path: &'static str,
         kind: &'static str,
+        progress: PageProgress<'_>,
     ) -> Result<Listing, ProviderError> {
-        let data = self.fetch(path, kind, 1, 1).await?;
+        let data = self.fetch(path, kind, 1, 1, progress).await?;
         let got = data.invitations.len();
         let total = data.total_available();
         let done = got == 0
@@ -228,7 +226,9 @@ impl Linkup {
             if let Some(n) = pages_needed {
                 end = end.min(n);
             }
-            let data = self.fetch(listing.path, listing.kind, start, end).await?;
+            let data = self
+                .fetch(listing.path, listing.kind, start, end, progress)
+                .await?;
             let got = data.invitations.len();
             if let Some(t) = data.total_available() {
                 listing.total = Some(t);
@@ -237,7 +237,10 @@ impl Linkup {
             listing.items.extend(data.invitations);
             let asked = (end - start + 1) as usize * PAGE_SIZE;
             listing.done = got == 0 || (listing.total.is_none() && got < asked);
-            progress(others + listing.items.len(), grand_total);
+            progress(ListingEvent::page(
+                others + listing.items.len(),
+                grand_total,
+            ));
         }
         Ok(())
     }
@@ -286,7 +289,8 @@ impl super::InvitationProvider for Linkup {
 
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError> {
         // The cheapest call that needs both the key and the token (1 credit).
-        self.fetch(SENT_PATH, SENT_TYPE, 1, 1).await?;
+        self.fetch(SENT_PATH, SENT_TYPE, 1, 1, &ignore_progress)
+            .await?;
         Ok(vec![RemoteAccount {
             id: ACCOUNT_ID.into(),
             name: "LinkedIn account of this login token".into(),
@@ -301,8 +305,8 @@ impl super::InvitationProvider for Linkup {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
-        let mut listing = self.first_page(SENT_PATH, SENT_TYPE).await?;
-        progress(listing.items.len(), listing.total);
+        let mut listing = self.first_page(SENT_PATH, SENT_TYPE, progress).await?;
+        progress(ListingEvent::page(listing.items.len(), listing.total));
         let total = listing.total;
         self.read_rest(&mut listing, 0, total, progress).await?;
         let now = Utc::now();
@@ -327,8 +331,11 @@ impl super::InvitationProvider for Linkup {
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
         let mut listings = Vec::with_capacity(RECEIVED_TYPES.len());
         for kind in RECEIVED_TYPES {
-            listings.push(self.first_page(RECEIVED_PATH, kind).await?);
-            progress(listings.iter().map(|l| l.items.len()).sum(), None);
+            listings.push(self.first_page(RECEIVED_PATH, kind, progress).await?);
+            progress(ListingEvent::page(
+                listings.iter().map(|l| l.items.len()).sum(),
+                None,
+            ));
         }
         let grand_total = listings.iter().map(|l| l.total).sum::<Option<usize>>();
         for i in 0..listings.len() {
@@ -415,11 +422,8 @@ impl super::InvitationProvider for Linkup {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-            return Err(ProviderError::new(
-                ErrorKind::InvalidInput,
-                format!("The note is longer than {MAX_NOTE_CHARS} characters. Shorten it."),
-            ));
+        if let Some(problem) = note.and_then(|n| note_problem(ProviderKind::Linkup, n)) {
+            return Err(ProviderError::new(ErrorKind::InvalidInput, problem));
         }
         let call = self.call(
             CONNECT_PATH,

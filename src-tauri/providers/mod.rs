@@ -24,7 +24,11 @@ pub mod edges;
 pub mod http;
 pub mod lenient;
 pub mod linkup;
+pub mod listing;
+pub mod notes;
 pub mod writes;
+
+pub use listing::{ignore_progress, ListingEvent, PageProgress, PageRef, RetryNotice};
 
 /// What each provider can do (providers.md §4): the one table, used by the clients'
 /// `capabilities()` and by the account list (which needs neither a client nor a secret).
@@ -33,28 +37,29 @@ pub const fn capabilities_of(kind: ProviderKind) -> Capabilities {
         ProviderKind::ConnectSafely => Capabilities {
             ignore: true,
             max_note_chars: connectsafely::MAX_NOTE_CHARS as u32,
+            note_counting: notes::note_counting(ProviderKind::ConnectSafely),
             lists_accounts: true,
         },
         ProviderKind::Edges => Capabilities {
             ignore: false,
             max_note_chars: edges::MAX_NOTE_CHARS as u32,
+            note_counting: notes::note_counting(ProviderKind::Edges),
             lists_accounts: true,
         },
         ProviderKind::Linkup => Capabilities {
             ignore: false,
             max_note_chars: linkup::MAX_NOTE_CHARS as u32,
+            note_counting: notes::note_counting(ProviderKind::Linkup),
             lists_accounts: false,
         },
         ProviderKind::Demo => Capabilities {
             ignore: true,
             max_note_chars: 300,
+            note_counting: notes::note_counting(ProviderKind::Demo),
             lists_accounts: false,
         },
     }
 }
-
-/// Called after each page of a listing: (invitations so far, total when the provider says).
-pub type PageProgress<'a> = &'a (dyn Fn(usize, Option<usize>) + Send + Sync);
 
 #[async_trait]
 pub trait InvitationProvider: Send + Sync {

@@ -18,7 +18,7 @@ use invitedesk_lib::model::{
     Age, Capabilities, InvitationCategory, Limit, NewInvitation, Person, ProviderKind,
     ReceivedInvitation, RemoteAccount, Response, SentInvitation, WriteOutcome,
 };
-use invitedesk_lib::providers::{InvitationProvider, PageProgress, ProviderError};
+use invitedesk_lib::providers::{InvitationProvider, ListingEvent, PageProgress, ProviderError};
 
 /// What the next write call does instead of (or besides) its normal work.
 #[derive(Debug, Clone)]
@@ -321,6 +321,7 @@ impl InvitationProvider for FakeLinkedIn {
         Capabilities {
             ignore: self.can_ignore,
             max_note_chars: 300,
+            note_counting: invitedesk_lib::providers::notes::NoteCounting::Utf16CodeUnits,
             lists_accounts: false,
         }
     }
@@ -341,8 +342,8 @@ impl InvitationProvider for FakeLinkedIn {
         let all = self.sent.lock().unwrap().clone();
         // Two "pages", so progress is reported more than once.
         let half = all.len() / 2;
-        progress(half, Some(all.len()));
-        progress(all.len(), Some(all.len()));
+        progress(ListingEvent::page(half, Some(all.len())));
+        progress(ListingEvent::page(all.len(), Some(all.len())));
         Ok(all)
     }
 
@@ -367,7 +368,7 @@ impl InvitationProvider for FakeLinkedIn {
             return Err(e);
         }
         let all = self.received.lock().unwrap().clone();
-        progress(all.len(), Some(all.len()));
+        progress(ListingEvent::page(all.len(), Some(all.len())));
         Ok(all)
     }
 

@@ -174,6 +174,9 @@ struct Account {
     connections: BTreeSet<String>,
     connects: Vec<DateTime<Utc>>,
     hold_until: Option<DateTime<Utc>>,
+    /// Invitations answered through the API, by id: "accepted" or "ignored". Answering one
+    /// again gets the wording ConnectSafely was seen using (issue 10).
+    answered: BTreeMap<String, &'static str>,
 }
 
 #[derive(Debug)]
@@ -261,6 +264,7 @@ impl ConnectSafelyFake {
                 connections,
                 connects,
                 hold_until: None,
+                answered: BTreeMap::new(),
             });
         }
         self
@@ -964,6 +968,12 @@ async fn respond(State(fake): State<ConnectSafelyFake>, body: String) -> Respons
         .iter()
         .position(|inv| inv.id == field("invitationId"))
     else {
+        if let Some(how) = account.answered.get(&field("invitationId")) {
+            return error_action(
+                400,
+                &format!("Invitation is no longer pending (already {how})"),
+            );
+        }
         return error_action(400, "Invitation not found or no longer pending");
     };
     let inv = &account.received[pos];
@@ -984,6 +994,14 @@ async fn respond(State(fake): State<ConnectSafelyFake>, body: String) -> Respons
         return error_action(400, "profileId does not match the invitation");
     }
     let inv = account.received.remove(pos);
+    account.answered.insert(
+        inv.id.clone(),
+        if action == "ACCEPT" {
+            "accepted"
+        } else {
+            "ignored"
+        },
+    );
     if action == "ACCEPT" && inv.category == "CONNECTION" {
         account.connections.insert(inv.public_id.clone());
     }

@@ -34,7 +34,7 @@ const COMPANIES = ['Acme', 'Globex', 'Initech', 'Umbrella Health', 'Stark Indust
 const now = Date.now();
 const daysAgo = (d: number) => new Date(now - d * 86_400_000).toISOString();
 
-const caps = { ignore: true, maxNoteChars: 300, listsAccounts: true };
+const caps = { ignore: true, maxNoteChars: 300, noteCounting: 'utf16CodeUnits' as const, listsAccounts: true };
 
 let accounts: AccountView[] = [
   {
@@ -280,7 +280,7 @@ export function installMockBackend(options: { empty?: boolean } = {}) {
           const list = a.accountId ? accounts.filter((x) => x.id === a.accountId) : accounts;
           for (let step = 1; step <= 5; step++) {
             await new Promise((r) => setTimeout(r, 250));
-            for (const acc of list) void emit('refresh-progress', { accountId: acc.id, screen, fetched: step * 80, total: 400, done: step === 5 });
+            for (const acc of list) void emit('refresh-progress', { accountId: acc.id, screen, fetched: step * 80, total: 400, done: step === 5, notice: null });
           }
           return {
             accounts: list.map((x) => ({

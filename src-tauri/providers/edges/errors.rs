@@ -186,6 +186,150 @@ fn seconds_or_instant(v: &serde_json::Value, now: DateTime<Utc>) -> Option<DateT
 mod tests {
     use super::*;
 
+    /// One row per `error_label` of providers.md §2.5 (and the 400 a live run with `inputs`
+    /// gets), with its documented status.
+    #[test]
+    fn every_documented_label_maps_to_its_kind() {
+        use ErrorKind::*;
+        let cases = [
+            (
+                400,
+                "BAD_INPUT",
+                "body must NOT have additional properties (inputs)",
+                InvalidInput,
+            ),
+            (400, "BAD_PARAMETERS", "unknown identity uid", InvalidInput),
+            (
+                424,
+                "MISSING_PARAMETER",
+                "linkedin_invitation_urn is required",
+                InvalidInput,
+            ),
+            (402, "NO_ACCESS", "No access", Billing),
+            (
+                424,
+                "STATUS_403",
+                "LinkedIn answered 403",
+                ProviderUnavailable,
+            ),
+            (
+                424,
+                "STATUS_404",
+                "Invitation not found",
+                NoPendingInvitation,
+            ),
+            (424, "NO_RESULT", "No result", NoPendingInvitation),
+            (429, "LIMIT_REACHED", "Limit reached", RateLimited),
+            (409, "LIMIT_REACHED", "Limit reached", RateLimited),
+            (424, "LIMIT_REACHED", "Limit reached", RateLimited),
+            (429, "STATUS_429", "Too many requests", RateLimited),
+            (424, "LK_ERROR", "LinkedIn error", ProviderUnavailable),
+            (424, "LK_524", "LinkedIn timed out", ProviderUnavailable),
+            (
+                424,
+                "LK_MISSING_DATA",
+                "LinkedIn sent incomplete data",
+                ProviderUnavailable,
+            ),
+            (
+                424,
+                "NOT_CONNECTED",
+                "Identity not connected",
+                BadCredentials,
+            ),
+            (
+                424,
+                "NO_VALID_ACCOUNT_CONFIGURED",
+                "No valid account",
+                BadCredentials,
+            ),
+            (
+                424,
+                "INTEGRATION_ERROR",
+                "Integration error",
+                ProviderUnavailable,
+            ),
+            (
+                424,
+                "PROXY_ERROR",
+                "The proxy could not reach LinkedIn",
+                ProviderUnavailable,
+            ),
+            (
+                424,
+                "GENERIC_ERROR",
+                "Something failed",
+                ProviderUnavailable,
+            ),
+            (424, "NO_DATA_LOADED", "No data loaded", ProviderUnavailable),
+            (424, "UNKNOWN_ERROR", "Unknown error", ProviderUnavailable),
+            (
+                422,
+                "ACTION_ABORTED",
+                "The run was aborted",
+                ProviderUnavailable,
+            ),
+            (
+                424,
+                "API_MAX_RETRY",
+                "Too many retries",
+                ProviderUnavailable,
+            ),
+            (424, "API_TIMEOUT_ERROR", "Timed out", ProviderUnavailable),
+            (
+                424,
+                "ALREADY_CONNECTED",
+                "Already connected",
+                AlreadyConnected,
+            ),
+            (
+                424,
+                "INVITATION_PENDING",
+                "Invitation pending",
+                AlreadyInvited,
+            ),
+            (
+                424,
+                "PROFILE_NOT_ACCESSIBLE",
+                "The LinkedIn profile is not accessible",
+                NotFound,
+            ),
+            (
+                424,
+                "AUTH_EXPIRED",
+                "Authentication expired",
+                BadCredentials,
+            ),
+            (424, "SN_ACCOUNT_UPGRADE", "Sales Navigator needed", Billing),
+            // Not in the table: the key itself, and a label from a newer API.
+            (
+                401,
+                "UNAUTHORIZED",
+                "Invalid or missing API key",
+                BadCredentials,
+            ),
+            (424, "SOMETHING_NEW", "New failure", ProviderUnavailable),
+        ];
+        for (status, label, message, want) in cases {
+            let body = serde_json::json!({
+                "error_label": label, "error_scope": "linkedin", "error_ref": "ERR-1",
+                "message": message, "status_code": status, "params": {}
+            });
+            let failure = crate::providers::http::classify_sample(
+                crate::model::ProviderKind::Edges,
+                classify,
+                status,
+                &body.to_string(),
+            )
+            .expect("a failure");
+            assert_eq!(
+                failure.error.kind, want,
+                "{status} {label}: {}",
+                failure.error.message
+            );
+        }
+    }
+
     #[test]
     fn timestamps_in_params_are_read_in_every_form() {
         let at = crate::age::parse_timestamp("2026-04-28T08:00:00Z").unwrap();

@@ -71,6 +71,29 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
     if has(&["api key", "api-key", "apikey", "x-api-key", "unauthorized"]) {
         return (ErrorKind::BadCredentials, API_KEY_REFUSED.into(), false);
     }
+    // A wrong address is InviteDesk's (or an API change), never "the invitation is gone":
+    // read as "not found", it would report a withdrawal that was not made as done.
+    if has(&["endpoint", "route"]) {
+        return (
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "LinkupAPI does not know the address InviteDesk called (\"{said}\"). The API may \
+                 have changed; check for an InviteDesk update."
+            ),
+            false,
+        );
+    }
+    // Accept: "no permission" (providers.md §3.1) means this login token's account may not
+    // answer the invitation.
+    if has(&["permission", "not allowed", "forbidden"]) {
+        return (
+            ErrorKind::BadCredentials,
+            "LinkedIn did not allow this account to do that through LinkupAPI (no permission). \
+             Check that the login token belongs to this LinkedIn account, refresh, and try again."
+                .into(),
+            false,
+        );
+    }
     if has(&["already connected"]) {
         return (
             ErrorKind::AlreadyConnected,
@@ -87,6 +110,46 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
         return (
             ErrorKind::AlreadyInvited,
             "An invitation to this person is already pending.".into(),
+            false,
+        );
+    }
+    if has(&["invalid linkedin profile url"]) {
+        return (
+            ErrorKind::InvalidInput,
+            "LinkupAPI does not accept this profile link. Use one like \
+             https://www.linkedin.com/in/name."
+                .into(),
+            false,
+        );
+    }
+    if has(&["profile not found"]) {
+        return (
+            ErrorKind::NotFound,
+            "LinkedIn could not find this profile. Check the profile link.".into(),
+            false,
+        );
+    }
+    // Accept: "invalid secret or URN" (providers.md §3.1). Both come from the listing, so a
+    // fresh listing has the current ones.
+    if has(&[
+        "shared_secret",
+        "shared secret",
+        "entity_urn",
+        "invalid urn",
+        "invalid secret",
+    ]) {
+        return (
+            ErrorKind::InvalidInput,
+            "LinkupAPI refused this invitation's secret or URN; they may have changed. Refresh \
+             the Received list and try again."
+                .into(),
+            false,
+        );
+    }
+    if has(&["300 characters", "message must", "message is too long"]) {
+        return (
+            ErrorKind::InvalidInput,
+            format!("LinkupAPI rejected the note: \"{said}\""),
             false,
         );
     }
@@ -130,10 +193,11 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
             format!("LinkupAPI is temporarily unavailable.{quoted} Try again in a few minutes."),
             true,
         ),
+        // A read is safe to repeat after a one-off internal error (writes decide themselves).
         500..=599 => (
             ErrorKind::ProviderUnavailable,
             format!("LinkupAPI had an internal error.{quoted} Try again in a few minutes."),
-            false,
+            status == 500,
         ),
         _ => (
             ErrorKind::UnexpectedResponse,
@@ -146,6 +210,82 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One row per documented (providers.md §3.1) or observed LinkupAPI v1 error text, with the
+    /// status the fake sends it with; v1 documents no status, so each is also read under 200.
+    #[test]
+    fn every_known_error_text_maps_to_its_kind() {
+        use ErrorKind::*;
+        let cases = [
+            (
+                400,
+                "Missing required parameter: invitation_id",
+                InvalidInput,
+            ),
+            (
+                400,
+                "Missing required parameter: login_token",
+                BadCredentials,
+            ),
+            (401, "Invalid or expired LinkedIn cookie", BadCredentials),
+            (402, "Insufficient credits available", InsufficientCredits),
+            (
+                429,
+                "Rate limit exceeded. Please try again later",
+                RateLimited,
+            ),
+            (403, "Invalid API key", BadCredentials),
+            (404, "Endpoint not found", UnexpectedResponse),
+            (404, "Invitation not found", NoPendingInvitation),
+            (400, "Invitation already accepted", NoPendingInvitation),
+            (400, "Invitation has expired", NoPendingInvitation),
+            (
+                400,
+                "Invalid shared_secret for this invitation",
+                InvalidInput,
+            ),
+            (400, "Invalid entity_urn", InvalidInput),
+            (
+                403,
+                "You do not have permission to accept this invitation",
+                BadCredentials,
+            ),
+            (400, "Invalid value for country", InvalidInput),
+            (400, "Invalid LinkedIn profile URL", InvalidInput),
+            (404, "Profile not found", NotFound),
+            (400, "Message must be 300 characters or fewer", InvalidInput),
+            (400, "Already connected with this profile", AlreadyConnected),
+            (
+                400,
+                "Invitation already sent to this profile",
+                AlreadyInvited,
+            ),
+            (500, "Internal error", ProviderUnavailable),
+        ];
+        for (status, text, want) in cases {
+            for body in [
+                serde_json::json!({"status": "error", "message": text}),
+                serde_json::json!({"status": "error", "data": text}),
+            ] {
+                // Only a text that names nothing falls back on the status.
+                let statuses = if want == ProviderUnavailable {
+                    vec![status]
+                } else {
+                    vec![status, 200]
+                };
+                for status in statuses {
+                    let failure = crate::providers::http::classify_sample(
+                        crate::model::ProviderKind::Linkup,
+                        classify,
+                        status,
+                        &body.to_string(),
+                    )
+                    .expect("a failure");
+                    assert_eq!(failure.error.kind, want, "{status} {body}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn documented_messages_map_to_kinds() {

@@ -47,11 +47,11 @@ pub(crate) struct ConnectBody<'a> {
     pub message: Option<&'a str>,
 }
 
-/// `{"status": "success", "data": {...}}`.
+/// A listing answer (`{"status": "success", "data": {...}}`): `data` is required, so an answer without it does not
+/// decode and is read again.
 #[derive(Debug, Deserialize)]
-pub(crate) struct Answer<T> {
-    #[serde(default)]
-    pub data: Option<T>,
+pub(crate) struct ListAnswer {
+    pub data: ListData,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -271,8 +271,8 @@ mod tests {
 
     #[test]
     fn documented_sent_example_maps_exactly() {
-        let answer: Answer<ListData> = serde_json::from_str(SENT_EXAMPLE).unwrap();
-        let data = answer.data.unwrap();
+        let answer: ListAnswer = serde_json::from_str(SENT_EXAMPLE).unwrap();
+        let data = answer.data;
         assert_eq!(data.total_available(), Some(138));
         let item = data.invitations.into_iter().next().unwrap();
         let sent = sent_invitation(item, "CONNECTION", now()).unwrap();
@@ -292,8 +292,8 @@ mod tests {
 
     #[test]
     fn documented_received_example_maps_exactly() {
-        let answer: Answer<ListData> = serde_json::from_str(RECEIVED_EXAMPLE).unwrap();
-        let item = answer.data.unwrap().invitations.into_iter().next().unwrap();
+        let answer: ListAnswer = serde_json::from_str(RECEIVED_EXAMPLE).unwrap();
+        let item = answer.data.invitations.into_iter().next().unwrap();
         let got = received_invitation(item, "ORGANIZATION", now()).unwrap();
         assert_eq!(got.id, "7331558767219683329");
         assert_eq!(got.accept_token.as_deref(), Some("9gAd0GPh"));

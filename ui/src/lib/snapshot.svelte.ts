@@ -115,6 +115,13 @@ export class ScreenData<Row extends { key: string }> {
     return total === 0 ? null : fetched / total;
   }
 
+  /** What an account's refresh is going through besides counting ("… retrying page 6 (attempt 2 of 4)…"). */
+  get notices(): string[] {
+    return Object.values(this.progress)
+      .filter((p) => !p.done && p.notice !== null)
+      .map((p) => p.notice!);
+  }
+
   get fetchedSoFar(): number {
     return Object.values(this.progress).reduce((n, p) => n + p.fetched, 0);
   }

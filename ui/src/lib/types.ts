@@ -14,6 +14,7 @@ export type { AppError } from './bindings/AppError';
 export type { AppInfo } from './bindings/AppInfo';
 export type { AsOf } from './bindings/AsOf';
 export type { Capabilities } from './bindings/Capabilities';
+export type { NoteCounting } from './bindings/NoteCounting';
 export type { ErrorKind } from './bindings/ErrorKind';
 export type { InvitationCategory } from './bindings/InvitationCategory';
 export type { ItemOutcome } from './bindings/ItemOutcome';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import Send, { noteLength } from './Send.svelte';
+import Send from './Send.svelte';
 import { app } from '../lib/app-state.svelte';
 import { callsOf, mockBackend, type Handler } from '../test/ipc';
 import { account } from '../test/fixtures';
@@ -20,8 +20,7 @@ beforeEach(() => app.reset());
 afterEach(() => app.reset());
 
 describe('Send screen', () => {
-  it('counts the trimmed note in characters against the account limit and blocks a long one', async () => {
-    expect(noteLength('  é👋 ok \n')).toBe(5);
+  it('counts the trimmed note as the provider does against the account limit and blocks a long one', async () => {
     setup();
     await fireEvent.input(field('send-profile-url'), { target: { value: 'https://www.linkedin.com/in/jane' } });
     const count = screen.getByTestId('send-note-count');
@@ -39,6 +38,13 @@ describe('Send screen', () => {
     expect(count.classList.contains('over')).toBe(true);
     expect(screen.getByRole('alert').textContent).toContain('12 characters too long');
     expect(submit().disabled).toBe(true);
+
+    // 300 characters on screen, but the emoji counts 2 for ConnectSafely: one too many.
+    await fireEvent.input(field('send-note'), { target: { value: 'x'.repeat(299) + '👋' } });
+    expect(count.textContent?.trim()).toBe('301 / 300');
+    expect(count.dataset.over).toBe('true');
+    expect(submit().disabled).toBe(true);
+    expect(count.title).toContain('an emoji (and a few rare characters) counts as 2');
   });
 
   it('shows the weekly limit the provider reports', async () => {

@@ -154,8 +154,16 @@ describe('Sent screen', () => {
     await waitFor(() => expect(rowKeys()).toHaveLength(1));
     await fireEvent.click(screen.getByTestId('refresh-button'));
     expect(await screen.findByTestId('refresh-progress')).toBeTruthy();
-    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 40, total: 100, done: false });
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 40, total: 100, done: false, notice: null });
     await waitFor(() => expect(screen.getByTestId('refresh-progress').textContent).toContain('40 fetched'));
+    expect(screen.queryByTestId('refresh-notice')).toBeNull();
+
+    // A page has to be asked for again: the bar says so, and forgets it once a page arrives.
+    const retrying = 'ConnectSafely did not answer in time; retrying page 6 (attempt 2 of 4)…';
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 50, total: 100, done: false, notice: retrying });
+    await waitFor(() => expect(screen.getByTestId('refresh-notice').textContent).toBe(retrying));
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 60, total: 100, done: false, notice: null });
+    await waitFor(() => expect(screen.queryByTestId('refresh-notice')).toBeNull());
 
     finish({
       accounts: [

@@ -25,7 +25,7 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     keyHint: '…a1b2',
     hasLoginToken: false,
     country: null,
-    capabilities: { ignore: true, maxNoteChars: 300, listsAccounts: true },
+    capabilities: { ignore: true, maxNoteChars: 300, noteCounting: 'utf16CodeUnits', listsAccounts: true },
     ...over,
   };
 }

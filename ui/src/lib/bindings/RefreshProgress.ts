@@ -4,4 +4,9 @@ import type { Screen } from "./Screen";
 /**
  * The `refresh-progress` event.
  */
-export type RefreshProgress = { accountId: string, screen: Screen, fetched: number, total: number | null, done: boolean, };
+export type RefreshProgress = { accountId: string, screen: Screen, fetched: number, total: number | null, done: boolean, 
+/**
+ * What is going on besides counting, for the refresh bar: "ConnectSafely did not answer
+ * in time; retrying page 6 (attempt 2 of 4)…". `None` once a page arrives.
+ */
+notice: string | null, };
