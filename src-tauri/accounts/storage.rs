@@ -140,7 +140,7 @@ pub fn recover_file(path: &Path) -> AppResult<Loaded> {
          delete them."
     );
     let notice = format!(
-        "The accounts file was damaged and has been moved aside to {}. {what}",
+        "The accounts file was damaged. {what} The damaged file was moved aside to {}.",
         aside.display()
     );
     log::warn!("{notice}");

@@ -141,10 +141,10 @@ fn temporary(path: &Path, e: AppError) -> Opened {
 
 fn damaged_notice(aside: &Path) -> String {
     format!(
-        "The local database was damaged, so InviteDesk set it aside and started a fresh one. \
-         Rebuilt: your invitation lists refill from the providers on the next refresh. Lost: \
-         the activity history, the keep-list (pinned invitations and people) and the record of \
-         past and interrupted jobs were in the damaged file, now kept at {}.",
+        "The local database was damaged and has been replaced by a fresh one. The invitation \
+         lists refill from the providers on the next refresh. The activity history, the \
+         keep-list (pinned invitations and people) and the record of past and interrupted jobs \
+         were in the damaged file, which was moved to {}.",
         aside.display()
     )
 }
@@ -155,10 +155,10 @@ fn lost_notice(path: &Path, found: Found) -> String {
         Found::Present => "was empty",
     };
     format!(
-        "The local database {} {what}, although you have accounts, so InviteDesk started a \
-         fresh one. Your invitation lists refill from the providers on the next refresh, but \
-         the activity history, the keep-list (pinned invitations and people) and the record of \
-         past jobs are gone. If you have a backup of this file, quit InviteDesk and put it back.",
+        "The local database {what} and has been replaced by a fresh one, although you have \
+         accounts. The invitation lists refill from the providers on the next refresh, but the \
+         activity history, the keep-list (pinned invitations and people) and the record of past \
+         jobs are gone. If you have a backup of {}, quit InviteDesk and put it back.",
         path.display()
     )
 }
