@@ -16,6 +16,8 @@ pub const COMMANDS: &[&str] = &[
     "get_account_settings",
     "save_account_settings",
     "account_limits",
+    "list_orphaned_keys",
+    "delete_orphaned_keys",
     "list_sent",
     "refresh_sent",
     "set_pin",

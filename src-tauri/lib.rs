@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod age;
 pub mod command_names;
 pub mod commands;
+pub mod damaged;
 pub mod db;
 pub mod error;
 pub mod history;
@@ -14,6 +15,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod linkedin;
 pub mod model;
+pub mod navigation;
 pub mod providers;
 pub mod state;
 pub mod store_adapter;
@@ -28,6 +30,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        // The window never leaves the app's own pages (the IPC would go with it).
+        .plugin(navigation::guard())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_profile,
@@ -42,6 +46,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::accounts::get_account_settings,
             commands::accounts::save_account_settings,
             commands::accounts::account_limits,
+            commands::accounts::list_orphaned_keys,
+            commands::accounts::delete_orphaned_keys,
             commands::sent::list_sent,
             commands::sent::refresh_sent,
             commands::sent::set_pin,
@@ -107,10 +113,13 @@ pub fn run() {
             // The database: invitation cache, keep-list, job journal and history.
             let desk = state::Desk::open(
                 &data_dir,
+                !state.accounts.is_empty(),
                 state.accounts.clone(),
                 Arc::new(commands::desk::EmitJobEvents(app.handle().clone())),
-            )?;
-            let state = state.with_history_eraser(desk.db.clone());
+            );
+            let state = state
+                .with_history_eraser(desk.db.clone())
+                .with_notices(desk.notices.clone());
             app.manage(state);
             app.manage(desk);
             Ok(())

@@ -32,6 +32,8 @@ pub struct AppState {
     /// Erases an account's local history when the user removes it with "also delete its
     /// history". The database layer installs its own with `with_history_eraser`.
     pub history_eraser: Arc<dyn HistoryEraser>,
+    /// Start-up messages from outside the registry (the database), see `with_notices`.
+    notices: Vec<String>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             paths,
             accounts,
             history_eraser: Arc::new(NothingToErase),
+            notices: Vec::new(),
         }
     }
 
@@ -69,9 +72,19 @@ impl AppState {
         self
     }
 
-    /// Messages for the user from start-up (damaged files moved aside, …), shown in Settings.
+    /// Adds start-up messages for the user (the database's, from `Desk::open`).
+    pub fn with_notices(mut self, notices: Vec<String>) -> Self {
+        self.notices.extend(notices);
+        self
+    }
+
+    /// Messages for the user from start-up (damaged files moved aside, a refused provider
+    /// address, …), shown as banners over the first screen and in Settings.
     pub fn notices(&self) -> Vec<String> {
-        self.accounts.notices().to_vec()
+        let mut all = self.accounts.notices().to_vec();
+        all.extend(self.notices.iter().cloned());
+        all.extend(crate::providers::refused_override_notices());
+        all
     }
 }
 
@@ -93,6 +106,8 @@ pub struct Desk {
     pub jobs: crate::jobs::JobService,
     /// Where CSV exports go when the system has no Downloads folder.
     pub exports_dir: PathBuf,
+    /// What start-up had to repair in the database, for the user.
+    pub notices: Vec<String>,
 }
 
 impl Desk {
@@ -121,31 +136,59 @@ impl Desk {
             jobs: crate::jobs::JobService::with_lease(db.clone(), source, events, config, lease),
             db,
             exports_dir,
+            notices: Vec::new(),
         }
     }
 
-    /// Opens `<data_dir>/invitedesk.sqlite3`, takes this process's lease on the data dir, and
-    /// marks jobs left running by a process that is gone as interrupted, so the Jobs list
-    /// offers to resume or discard them. Jobs another live process runs are left alone.
+    /// Opens `<data_dir>/invitedesk.sqlite3` (checked, and repaired if damaged: see
+    /// `db::recovery`), takes this process's lease on the data dir, and marks jobs left running
+    /// by a process that is gone as interrupted, so the Jobs list offers to resume or discard
+    /// them; jobs another live process runs are left alone. Never fails: what went wrong is in
+    /// `notices`. `expect_history`: accounts exist, so an empty database is news for the user.
     pub fn open(
         data_dir: &std::path::Path,
+        expect_history: bool,
         source: Arc<dyn crate::invitations::ProviderSource>,
         events: Arc<dyn crate::jobs::JobEvents>,
-    ) -> AppResult<Self> {
-        let db = crate::db::Db::open(&data_dir.join(crate::db::FILE_NAME))?;
-        let lease = Arc::new(crate::jobs::lease::Lease::acquire(data_dir)?);
-        let desk = Self::with_lease(
-            db,
+    ) -> Self {
+        let opened = crate::db::recovery::open_or_recover(
+            &data_dir.join(crate::db::FILE_NAME),
+            expect_history,
+        );
+        let mut notices = opened.notices;
+        let lease = match crate::jobs::lease::Lease::acquire(data_dir) {
+            Ok(lease) => lease,
+            Err(e) => {
+                notices.push(format!(
+                    "InviteDesk could not mark the data folder as in use ({}). Do not run the \
+                     command-line tool while the app runs jobs.",
+                    e.message
+                ));
+                crate::jobs::lease::Lease::private()
+            }
+        };
+        let mut desk = Self::with_lease(
+            opened.db,
             source,
             events,
             crate::jobs::JobConfig::default(),
             data_dir.join("exports"),
-            lease,
+            Arc::new(lease),
         );
-        let interrupted = desk.jobs.recover()?;
-        if !interrupted.is_empty() {
-            log::info!("jobs interrupted by the last exit: {interrupted:?}");
+        desk.notices = notices;
+        match desk.jobs.recover() {
+            Ok(interrupted) if !interrupted.is_empty() => {
+                log::info!("jobs interrupted by the last exit: {interrupted:?}");
+            }
+            Ok(_) => {}
+            Err(e) => {
+                log::error!("could not mark interrupted jobs: {}", e.message);
+                desk.notices.push(format!(
+                    "Jobs left running by the last exit could not be marked as interrupted: {}",
+                    e.message
+                ));
+            }
         }
-        Ok(desk)
+        desk
     }
 }

@@ -1,4 +1,5 @@
-//! The webview may call exactly our own commands, and only from the main window.
+//! The webview may call exactly our own commands and the core permissions on a reviewed list,
+//! and only from the main window.
 //!
 //! Built with `generate_context!()`, so the real `tauri.conf.json`, `capabilities/` and app
 //! manifest (from `build.rs`) are in force, as in the shipped app.
@@ -48,6 +49,11 @@ fn capability_permissions() -> Vec<String> {
         .collect()
 }
 
+/// The core permissions the UI uses, reviewed one by one. `api.ts` subscribes to the app's
+/// events (`listen`, and `unlisten` when a screen goes away); it calls no window, app, path or
+/// emit API. A new entry here needs a reason: the page is the least trusted part of the app.
+const REVIEWED_CORE: &[&str] = &["core:event:allow-listen", "core:event:allow-unlisten"];
+
 #[test]
 fn the_capability_grants_every_command_and_nothing_broader() {
     let granted: BTreeSet<String> = capability_permissions()
@@ -64,8 +70,15 @@ fn the_capability_grants_every_command_and_nothing_broader() {
     );
     for p in capability_permissions() {
         assert!(
-            p == "core:default" || p.starts_with("allow-"),
-            "the webview must not get plugin permissions such as {p}"
+            p.starts_with("allow-") || REVIEWED_CORE.contains(&p.as_str()),
+            "{p} is granted to the webview but not on the reviewed list (REVIEWED_CORE)"
+        );
+    }
+    for p in capability_permissions() {
+        assert!(
+            !p.contains("emit") && !p.contains("path") && !p.ends_with(":default"),
+            "the page must not emit events (it could fake job progress), resolve paths or get \
+             a default set: {p}"
         );
     }
 }
@@ -111,4 +124,38 @@ fn commands_run_in_the_main_window_and_are_refused_elsewhere() {
         refused_by_acl(&unknown),
         "the store plugin must not be reachable from the webview: {unknown:?}"
     );
+
+    // The core: listening is what the UI does; faking progress or reading paths is refused.
+    let listen = invoke(
+        &main,
+        "plugin:event|listen",
+        json!({"event": "job-progress", "target": {"kind": "Any"}, "handler": 7}),
+    );
+    assert!(
+        !refused_by_acl(&listen),
+        "the UI listens to events: {listen:?}"
+    );
+    for (cmd, args) in [
+        (
+            "plugin:event|emit",
+            json!({"event": "job-progress", "payload": {"jobId": "x", "done": 99}}),
+        ),
+        (
+            "plugin:event|emit_to",
+            json!({"target": {"kind": "Any"}, "event": "job-progress", "payload": {}}),
+        ),
+        ("plugin:path|resolve_directory", json!({"directory": 1})),
+        ("plugin:window|close", json!({"label": "main"})),
+        ("plugin:app|version", json!({})),
+        (
+            "plugin:webview|create_webview_window",
+            json!({"options": {"label": "x"}}),
+        ),
+    ] {
+        let result = invoke(&main, cmd, args);
+        assert!(
+            refused_by_acl(&result),
+            "{cmd} must be refused to the page: {result:?}"
+        );
+    }
 }

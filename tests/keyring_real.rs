@@ -288,3 +288,62 @@ async fn account_flows_keep_keys_in_the_real_keyring() {
     assert_eq!(stored_key(&a), None);
     assert!(registry(dir.path(), &base).list().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a real, unlocked Secret Service: run through tests/with-keyring.sh"]
+async fn keys_of_accounts_lost_with_the_accounts_file_are_found_by_name_and_deleted() {
+    require_throwaway_keyring();
+    let alice = "64b7f0c2a1d3e4f5a6b7c8f1";
+    let bob = "64b7f0c2a1d3e4f5a6b7c8f2";
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY)
+        .with_account(AccountSeed::new(alice).named("Alice", "Martin", "alice-martin"))
+        .with_account(AccountSeed::new(bob).named("Bob", "Okafor", "bob-okafor"));
+    let server = fake.start().await;
+    let base = Arc::new(Mutex::new(server.base_url.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let added = registry(dir.path(), &base)
+        .add(
+            &cs_input(DEFAULT_KEY),
+            &[alice.to_string(), bob.to_string()],
+        )
+        .await
+        .unwrap();
+    let (a, b) = (added[0].id.clone(), added[1].id.clone());
+    let names = KeyringStore::new().list_entries().unwrap();
+    for id in [&a, &b] {
+        assert!(
+            names.contains(&format!("account:{id}:api-key")),
+            "{names:?}"
+        );
+    }
+
+    // The file is cut inside the second account: the first is salvaged, the second's key is
+    // left behind and found by a search on the service (its name is nowhere else any more).
+    let path = dir.path().join("accounts.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.find(b.as_str()).unwrap() + 4]).unwrap();
+    let accounts = registry(dir.path(), &base);
+    assert_eq!(accounts.list().len(), 1);
+    let orphans = accounts.orphaned_keys().unwrap();
+    let entries: Vec<&str> = orphans.iter().map(|o| o.entry.as_str()).collect();
+    assert!(
+        entries.contains(&format!("account:{b}:api-key").as_str()),
+        "{entries:?}"
+    );
+    assert!(!entries.contains(&format!("account:{a}:api-key").as_str()));
+    assert!(!format!("{orphans:?}").contains(DEFAULT_KEY));
+
+    let left = accounts
+        .delete_orphaned_keys(&[format!("account:{b}:api-key")])
+        .unwrap();
+    assert!(left
+        .iter()
+        .all(|o| o.entry != format!("account:{b}:api-key")));
+    assert_eq!(stored_key(&b), None);
+    assert_eq!(
+        stored_key(&a).as_deref(),
+        Some(DEFAULT_KEY),
+        "the kept account's key stays"
+    );
+    accounts.remove(&a, None).unwrap();
+}

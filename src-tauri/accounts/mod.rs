@@ -20,7 +20,9 @@
 
 mod credentials;
 mod naming;
+mod orphans;
 pub mod record;
+mod salvage;
 pub mod secrets;
 pub mod storage;
 pub mod view;
@@ -32,6 +34,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use credentials::LINKUP_COUNTRIES;
+pub use orphans::OrphanedKey;
 pub use record::{Account, AccountSettings, AccountsFile, NewAccountInput};
 pub use secrets::{KeyringStatus, KeyringStore, MemorySecretStore, SecretStore};
 pub use storage::{AccountsStorage, JsonFileStorage, MemoryStorage};
@@ -173,6 +176,12 @@ impl Accounts {
             .find(id)
             .cloned()
             .ok_or_else(|| not_found(id))
+    }
+
+    /// Whether the registry holds no account (start-up uses it to tell a first run from a
+    /// database that vanished under existing accounts).
+    pub fn is_empty(&self) -> bool {
+        self.file.lock().unwrap().accounts.is_empty()
     }
 
     pub fn default_account_id(&self) -> Option<String> {

@@ -34,6 +34,28 @@ pub fn login_token_entry(account_id: &str) -> String {
 /// Entry written and removed again by `probe`.
 const PROBE_ENTRY: &str = "probe:writable";
 
+/// What an entry name says about itself: the account id and which credential it holds.
+/// `None` for a name InviteDesk does not write (or the transient probe entry).
+pub fn parse_entry(entry: &str) -> Option<(&str, EntryKind)> {
+    let rest = entry.strip_prefix("account:")?;
+    let (id, kind) = rest.rsplit_once(':')?;
+    let kind = match kind {
+        "api-key" => EntryKind::ApiKey,
+        "login-token" => EntryKind::LoginToken,
+        _ => return None,
+    };
+    (!id.is_empty()).then_some((id, kind))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "EntryKind.ts")]
+pub enum EntryKind {
+    ApiKey,
+    /// LinkupAPI's LinkedIn login token.
+    LoginToken,
+}
+
 pub trait SecretStore: Send + Sync {
     /// The secret, or `None` when no entry exists.
     fn get(&self, entry: &str) -> AppResult<Option<SecretString>>;
@@ -43,6 +65,10 @@ pub trait SecretStore: Send + Sync {
 
     /// Removes the entry; removing one that does not exist is not an error.
     fn delete(&self, entry: &str) -> AppResult<()>;
+
+    /// The names of every entry stored under [`SERVICE`], sorted. Reads names only, never a
+    /// value (so it never unlocks anything either).
+    fn list_entries(&self) -> AppResult<Vec<String>>;
 
     /// Whether secrets can be stored right now, for the Settings screen. Writes and removes a
     /// throwaway entry: a read alone succeeds on a locked keyring when nothing is found.
@@ -111,6 +137,48 @@ impl SecretStore for KeyringStore {
             Err(e) => Err(keyring_error("remove", entry, e)),
         }
     }
+
+    fn list_entries(&self) -> AppResult<Vec<String>> {
+        search_entry_names()
+    }
+}
+
+/// Searches the Secret Service by our service attribute: keyring 3 can only look up one entry
+/// by its full name, and after a lost accounts file the names are what we do not know.
+#[cfg(target_os = "linux")]
+fn search_entry_names() -> AppResult<Vec<String>> {
+    use dbus_secret_service::{EncryptionType, SecretService};
+    use keyring::secret_service::decode_error;
+
+    let fail = |e| keyring_error("list", SERVICE, decode_error(e));
+    let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+    let found = ss
+        .search_items(HashMap::from([("service", SERVICE)]))
+        .map_err(fail)?;
+    if !found.locked.is_empty() {
+        // Unlocking would prompt; attributes of a locked item may not be readable.
+        return Err(AppError::new(
+            ErrorKind::KeyringUnavailable,
+            "The system keyring is locked, so InviteDesk cannot list the keys it holds. Unlock \
+             your keyring (GNOME Keyring, KWallet) and open Settings again.",
+        ));
+    }
+    let mut names = Vec::new();
+    for item in &found.unlocked {
+        match item.get_attributes() {
+            Ok(mut attributes) => names.extend(attributes.remove("username")),
+            // Deleted between the search and the read (the keyring probe's entry does this).
+            Err(e) => log::info!("keyring: skipped an entry that could not be read: {e}"),
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn search_entry_names() -> AppResult<Vec<String>> {
+    Ok(Vec::new())
 }
 
 /// Turns a keyring failure into a message that says how to fix it. The entry name (never the
@@ -232,6 +300,11 @@ impl SecretStore for MemorySecretStore {
         self.entries.lock().unwrap().remove(entry);
         Ok(())
     }
+
+    fn list_entries(&self) -> AppResult<Vec<String>> {
+        self.check_available()?;
+        Ok(self.entry_names())
+    }
 }
 
 #[cfg(test)]
@@ -308,8 +381,19 @@ mod tests {
     }
 
     #[test]
-    fn entry_names_are_one_per_credential() {
+    fn entry_names_are_one_per_credential_and_read_back() {
         assert_eq!(api_key_entry("7f3a"), "account:7f3a:api-key");
         assert_eq!(login_token_entry("7f3a"), "account:7f3a:login-token");
+        assert_eq!(
+            parse_entry(&api_key_entry("7f3a")),
+            Some(("7f3a", EntryKind::ApiKey))
+        );
+        assert_eq!(
+            parse_entry(&login_token_entry("7f3a")),
+            Some(("7f3a", EntryKind::LoginToken))
+        );
+        assert_eq!(parse_entry(PROBE_ENTRY), None);
+        assert_eq!(parse_entry("account::api-key"), None);
+        assert_eq!(parse_entry("account:x:password"), None);
     }
 }

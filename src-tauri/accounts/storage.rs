@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use chrono::Utc;
-
 use super::record::{Account, AccountsFile};
 use crate::error::{AppError, AppResult};
 
@@ -48,35 +46,49 @@ pub struct Decoded {
 }
 
 /// Reads as much as possible: the whole file when it is sound, else each account that still
-/// decodes on its own. Accounts with a duplicate id keep their first occurrence.
+/// decodes on its own (from the parsed JSON, or, when the bytes are no longer JSON at all, by
+/// the salvage in `super::salvage`). Accounts with a duplicate id keep their first occurrence.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    let broken = Decoded {
-        file: AccountsFile::default(),
-        damaged: true,
+    let (version, candidates, mut damaged) = match serde_json::from_slice(bytes) {
+        Ok(serde_json::Value::Object(mut top)) => {
+            let mut damaged = false;
+            let version = match top.remove("version") {
+                None => super::record::FILE_VERSION,
+                Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
+                    Some(v) => v,
+                    None => {
+                        damaged = true;
+                        super::record::FILE_VERSION
+                    }
+                },
+            };
+            let candidates: Vec<Option<Account>> = match top.remove("accounts") {
+                None => Vec::new(),
+                Some(serde_json::Value::Array(items)) => items
+                    .into_iter()
+                    .map(|raw| serde_json::from_value::<Account>(raw).ok())
+                    .collect(),
+                Some(_) => {
+                    damaged = true;
+                    Vec::new()
+                }
+            };
+            (version, candidates, damaged)
+        }
+        // Valid JSON of the wrong shape, cut short or garbled: pick out the whole accounts.
+        _ => (
+            super::record::FILE_VERSION,
+            super::salvage::accounts(bytes)
+                .into_iter()
+                .map(Some)
+                .collect(),
+            true,
+        ),
     };
-    let Ok(serde_json::Value::Object(mut top)) = serde_json::from_slice(bytes) else {
-        return broken;
-    };
-    let mut damaged = false;
-    let version = match top.remove("version") {
-        None => super::record::FILE_VERSION,
-        Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
-            Some(v) => v,
-            None => {
-                damaged = true;
-                super::record::FILE_VERSION
-            }
-        },
-    };
-    let raw_accounts = match top.remove("accounts") {
-        None => Vec::new(),
-        Some(serde_json::Value::Array(items)) => items,
-        Some(_) => return broken,
-    };
-    let mut accounts: Vec<Account> = Vec::with_capacity(raw_accounts.len());
-    for raw in raw_accounts {
-        match serde_json::from_value::<Account>(raw) {
-            Ok(a) if !accounts.iter().any(|b| b.id == a.id) => accounts.push(a),
+    let mut accounts: Vec<Account> = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        match candidate {
+            Some(a) if !accounts.iter().any(|b| b.id == a.id) => accounts.push(a),
             _ => damaged = true,
         }
     }
@@ -122,8 +134,13 @@ pub fn recover_file(path: &Path) -> AppResult<Loaded> {
         1 => "1 account was recovered; add any missing account again.".to_string(),
         n => format!("{n} accounts were recovered; add any missing account again."),
     };
+    // The keys of accounts that were lost stay in the keyring until the user deletes them.
+    let what = format!(
+        "{what} Keys of lost accounts left in the keyring are listed in Settings, where you can \
+         delete them."
+    );
     let notice = format!(
-        "The accounts file was damaged and has been moved aside to {}. {what}",
+        "The accounts file was damaged. {what} The damaged file was moved aside to {}.",
         aside.display()
     );
     log::warn!("{notice}");
@@ -133,26 +150,14 @@ pub fn recover_file(path: &Path) -> AppResult<Loaded> {
     })
 }
 
-/// Renames `path` to `<name>.damaged-<UTC timestamp>` (with a counter if that exists).
+/// Moves the damaged file aside (never overwriting an earlier one).
 fn move_aside(path: &Path) -> AppResult<PathBuf> {
-    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| ACCOUNTS_FILE_NAME.to_string());
-    let mut aside = path.with_file_name(format!("{name}.damaged-{stamp}"));
-    let mut n = 2;
-    while aside.exists() {
-        aside = path.with_file_name(format!("{name}.damaged-{stamp}-{n}"));
-        n += 1;
-    }
-    fs::rename(path, &aside).map_err(|e| {
+    crate::damaged::move_aside(path, &[]).map_err(|e| {
         AppError::storage(format!(
             "The accounts file {} is damaged and could not be moved aside: {e}.",
             path.display()
         ))
-    })?;
-    Ok(aside)
+    })
 }
 
 /// Writes `bytes` to `path` so that readers (and a crash) see either the old or the new

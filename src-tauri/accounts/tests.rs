@@ -774,3 +774,85 @@ fn unique_labels_add_the_provider_then_a_number() {
         "LinkupAPI account"
     );
 }
+
+#[tokio::test]
+async fn keys_of_accounts_lost_with_a_damaged_file_are_listed_and_can_be_deleted() {
+    let f = Fixture::new();
+    let accounts = f.open();
+    let added = accounts
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1", "cs-2"]))
+        .await
+        .unwrap();
+    let (kept, lost) = (&added[0].id, &added[1].id);
+    assert!(
+        accounts.orphaned_keys().unwrap().is_empty(),
+        "every key has its account"
+    );
+
+    // The file is cut inside the second account: the first is salvaged, the second's key stays.
+    let bytes = f.storage.bytes().unwrap();
+    let cut = String::from_utf8(bytes.clone())
+        .unwrap()
+        .find(lost.as_str())
+        .unwrap()
+        + 4;
+    let storage = Arc::new(MemoryStorage::with_bytes(bytes[..cut].to_vec()));
+    let reopened = Accounts::open(
+        Box::new(Shared(storage)),
+        f.secrets.clone(),
+        f.options.clone(),
+    );
+    assert_eq!(reopened.list().len(), 1);
+    assert_eq!(&reopened.list()[0].id, kept);
+    let orphans = reopened.orphaned_keys().unwrap();
+    assert_eq!(
+        orphans,
+        vec![OrphanedKey {
+            entry: api_key_entry(lost),
+            account_id: Some(lost.clone()),
+            kind: Some(secrets::EntryKind::ApiKey),
+        }]
+    );
+    assert!(
+        !format!("{orphans:?}").contains(GOOD_KEY),
+        "names only, never the value"
+    );
+
+    // A live account's key cannot be deleted through this door.
+    let refused = reopened
+        .delete_orphaned_keys(&[api_key_entry(kept)])
+        .unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::InvalidInput);
+    assert!(f.secrets.get(&api_key_entry(kept)).unwrap().is_some());
+
+    let left = reopened
+        .delete_orphaned_keys(&[api_key_entry(lost)])
+        .unwrap();
+    assert!(left.is_empty());
+    assert_eq!(f.secrets.entry_names(), vec![api_key_entry(kept)]);
+}
+
+#[tokio::test]
+async fn an_unreadable_registry_never_calls_keys_orphaned() {
+    struct Unreadable;
+    impl AccountsStorage for Unreadable {
+        fn load(&self) -> AppResult<storage::Loaded> {
+            Err(AppError::storage("permission denied"))
+        }
+        fn save(&self, _: &AccountsFile) -> AppResult<()> {
+            unreachable!()
+        }
+    }
+    let secrets = Arc::new(MemorySecretStore::new());
+    secrets.set(&api_key_entry("somebody"), GOOD_KEY).unwrap();
+    let accounts = Accounts::open(
+        Box::new(Unreadable),
+        secrets.clone(),
+        AccountsOptions::for_tests(),
+    );
+    assert!(accounts.orphaned_keys().unwrap().is_empty());
+    assert!(accounts
+        .delete_orphaned_keys(&[api_key_entry("somebody")])
+        .is_err());
+    assert_eq!(secrets.entry_names().len(), 1);
+}

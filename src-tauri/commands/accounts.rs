@@ -11,7 +11,7 @@ use tauri::State;
 
 use super::blocking;
 
-use crate::accounts::{AccountSettings, AccountView, Accounts, NewAccountInput};
+use crate::accounts::{AccountSettings, AccountView, Accounts, NewAccountInput, OrphanedKey};
 use crate::error::AppResult;
 use crate::model::{Limit, RemoteAccount};
 use crate::state::AppState;
@@ -125,4 +125,19 @@ pub async fn account_limits(
     account_id: String,
 ) -> AppResult<Vec<Limit>> {
     state.accounts.limits(&account_id).await
+}
+
+/// Keyring entries under InviteDesk's service that no account points at (names only).
+#[tauri::command]
+pub async fn list_orphaned_keys(state: State<'_, AppState>) -> AppResult<Vec<OrphanedKey>> {
+    with_accounts(&state.accounts, |a| a.orphaned_keys()).await
+}
+
+/// Deletes leftover keyring entries the user chose; returns those still left.
+#[tauri::command]
+pub async fn delete_orphaned_keys(
+    state: State<'_, AppState>,
+    entries: Vec<String>,
+) -> AppResult<Vec<OrphanedKey>> {
+    with_accounts(&state.accounts, move |a| a.delete_orphaned_keys(&entries)).await
 }

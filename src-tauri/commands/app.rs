@@ -40,9 +40,7 @@ fn provider_overrides() -> Vec<ProviderOverride> {
     ]
     .into_iter()
     .filter_map(|kind| {
-        let var = providers::override_var(kind)?;
-        let raw = std::env::var(var).ok().filter(|v| !v.trim().is_empty())?;
-        Some(match providers::validate_base_url(raw.trim()) {
+        Some(match providers::override_status(kind)? {
             Ok(url) => ProviderOverride {
                 provider: kind,
                 url,

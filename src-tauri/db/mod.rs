@@ -24,6 +24,7 @@ pub mod holds;
 pub mod journal;
 pub mod pins;
 pub mod plans;
+pub mod recovery;
 mod schema;
 
 /// The file name under the app's data dir.
@@ -40,22 +41,14 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// Opens (creating if needed) the database file and brings its schema up to date. Start-up
+    /// goes through [`recovery::open_or_recover`] instead, which also checks the file.
     pub fn open(path: &Path) -> AppResult<Arc<Db>> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                AppError::storage(format!(
-                    "Could not create the data folder {}: {e}",
-                    dir.display()
-                ))
-            })?;
-        }
-        let conn = Connection::open(path).map_err(|e| {
-            AppError::storage(format!(
-                "Could not open the local database {}: {e}",
-                path.display()
-            ))
-        })?;
+        Self::from_file(connect(path)?)
+    }
+
+    /// Finishes opening a file connection: WAL, durable commits, schema.
+    pub(super) fn from_file(conn: Connection) -> AppResult<Arc<Db>> {
         // WAL is a property of the file; `journal_mode` answers with the mode in effect.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         // FULL: each commit is on disk before the provider call it precedes, even if the
@@ -114,6 +107,25 @@ impl Db {
             Ok(())
         })
     }
+}
+
+/// Opens the file's connection, creating its folder first. SQLite reads nothing yet: a damaged
+/// file fails on the first statement.
+pub(super) fn connect(path: &Path) -> AppResult<Connection> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            AppError::storage(format!(
+                "Could not create the data folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    Connection::open(path).map_err(|e| {
+        AppError::storage(format!(
+            "Could not open the local database {}: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// Removing an account "with its history" erases everything the database holds about it.

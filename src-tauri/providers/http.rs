@@ -945,7 +945,7 @@ pub fn unconfirmed(error: ProviderError) -> ProviderError {
 /// A base URL on this machine (a test server), where no real account can be reached.
 pub fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,

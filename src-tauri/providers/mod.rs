@@ -164,34 +164,63 @@ pub fn override_var(kind: ProviderKind) -> Option<&'static str> {
     }
 }
 
-/// Checks a base-URL override: `https://` anywhere, `http://` only to a loopback address, so a
-/// stray variable can never send a key in clear text over the network.
+/// Checks a base-URL override. A release build accepts a loopback address only (`http` or
+/// `https`): an environment variable must never be able to send a key to another machine. A
+/// debug build also accepts `https://` anywhere, for gateways under test.
 pub fn validate_base_url(raw: &str) -> Result<String, String> {
-    let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => {
-            return Err(format!(
-                "{raw:?} is refused: only https:// or a loopback http:// address is allowed"
-            ))
-        }
+    validate_base_url_for(raw, cfg!(debug_assertions))
+}
+
+/// [`validate_base_url`] with the build's rule explicit: `remote_https` allows `https://` to any
+/// host (debug builds).
+pub fn validate_base_url_for(raw: &str, remote_https: bool) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("\"{raw}\" is not a URL ({e})"))?;
+    let loopback = http::is_loopback(&url);
+    let web = matches!(url.scheme(), "http" | "https");
+    if !web || !(loopback || (remote_https && url.scheme() == "https")) {
+        let allowed = if remote_https {
+            "https:// to any host, or http:// to this computer (localhost, 127.0.0.1, [::1])"
+        } else {
+            "only an address on this computer (localhost, 127.0.0.1, [::1]), over http or https"
+        };
+        return Err(format!(
+            "\"{raw}\" is not allowed: this build accepts {allowed}"
+        ));
     }
     Ok(raw.trim_end_matches('/').to_string())
 }
 
+/// The override set for a provider, if any: the URL in effect, or why it is refused.
+pub fn override_status(kind: ProviderKind) -> Option<Result<String, String>> {
+    let raw = std::env::var(override_var(kind)?).ok()?;
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| validate_base_url(raw))
+}
+
 /// The base URL in effect for a provider: the override when set and valid, else the default.
+/// A refused override is an error, never a silent fall-back to the real provider.
 pub fn base_url(kind: ProviderKind) -> Result<String, String> {
-    match override_var(kind).and_then(|v| std::env::var(v).ok()) {
-        Some(raw) if !raw.trim().is_empty() => validate_base_url(raw.trim()),
-        _ => Ok(default_base_url(kind).to_string()),
-    }
+    override_status(kind).unwrap_or_else(|| Ok(default_base_url(kind).to_string()))
+}
+
+/// One start-up notice per refused override, so the user learns it before a refresh fails.
+pub fn refused_override_notices() -> Vec<String> {
+    [
+        ProviderKind::ConnectSafely,
+        ProviderKind::Edges,
+        ProviderKind::Linkup,
+    ]
+    .into_iter()
+    .filter_map(|kind| {
+        let why = override_status(kind)?.err()?;
+        let var = override_var(kind)?;
+        let p = kind.label();
+        Some(format!(
+            "The address in {var} was refused: {why}. {p} accounts cannot be reached until \
+                 the variable is removed or corrected; no key was sent anywhere."
+        ))
+    })
+    .collect()
 }
 
 /// A test hook: the request timeout in milliseconds, honoured only for a loopback base URL
@@ -282,18 +311,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_url_override_accepts_https_and_loopback_only() {
+    fn base_url_override_accepts_loopback_only_in_release_builds() {
+        let release = |raw: &str| validate_base_url_for(raw, false);
         assert_eq!(
-            validate_base_url("https://gw.example.com/cs/").unwrap(),
+            release("http://127.0.0.1:8080/cs/").unwrap(),
+            "http://127.0.0.1:8080/cs"
+        );
+        assert!(release("https://localhost:8443").is_ok());
+        assert!(release("http://LOCALHOST:1").is_ok());
+        assert!(release("http://[::1]:9").is_ok());
+        assert!(release("https://127.0.0.2").is_ok());
+        let refused = release("https://gw.example.com/cs").unwrap_err();
+        assert!(
+            refused.contains("gw.example.com")
+                && refused.contains("only an address on this computer"),
+            "{refused}"
+        );
+        assert!(release("http://10.0.0.1:8080").is_err());
+        assert!(release("https://localhost.evil.example").is_err());
+        assert!(release("ftp://127.0.0.1").is_err());
+        assert!(release("not a url").is_err());
+    }
+
+    #[test]
+    fn base_url_override_also_accepts_remote_https_in_debug_builds() {
+        let debug = |raw: &str| validate_base_url_for(raw, true);
+        assert_eq!(
+            debug("https://gw.example.com/cs/").unwrap(),
             "https://gw.example.com/cs"
         );
-        assert!(validate_base_url("http://127.0.0.1:8080").is_ok());
-        assert!(validate_base_url("http://localhost:1").is_ok());
-        assert!(validate_base_url("http://[::1]:9").is_ok());
-        assert!(validate_base_url("http://10.0.0.1:8080").is_err());
-        assert!(validate_base_url("http://evil.example.com").is_err());
-        assert!(validate_base_url("ftp://127.0.0.1").is_err());
-        assert!(validate_base_url("not a url").is_err());
+        assert!(debug("http://127.0.0.1:8080").is_ok());
+        assert!(debug("http://evil.example.com").is_err());
+        assert!(debug("http://10.0.0.1:8080").is_err());
+        assert!(debug("file:///etc/passwd").is_err());
+        assert_eq!(
+            validate_base_url("https://gw.example.com").is_ok(),
+            cfg!(debug_assertions),
+            "the build's own rule"
+        );
     }
 
     #[test]

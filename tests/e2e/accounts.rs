@@ -795,7 +795,7 @@ fn gdbus(bus: &str, args: &[&str]) -> TestResult<String> {
 /// gnome-keyring (service `invitedesk`), read over D-Bus (attributes only: no secret is read).
 /// The keyring check's throwaway `probe:` entry, written and removed at start-up, is not a
 /// credential and is left out (it may also vanish between the search and the read).
-fn keyring_entries(desktop: &Desktop) -> TestResult<Vec<String>> {
+pub(crate) fn keyring_entries(desktop: &Desktop) -> TestResult<Vec<String>> {
     let bus = session_bus(desktop)?;
     let found = gdbus(
         &bus,

@@ -9,6 +9,7 @@ mod framebuffer;
 mod harness;
 mod jobs;
 mod received;
+mod recovery;
 mod sent;
 mod shell;
 

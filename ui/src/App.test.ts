@@ -28,6 +28,28 @@ describe('App shell', () => {
     }
   });
 
+  it('shows start-up notices over the first screen, dismissable there and still listed in Settings', async () => {
+    const notice = 'The local database was damaged, so InviteDesk set it aside and started a fresh one.';
+    mockBackend({
+      app_info: () => ({
+        version: '0.1.0',
+        dataDir: '/tmp/data',
+        providerOverrides: [],
+        keyring: { available: true, message: null },
+        notices: [notice],
+      }),
+      account_limits: () => [],
+    });
+    render(App);
+    const banner = await screen.findByTestId('app-notice');
+    expect(banner.textContent).toContain(notice);
+    expect(banner.getAttribute('role')).toBe('alert');
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('app-notice')).toBeNull();
+    await fireEvent.click(screen.getByTestId('nav-settings'));
+    expect((await screen.findByTestId('app-notice')).textContent).toContain(notice);
+  });
+
   it('"Try the demo" adds the demo account and opens Sent', async () => {
     const demo = account({ id: 'demo', label: 'Demo', provider: 'demo', isDemo: true, keyHint: null });
     let accounts: unknown[] = [];

@@ -23,6 +23,7 @@ import type {
   Limit,
   NewAccountInput,
   NewInvitation,
+  OrphanedKey,
   ReceivedSnapshot,
   RefreshProgress,
   RefreshSummary,
@@ -102,6 +103,12 @@ export const saveAccountSettings = (accountId: string, settings: AccountSettings
   call<AccountSettings>('save_account_settings', { accountId, settings });
 
 export const accountLimits = (accountId: string) => call<Limit[]>('account_limits', { accountId });
+
+/** Keyring entries under InviteDesk's service that no account points at (names, never values). */
+export const listOrphanedKeys = () => call<OrphanedKey[]>('list_orphaned_keys');
+
+/** Deletes those entries (Rust refuses any that belongs to an account); returns what is left. */
+export const deleteOrphanedKeys = (entries: string[]) => call<OrphanedKey[]>('delete_orphaned_keys', { entries });
 
 // ---- sent ---------------------------------------------------------------------------------
 

@@ -135,3 +135,9 @@ export function initials(name: string): string {
   const letters = parts.slice(0, 2).map((p) => Array.from(p.replace(/^[^\p{L}\p{N}]+/u, ''))[0] ?? '');
   return letters.join('').toUpperCase() || '?';
 }
+
+/** A start-up notice as its headline (the first sentence) and the rest, for a readable banner. */
+export function noticeParts(text: string): { head: string; rest: string } {
+  const end = text.indexOf('. ');
+  return end < 0 ? { head: text, rest: '' } : { head: text.slice(0, end + 1), rest: text.slice(end + 2) };
+}

@@ -18,6 +18,7 @@ const DEFAULTS: Record<string, Handler> = {
   }),
   list_accounts: () => [],
   list_jobs: () => [],
+  list_orphaned_keys: () => [],
   get_account_settings: () => ({ withdrawOlderThanDays: 30, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 }),
   refresh_sent: () => ({ accounts: [] }),
   refresh_received: () => ({ accounts: [] }),
