@@ -51,7 +51,7 @@ run: deps ui
 
 lint: deps ui
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-ui: ui-deps
 	cd $(UI) && $(NPM) run check && $(NPM) test
@@ -59,7 +59,7 @@ test-ui: ui-deps
 # Unit tests, IPC tests through tauri::test, provider clients against the fake servers,
 # and the check that the checked-in TypeScript bindings are current.
 test-rust: deps ui
-	$(CARGO) test
+	$(CARGO) test --workspace
 	@$(MAKE) --no-print-directory bindings-check
 
 # `cargo test` regenerates ui/src/lib/bindings from the Rust types (ts-rs); the checked-in copies
@@ -80,9 +80,9 @@ test-e2e: deps ui
 
 test: deps ui
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd $(UI) && $(NPM) run check && $(NPM) test
-	$(CARGO) test
+	$(CARGO) test --workspace
 	@$(MAKE) --no-print-directory bindings-check
 	tests/with-keyring.sh $(CARGO) test --test keyring_real -- --ignored --test-threads=1
 	$(CARGO) test --test e2e -- --ignored --test-threads=1

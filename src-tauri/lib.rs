@@ -1,24 +1,20 @@
-//! InviteDesk: manage the LinkedIn invitations of several accounts.
+//! InviteDesk's desktop app: the Tauri shell over `invitedesk-core`.
 //!
-//! Layers (see README, "Architecture"): `commands` (thin Tauri wrappers) → domain modules
-//! (`accounts`, `providers`, …; no Tauri types) → `providers::*` HTTP clients.
+//! Layers (see README, "Architecture"): `commands` (thin Tauri wrappers) → `invitedesk_core`
+//! (the domain: accounts, providers, database, invitations, jobs, history; no Tauri types).
+//! This crate keeps only what needs Tauri: the builder and setup, the commands, the store
+//! adapter, the navigation guard and the event emitters.
 
-pub mod accounts;
-pub mod age;
 pub mod command_names;
 pub mod commands;
-pub mod damaged;
-pub mod db;
-pub mod error;
-pub mod history;
-pub mod invitations;
-pub mod jobs;
-pub mod linkedin;
-pub mod model;
 pub mod navigation;
-pub mod providers;
 pub mod state;
 pub mod store_adapter;
+
+// The domain, under the names the commands, the IPC tests and the benches use.
+pub use invitedesk_core::{
+    accounts, age, damaged, db, error, history, invitations, jobs, linkedin, model, providers,
+};
 
 use std::sync::Arc;
 

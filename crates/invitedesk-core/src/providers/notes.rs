@@ -78,7 +78,7 @@ mod tests {
     use serde::Deserialize;
 
     /// The vectors the UI's counter is tested with too.
-    const VECTORS: &str = include_str!("../../ui/src/lib/note-length.vectors.json");
+    const VECTORS: &str = include_str!("../../../../ui/src/lib/note-length.vectors.json");
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
