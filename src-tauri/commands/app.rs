@@ -61,9 +61,7 @@ fn provider_overrides() -> Vec<ProviderOverride> {
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
     let accounts = state.accounts.clone();
-    let keyring = tauri::async_runtime::spawn_blocking(move || accounts.keyring_status())
-        .await
-        .map_err(|e| AppError::internal(format!("The keyring check failed: {e}")))?;
+    let keyring = super::blocking(move || Ok(accounts.keyring_status())).await?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         data_dir: state.paths.data_dir.display().to_string(),

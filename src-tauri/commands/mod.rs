@@ -9,14 +9,6 @@ pub mod received;
 pub mod send;
 pub mod sent;
 
-use crate::error::{AppError, AppResult};
-
-/// Runs blocking work (database, keyring) on a blocking thread, never on the UI thread or an
+/// Blocking work (database, keyring) runs on a blocking thread, never on the UI thread or an
 /// async worker.
-pub(crate) async fn blocking<T: Send + 'static>(
-    call: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(call)
-        .await
-        .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
-}
+pub(crate) use invitedesk_core::blocking::off_thread as blocking;

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod age;
+pub mod blocking;
 pub mod damaged;
 pub mod db;
 pub mod error;

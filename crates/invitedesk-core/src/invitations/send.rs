@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, Utc};
 
 use crate::accounts::{AccountView, Accounts};
+use crate::blocking::off_thread;
 use crate::db::holds::{self, Hold, UnconfirmedSend};
 use crate::db::{parse_ts, ts, Db};
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -172,15 +173,6 @@ fn withdrawals(db: &Db, account_id: &str) -> AppResult<Vec<ActivityRow>> {
             ..Default::default()
         },
     )
-}
-
-/// Runs blocking work (the database, a keyring lookup) off the async workers.
-async fn off_thread<T: Send + 'static>(
-    call: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    tokio::task::spawn_blocking(call)
-        .await
-        .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
 }
 
 /// What stands between a checked request and the provider, read in one go.

@@ -96,9 +96,7 @@ pub async fn off_thread<T: Send + 'static>(
     call: impl FnOnce(&dyn ProviderSource) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     let source = source.clone();
-    tokio::task::spawn_blocking(move || call(source.as_ref()))
-        .await
-        .map_err(|e| AppError::internal(format!("An account lookup failed: {e}")))?
+    crate::blocking::off_thread(move || call(source.as_ref())).await
 }
 
 /// No accounts at all: the source in effect until the account registry is available.
