@@ -8,12 +8,12 @@
 pub mod command_names;
 pub mod commands;
 pub mod navigation;
-pub mod state;
 pub mod store_adapter;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, damaged, db, error, history, invitations, jobs, linkedin, model, providers,
+    accounts, age, blocking, damaged, db, desk, error, history, invitations, jobs, linkedin, model,
+    providers,
 };
 
 use std::sync::Arc;
@@ -74,14 +74,34 @@ fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// The platform dirs for this app (`$XDG_DATA_HOME/app.invitedesk.desktop`, …).
-pub fn app_paths<R: tauri::Runtime>(app: &tauri::App<R>) -> Result<state::AppPaths, tauri::Error> {
+/// The platform dirs for this app (`$XDG_DATA_HOME/app.invitedesk.desktop`, …); the
+/// command-line tool finds the same ones.
+pub fn app_paths<R: tauri::Runtime>(app: &tauri::App<R>) -> Result<desk::Paths, tauri::Error> {
     let p = app.path();
-    Ok(state::AppPaths {
+    Ok(desk::Paths {
         data_dir: p.app_data_dir()?,
         config_dir: p.app_config_dir()?,
         cache_dir: p.app_cache_dir()?,
     })
+}
+
+/// The app's desk: the registry on tauri-plugin-store (written atomically, see
+/// `store_adapter`), keys in `secrets`, job progress to the window. `run()` and the IPC tests
+/// both build it here.
+pub fn open_desk<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    paths: desk::Paths,
+    secrets: Arc<dyn accounts::SecretStore>,
+    options: desk::DeskOptions,
+) -> Result<desk::Desk, error::AppError> {
+    let registry = store_adapter::PluginAccountsStorage::open(app, paths.accounts_file())?;
+    Ok(desk::Desk::open_with(
+        paths,
+        secrets,
+        Box::new(registry),
+        Arc::new(commands::desk::EmitJobEvents(app.clone())),
+        options,
+    ))
 }
 
 pub fn run() {
@@ -99,24 +119,12 @@ pub fn run() {
     builder(tauri::Builder::default().plugin(single))
         .setup(|app| {
             let paths = app_paths(app)?;
-            let data_dir = paths.data_dir.clone();
-            let state = state::AppState::open(
+            let desk = open_desk(
                 app.handle(),
                 paths,
                 Arc::new(accounts::KeyringStore::new()),
-                accounts::AccountsOptions::default(),
+                desk::DeskOptions::default(),
             )?;
-            // The database: invitation cache, keep-list, job journal and history.
-            let desk = state::Desk::open(
-                &data_dir,
-                !state.accounts.is_empty(),
-                state.accounts.clone(),
-                Arc::new(commands::desk::EmitJobEvents(app.handle().clone())),
-            );
-            let state = state
-                .with_history_eraser(desk.db.clone())
-                .with_notices(desk.notices.clone());
-            app.manage(state);
             app.manage(desk);
             Ok(())
         })

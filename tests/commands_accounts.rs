@@ -15,13 +15,13 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 use tauri_plugin_store::StoreExt;
 
-use invitedesk_lib::accounts::{AccountsOptions, HistoryEraser, MemorySecretStore, SecretStore};
-use invitedesk_lib::error::AppResult;
+use invitedesk_lib::accounts::{AccountsOptions, MemorySecretStore, SecretStore};
+use invitedesk_lib::db::Db;
+use invitedesk_lib::desk::{DeskOptions, Paths};
 use invitedesk_lib::providers::connectsafely::ConnectSafely;
 use invitedesk_lib::providers::demo::Latency;
 use invitedesk_lib::providers::http::HttpConfig;
 use invitedesk_lib::providers::InvitationProvider;
-use invitedesk_lib::state::{AppPaths, AppState};
 
 use support::connectsafely::{AccountSeed, ConnectSafelyFake, BASE_PATH, DEFAULT_KEY};
 use support::{serve_in_thread, Controls, FakeServer};
@@ -31,21 +31,11 @@ const NEW_KEY: &str = "cs_test_rotated_55aa66bb77cc";
 const ALICE: &str = "64b7f0c2a1d3e4f5a6b7c8d9";
 const BOB: &str = "64b7f0c2a1d3e4f5a6b7c8e0";
 
-#[derive(Default)]
-struct RecordingEraser(Mutex<Vec<String>>);
-
-impl HistoryEraser for RecordingEraser {
-    fn erase_account_history(&self, account_id: &str) -> AppResult<()> {
-        self.0.lock().unwrap().push(account_id.to_string());
-        Ok(())
-    }
-}
-
 struct TestApp {
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     secrets: Arc<MemorySecretStore>,
-    eraser: Arc<RecordingEraser>,
+    db: Arc<Db>,
     /// Where ConnectSafely clients built from now on connect.
     base_url: Arc<Mutex<String>>,
     root: PathBuf,
@@ -54,8 +44,8 @@ struct TestApp {
     secrets_used: Vec<String>,
 }
 
-fn paths(root: &Path) -> AppPaths {
-    AppPaths {
+fn paths(root: &Path) -> Paths {
+    Paths {
         data_dir: root.join("data"),
         config_dir: root.join("config"),
         cache_dir: root.join("cache"),
@@ -90,17 +80,19 @@ impl TestApp {
             .build(tauri::generate_context!())
             .expect("app builds");
         let secrets = Arc::new(MemorySecretStore::new());
-        let eraser = Arc::new(RecordingEraser::default());
         let base_url = Arc::new(Mutex::new(base_url.to_string()));
-        let state = AppState::open(
+        let desk = invitedesk_lib::open_desk(
             app.handle(),
             paths(root),
             secrets.clone(),
-            options(base_url.clone()),
+            DeskOptions {
+                accounts: options(base_url.clone()),
+                ..DeskOptions::default()
+            },
         )
-        .expect("state opens")
-        .with_history_eraser(eraser.clone());
-        app.manage(state);
+        .expect("the desk opens");
+        let db = desk.db.clone();
+        app.manage(desk);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -108,7 +100,7 @@ impl TestApp {
             _app: app,
             window,
             secrets,
-            eraser,
+            db,
             base_url,
             root: root.to_path_buf(),
             _dirs: None,
@@ -288,16 +280,37 @@ fn connectsafely_accounts_are_tested_added_switched_and_removed() {
     );
 
     // Remove: keyring entry gone; history erased only when asked.
+    let history = |id: &str| -> i64 {
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM activity WHERE account_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+    };
+    for id in [&alice, &bob] {
+        t.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO activity (at, action, account_id, account_label, name, category)
+                 VALUES ('2026-01-01T00:00:00.000Z', 'withdrawn', ?1, 'Work', 'Jane', 'connection')",
+                [id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
     assert_eq!(
         t.ok("remove_account", json!({"id": bob, "deleteHistory": false})),
         Value::Null
     );
-    assert!(t.eraser.0.lock().unwrap().is_empty());
+    assert_eq!(history(&bob), 1, "kept unless asked");
     t.ok(
         "remove_account",
         json!({"id": alice, "deleteHistory": true}),
     );
-    assert_eq!(*t.eraser.0.lock().unwrap(), std::slice::from_ref(&alice));
+    assert_eq!(history(&alice), 0, "erased as asked");
     assert!(
         t.secrets.entry_names().is_empty(),
         "keyring entries removed"
@@ -516,9 +529,21 @@ fn a_damaged_accounts_file_is_moved_aside_and_the_app_starts_with_what_it_recove
     assert_eq!(listed[0]["label"], "Kept");
 
     let info = t.ok("app_info", json!({}));
-    let notices = info["notices"].as_array().unwrap();
-    assert_eq!(notices.len(), 1, "{info}");
-    let notice = notices[0].as_str().unwrap();
+    let notices: Vec<&str> = info["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    // Two things are news: the damaged accounts file, and (accounts exist, no database file)
+    // a missing history.
+    assert_eq!(notices.len(), 2, "{info}");
+    assert!(
+        notices[1].contains("database was missing"),
+        "{}",
+        notices[1]
+    );
+    let notice = notices[0];
     assert!(notice.contains("moved aside"), "{notice}");
     assert!(notice.contains("1 account was recovered"), "{notice}");
     let aside: Vec<_> = std::fs::read_dir(&config)

@@ -20,18 +20,14 @@ use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager, WebviewWindow};
 
 use desk_support::{received, sent, FakeLinkedIn, TestSource, NO_PACING};
-use invitedesk_lib::accounts::storage::JsonFileStorage;
-use invitedesk_lib::accounts::{Accounts, AccountsOptions, MemorySecretStore};
-use invitedesk_lib::commands::desk::EmitJobEvents;
-use invitedesk_lib::db::Db;
-use invitedesk_lib::invitations::ProviderSource;
+use invitedesk_lib::accounts::{AccountsOptions, MemorySecretStore};
+use invitedesk_lib::desk::{DeskOptions, Paths};
 use invitedesk_lib::jobs::JobConfig;
 use invitedesk_lib::model::{Age, InvitationCategory, ProviderKind};
 use invitedesk_lib::providers::connectsafely::ConnectSafely;
 use invitedesk_lib::providers::demo::Latency;
 use invitedesk_lib::providers::http::HttpConfig;
 use invitedesk_lib::providers::InvitationProvider;
-use invitedesk_lib::state::{AppPaths, AppState, Desk};
 
 use support::connectsafely::{AccountSeed, ConnectSafelyFake, BASE_PATH, DEFAULT_KEY};
 use support::{serve_in_thread, Controls};
@@ -70,24 +66,31 @@ struct TestApp {
 }
 
 impl TestApp {
-    /// An app with the desk over `source`, plus whatever `extra` manages.
-    fn start(
-        source: impl FnOnce(&tauri::App<MockRuntime>, &Path) -> Arc<dyn ProviderSource>,
-    ) -> TestApp {
+    /// The app with its desk opened as `run()` opens it, with these options, in a temp dir.
+    fn start(options: DeskOptions) -> TestApp {
         downloads();
         let dir = tempfile::tempdir().unwrap();
         let app = invitedesk_lib::builder(mock_builder())
             .build(tauri::generate_context!())
             .expect("app builds");
-        let source = source(&app, dir.path());
-        let db = Db::open(&dir.path().join("invitedesk.sqlite3")).unwrap();
-        app.manage(Desk::new(
-            db,
-            source,
-            Arc::new(EmitJobEvents(app.handle().clone())),
-            TEST_CONFIG,
-            dir.path().join("exports"),
-        ));
+        let root = dir.path();
+        let paths = Paths {
+            data_dir: root.join("data"),
+            config_dir: root.join("config"),
+            cache_dir: root.join("cache"),
+        };
+        let options = DeskOptions {
+            jobs: TEST_CONFIG,
+            ..options
+        };
+        let desk = invitedesk_lib::open_desk(
+            app.handle(),
+            paths,
+            Arc::new(MemorySecretStore::new()),
+            options,
+        )
+        .expect("the desk opens");
+        app.manage(desk);
         let events = Arc::new(Mutex::new(Vec::new()));
         for name in ["refresh-progress", "job-progress"] {
             let sink = events.clone();
@@ -187,7 +190,10 @@ fn sent_received_jobs_and_activity_over_ipc() {
     let source = TestSource::new();
     source.add("A", "Alice", alice.clone(), NO_PACING);
     source.add("B", "Bob", bob.clone(), NO_PACING);
-    let t = TestApp::start(|_, _| source.clone());
+    let t = TestApp::start(DeskOptions {
+        source: Some(source.clone()),
+        ..DeskOptions::default()
+    });
 
     // Opens from the (empty) cache at once, "as of" never.
     let empty = t.ok("list_sent", json!({"accountId": null}));
@@ -408,19 +414,9 @@ fn withdrawals_through_connectsafely_reach_the_server_once_each() {
     let server = serve_in_thread(move || router.router(), Controls::new(BASE_PATH));
 
     let base_url = server.base_url.clone();
-    let t = TestApp::start(|app, root| {
-        let paths = AppPaths {
-            data_dir: root.join("data"),
-            config_dir: root.join("config"),
-            cache_dir: root.join("cache"),
-        };
-        let accounts = Arc::new(Accounts::open(
-            Box::new(JsonFileStorage::new(paths.accounts_file())),
-            Arc::new(MemorySecretStore::new()),
-            cs_options(base_url),
-        ));
-        app.manage(AppState::new(paths, accounts.clone()));
-        accounts
+    let t = TestApp::start(DeskOptions {
+        accounts: cs_options(base_url),
+        ..DeskOptions::default()
     });
 
     let added = t.ok(

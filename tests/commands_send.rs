@@ -15,18 +15,15 @@ use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
-use invitedesk_lib::accounts::storage::JsonFileStorage;
-use invitedesk_lib::accounts::{Accounts, AccountsOptions, MemorySecretStore};
-use invitedesk_lib::commands::desk::EmitJobEvents;
+use invitedesk_lib::accounts::{AccountsOptions, MemorySecretStore};
 use invitedesk_lib::db::Db;
+use invitedesk_lib::desk::{DeskOptions, Paths};
 use invitedesk_lib::history::{self, ActivityAction, NewActivity};
-use invitedesk_lib::jobs::JobConfig;
 use invitedesk_lib::model::InvitationCategory;
 use invitedesk_lib::providers::connectsafely::ConnectSafely;
 use invitedesk_lib::providers::demo::Latency;
 use invitedesk_lib::providers::http::HttpConfig;
 use invitedesk_lib::providers::InvitationProvider;
-use invitedesk_lib::state::{AppPaths, AppState, Desk};
 
 use support::connectsafely::{AccountSeed, ConnectSafelyFake, BASE_PATH, DEFAULT_KEY};
 use support::{serve_in_thread, Controls, FakeServer};
@@ -58,8 +55,8 @@ fn options(base_url: String) -> AccountsOptions {
     }
 }
 
-fn paths(root: &Path) -> AppPaths {
-    AppPaths {
+fn paths(root: &Path) -> Paths {
+    Paths {
         data_dir: root.join("data"),
         config_dir: root.join("config"),
         cache_dir: root.join("cache"),
@@ -80,21 +77,18 @@ impl TestApp {
         let app = invitedesk_lib::builder(mock_builder())
             .build(tauri::generate_context!())
             .expect("app builds");
-        let paths = paths(dir.path());
-        let accounts = Arc::new(Accounts::open(
-            Box::new(JsonFileStorage::new(paths.accounts_file())),
+        let desk = invitedesk_lib::open_desk(
+            app.handle(),
+            paths(dir.path()),
             Arc::new(MemorySecretStore::new()),
-            options(server.base_url.clone()),
-        ));
-        app.manage(AppState::new(paths, accounts.clone()));
-        let db = Db::open(&dir.path().join("invitedesk.sqlite3")).unwrap();
-        app.manage(Desk::new(
-            db.clone(),
-            accounts,
-            Arc::new(EmitJobEvents(app.handle().clone())),
-            JobConfig::default(),
-            dir.path().join("exports"),
-        ));
+            DeskOptions {
+                accounts: options(server.base_url.clone()),
+                ..DeskOptions::default()
+            },
+        )
+        .expect("the desk opens");
+        let db = desk.db.clone();
+        app.manage(desk);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();

@@ -283,8 +283,8 @@ async fn account_flows_keep_keys_in_the_real_keyring() {
     );
 
     // Remove deletes the keyring entry (and a missing one is no obstacle).
-    accounts.remove(&a, None).unwrap();
-    accounts.remove(&b, None).unwrap();
+    accounts.remove(&a).unwrap();
+    accounts.remove(&b).unwrap();
     assert_eq!(stored_key(&a), None);
     assert!(registry(dir.path(), &base).list().is_empty());
 }
@@ -345,5 +345,5 @@ async fn keys_of_accounts_lost_with_the_accounts_file_are_found_by_name_and_dele
         Some(DEFAULT_KEY),
         "the kept account's key stays"
     );
-    accounts.remove(&a, None).unwrap();
+    accounts.remove(&a).unwrap();
 }

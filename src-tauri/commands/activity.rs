@@ -4,9 +4,9 @@ use tauri::{AppHandle, Runtime, State};
 
 use super::blocking;
 use super::desk::exports_dir;
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::history::{self, ActivityFilter, ActivityRow};
-use crate::state::Desk;
 
 #[tauri::command]
 pub async fn list_activity(

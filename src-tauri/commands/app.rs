@@ -4,10 +4,10 @@ use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::accounts::KeyringStatus;
+use crate::desk::Desk;
 use crate::error::{AppError, AppResult};
 use crate::model::ProviderKind;
 use crate::providers;
-use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -59,15 +59,15 @@ fn provider_overrides() -> Vec<ProviderOverride> {
 /// Async with the keyring probe on a blocking thread: a locked keyring may wait on an unlock
 /// prompt, which must not freeze the window.
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
-    let accounts = state.accounts.clone();
+pub async fn app_info(desk: State<'_, Desk>) -> AppResult<AppInfo> {
+    let accounts = desk.accounts.clone();
     let keyring = super::blocking(move || Ok(accounts.keyring_status())).await?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        data_dir: state.paths.data_dir.display().to_string(),
+        data_dir: desk.paths.data_dir.display().to_string(),
         provider_overrides: provider_overrides(),
         keyring,
-        notices: state.notices(),
+        notices: desk.notices(),
     })
 }
 

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::db::cache::Screen;
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::invitations::{RefreshProgress, RefreshSink, RefreshSummary};
 use crate::jobs::{JobEvents, JobProgress};
-use crate::state::Desk;
 
 /// Refreshes one screen's cache for one account (or all), emitting `refresh-progress`.
 pub(crate) async fn refresh_screen<R: Runtime>(
@@ -56,5 +56,5 @@ pub(crate) fn exports_dir<R: Runtime>(app: &AppHandle<R>, desk: &Desk) -> PathBu
                 .map(|h| h.join("Downloads"))
                 .filter(|d| d.is_dir())
         })
-        .unwrap_or_else(|| desk.exports_dir.clone())
+        .unwrap_or_else(|| desk.paths.exports_dir())
 }

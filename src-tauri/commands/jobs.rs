@@ -7,9 +7,9 @@
 use tauri::State;
 
 use super::blocking;
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::jobs::{JobItemView, JobSummary};
-use crate::state::Desk;
 
 /// Runs exactly the previewed list; starting the same plan again returns the same job.
 #[tauri::command]

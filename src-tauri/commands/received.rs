@@ -5,11 +5,11 @@ use tauri::{AppHandle, Runtime, State};
 use super::blocking;
 use super::desk::refresh_screen;
 use crate::db::cache::Screen;
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::invitations::{ReceivedSnapshot, RefreshSummary};
 use crate::jobs::JobPlan;
 use crate::model::Response;
-use crate::state::Desk;
 
 #[tauri::command]
 pub async fn list_received(

@@ -2,19 +2,18 @@
 
 use tauri::State;
 
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::invitations::send;
 use crate::model::{NewInvitation, WriteOutcome};
-use crate::state::{AppState, Desk};
 
 /// Checks the address, the note and the re-invite block locally, then sends through the
 /// account's provider and records the request in the activity history.
 #[tauri::command]
 pub async fn send_invitation(
-    state: State<'_, AppState>,
     desk: State<'_, Desk>,
     account_id: String,
     request: NewInvitation,
 ) -> AppResult<WriteOutcome> {
-    send::send_invitation(state.accounts.clone(), desk.db.clone(), account_id, request).await
+    send::send_invitation(desk.accounts.clone(), desk.db.clone(), account_id, request).await
 }

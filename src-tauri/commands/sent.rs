@@ -5,10 +5,10 @@ use tauri::{AppHandle, Runtime, State};
 use super::blocking;
 use super::desk::{exports_dir, refresh_screen};
 use crate::db::cache::Screen;
+use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::invitations::{RefreshSummary, SentSnapshot};
 use crate::jobs::{JobPlan, WithdrawRequest};
-use crate::state::Desk;
 
 /// The cached list, instantly; `asOf` says how fresh each account's part is.
 #[tauri::command]

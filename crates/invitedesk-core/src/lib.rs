@@ -4,13 +4,15 @@
 //! neutral types.
 //!
 //! Layers, lowest first: `error`, `model`, `age`, `linkedin` → `db` (the floor of the stored
-//! state) → `providers` → `accounts` → `invitations` → `jobs` → `history`.
+//! state) → `providers` → `accounts` → `invitations` → `jobs` → `history`; `desk` opens them
+//! all ([`desk::Desk::open`]).
 
 pub mod accounts;
 pub mod age;
 pub mod blocking;
 pub mod damaged;
 pub mod db;
+pub mod desk;
 pub mod error;
 pub mod history;
 pub mod invitations;

@@ -12,8 +12,8 @@
 //!   simulated provider). Reads the keyring on first use, then reuses the client.
 //! - [`Accounts::record_synced`], [`Accounts::record_ok`], [`Accounts::record_error`]: report
 //!   the outcome of provider calls so the account list shows "needs attention" and "last synced".
-//! - [`Accounts::remove`] with a [`HistoryEraser`] (implemented by the database layer) when the
-//!   user also wants the account's history deleted.
+//! - [`Accounts::remove`]: the registry entry and its keys (the database's part of removing an
+//!   account is `Desk::remove_account`'s).
 //!
 //! Methods that touch the keyring may block (a locked keyring can show an unlock prompt): call
 //! them off the UI thread (`spawn_blocking` in commands).
@@ -56,20 +56,6 @@ pub type ProviderFactory =
 
 /// The base URL in effect for a provider (`providers::base_url` in the app).
 pub type BaseUrlFn = Arc<dyn Fn(ProviderKind) -> Result<String, String> + Send + Sync>;
-
-/// Deletes everything recorded locally about an account (cache, history, jobs). Implemented by
-/// the database layer; called by [`Accounts::remove`] when the user ticks "also delete its
-/// history".
-pub trait HistoryEraser: Send + Sync {
-    /// Deletes everything kept locally about the account, its history included.
-    fn erase_account_history(&self, account_id: &str) -> AppResult<()>;
-
-    /// Deletes the account's cached invitations and keep-list but keeps its history, which the
-    /// Activity screen goes on showing after the account is removed.
-    fn forget_account_cache(&self, _account_id: &str) -> AppResult<()> {
-        Ok(())
-    }
-}
 
 #[derive(Clone)]
 pub struct AccountsOptions {
@@ -523,14 +509,11 @@ impl Accounts {
         self.get(id)
     }
 
-    /// Removes the account and its keyring entries. With `history`, its local history is
-    /// erased first (so a failure there leaves everything in place and can be retried).
-    pub fn remove(&self, id: &str, history: Option<&dyn HistoryEraser>) -> AppResult<()> {
+    /// Removes the account and its keyring entries. What the database holds about it goes
+    /// first, through `Desk::remove_account`.
+    pub fn remove(&self, id: &str) -> AppResult<()> {
         let account = self.account(id)?;
         self.check_writable()?;
-        if let Some(eraser) = history {
-            eraser.erase_account_history(id)?;
-        }
         if !account.is_demo() {
             self.delete_credentials(id)?;
         }

@@ -374,7 +374,7 @@ async fn default_moves_and_survives_removal() {
         .unwrap();
     accounts.set_default(&added[1].id).unwrap();
     assert_eq!(accounts.default_account_id(), Some(added[1].id.clone()));
-    accounts.remove(&added[1].id, None).unwrap();
+    accounts.remove(&added[1].id).unwrap();
     assert_eq!(accounts.default_account_id(), Some(added[0].id.clone()));
     assert_eq!(
         accounts.set_default("missing").unwrap_err().kind,
@@ -464,71 +464,28 @@ async fn replace_key_refuses_a_key_that_cannot_see_the_account() {
     assert!(e.message.contains("old key was kept"), "{}", e.message);
 }
 
-struct RecordingEraser {
-    erased: Mutex<Vec<String>>,
-    fail: bool,
-}
-
-impl HistoryEraser for RecordingEraser {
-    fn erase_account_history(&self, account_id: &str) -> AppResult<()> {
-        if self.fail {
-            return Err(AppError::storage("database is locked"));
-        }
-        self.erased.lock().unwrap().push(account_id.to_string());
-        Ok(())
-    }
-}
-
 #[tokio::test]
-async fn remove_deletes_keyring_entries_and_history_only_when_asked() {
+async fn remove_deletes_the_entry_and_its_keyring_entries() {
     let f = Fixture::new();
     let accounts = f.open();
     let added = accounts
         .add(&cs_input(GOOD_KEY), &ids(&["cs-1", "cs-2"]))
         .await
         .unwrap();
-    let eraser = RecordingEraser {
-        erased: Mutex::new(Vec::new()),
-        fail: false,
-    };
-    accounts.remove(&added[0].id, None).unwrap();
-    assert!(eraser.erased.lock().unwrap().is_empty());
-    accounts
-        .remove(&added[1].id, Some(&eraser as &dyn HistoryEraser))
-        .unwrap();
-    assert_eq!(*eraser.erased.lock().unwrap(), [added[1].id.clone()]);
+    accounts.remove(&added[0].id).unwrap();
+    assert_eq!(
+        f.secrets.entry_names().len(),
+        1,
+        "the other account's key stays"
+    );
+    accounts.remove(&added[1].id).unwrap();
     assert!(f.secrets.entry_names().is_empty());
     assert!(accounts.list().is_empty());
     assert!(f.open().list().is_empty());
     assert_eq!(
-        accounts.remove(&added[0].id, None).unwrap_err().kind,
+        accounts.remove(&added[0].id).unwrap_err().kind,
         ErrorKind::NotFound
     );
-}
-
-#[tokio::test]
-async fn a_failing_history_erase_keeps_the_account() {
-    let f = Fixture::new();
-    let accounts = f.open();
-    let id = accounts
-        .add(&cs_input(GOOD_KEY), &ids(&["cs-1"]))
-        .await
-        .unwrap()[0]
-        .id
-        .clone();
-    let eraser = RecordingEraser {
-        erased: Mutex::new(Vec::new()),
-        fail: true,
-    };
-    assert_eq!(
-        accounts
-            .remove(&id, Some(&eraser as &dyn HistoryEraser))
-            .unwrap_err()
-            .kind,
-        ErrorKind::Storage
-    );
-    assert_eq!(accounts.list().len(), 1);
-    assert_eq!(f.secrets.entry_names().len(), 1);
 }
 
 #[tokio::test]
@@ -604,7 +561,7 @@ async fn call_outcomes_drive_status_and_last_synced() {
     assert_eq!(view.last_synced_at, Some(at.to_rfc3339()));
 
     // Bookkeeping on a removed account is ignored.
-    accounts.remove(&id, None).unwrap();
+    accounts.remove(&id).unwrap();
     accounts.record_synced(&id, at);
     accounts.record_ok(&id);
 }
@@ -682,7 +639,7 @@ async fn demo_accounts_need_no_key_and_keep_their_state() {
         ErrorKind::InvalidInput
     );
     assert_eq!(accounts.limits(&demo.id).await.unwrap()[0].limit, Some(90));
-    accounts.remove(&demo.id, None).unwrap();
+    accounts.remove(&demo.id).unwrap();
     assert_eq!(accounts.list().len(), 1);
 }
 

@@ -128,17 +128,6 @@ pub(super) fn connect(path: &Path) -> AppResult<Connection> {
     })
 }
 
-/// Removing an account "with its history" erases everything the database holds about it.
-impl crate::accounts::HistoryEraser for Db {
-    fn erase_account_history(&self, account_id: &str) -> AppResult<()> {
-        self.remove_account_data(account_id, true)
-    }
-
-    fn forget_account_cache(&self, account_id: &str) -> AppResult<()> {
-        self.remove_account_data(account_id, false)
-    }
-}
-
 /// The stored form of a timestamp.
 pub fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
