@@ -370,6 +370,15 @@ pub fn tally(conn: &Connection, job_id: &str) -> AppResult<Tally> {
     Ok(tally)
 }
 
+/// When the last of a job's `checking` items is checked.
+pub fn last_check_at(conn: &Connection, job_id: &str) -> AppResult<Option<String>> {
+    Ok(conn.query_row(
+        "SELECT MAX(check_at) FROM job_items WHERE job_id = ?1 AND state = 'checking'",
+        [job_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// A job's item counts, see [`tally`].
 #[derive(Debug, Default)]
 pub struct Tally {

@@ -745,6 +745,13 @@ pub(crate) fn summary_of(
     if live && !paused_accounts.is_empty() && paused_accounts.len() == waiting_accounts {
         state = JobState::Paused;
     }
+    let last_check = if n(ItemOutcome::Checking) > 0 {
+        journal::last_check_at(conn, &job.id)?
+            .as_deref()
+            .and_then(store::parse_ts)
+    } else {
+        None
+    };
     let eta_secs = live.then(|| {
         accounts
             .iter()
@@ -763,6 +770,12 @@ pub(crate) fn summary_of(
                 }
             })
             .fold(0.0, f64::max)
+            // A write being checked holds the job until its check time.
+            .max(
+                last_check
+                    .map(|at| (at - now).num_seconds().max(0) as f64)
+                    .unwrap_or(0.0),
+            )
             .ceil() as u32
     });
     let total: u32 = counts.values().sum();
