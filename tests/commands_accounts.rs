@@ -76,6 +76,7 @@ impl TestApp {
 
     /// An app whose data, config and cache dirs are under `root`.
     fn start_at(root: &Path, base_url: &str) -> TestApp {
+        support::xdg::isolate();
         let app = invitedesk_lib::builder(mock_builder())
             .build(tauri::generate_context!())
             .expect("app builds");

@@ -9,8 +9,8 @@
 mod desk_support;
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -37,25 +37,9 @@ const TEST_CONFIG: JobConfig = JobConfig {
     min_backoff: Duration::from_millis(10),
 };
 
-/// The process-wide XDG dirs (the app resolves its dirs from them), with a Downloads folder
-/// declared the way `xdg-user-dirs` does it. Set once, before any app is built.
-fn downloads() -> &'static Path {
-    static ROOT: OnceLock<PathBuf> = OnceLock::new();
-    ROOT.get_or_init(|| {
-        let root = tempfile::tempdir().unwrap().keep();
-        let config = root.join("config");
-        let downloads = root.join("Downloads");
-        std::fs::create_dir_all(&config).unwrap();
-        std::fs::write(
-            config.join("user-dirs.dirs"),
-            format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.display()),
-        )
-        .unwrap();
-        std::env::set_var("XDG_DATA_HOME", root.join("data"));
-        std::env::set_var("XDG_CONFIG_HOME", &config);
-        std::env::set_var("XDG_CACHE_HOME", root.join("cache"));
-        downloads
-    })
+/// The Downloads folder exports go to, in this process's temp XDG dirs.
+fn downloads() -> PathBuf {
+    support::xdg::isolate().join("Downloads")
 }
 
 struct TestApp {

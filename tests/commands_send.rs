@@ -74,6 +74,7 @@ impl TestApp {
         let router = fake.clone();
         let server = serve_in_thread(move || router.router(), Controls::new(BASE_PATH));
         let dir = tempfile::tempdir().unwrap();
+        support::xdg::isolate();
         let app = invitedesk_lib::builder(mock_builder())
             .build(tauri::generate_context!())
             .expect("app builds");

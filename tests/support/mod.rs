@@ -25,6 +25,7 @@ pub mod faults;
 pub mod linkup;
 /// Generated members for the Edges and LinkupAPI fakes' seeds.
 pub mod people;
+pub mod xdg;
 
 use std::net::SocketAddr;
 
