@@ -11,7 +11,7 @@ UI := ui
 APT_PACKAGES := build-essential pkg-config libssl-dev curl \
 	libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
 	libdbus-1-dev libsecret-1-dev \
-	webkit2gtk-driver xvfb xauth dbus-x11 dbus-bin gnome-keyring
+	webkit2gtk-driver xvfb xauth dbus-x11 dbus-bin gnome-keyring fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
