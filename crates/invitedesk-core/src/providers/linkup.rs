@@ -68,8 +68,23 @@ pub const MAX_NOTE_CHARS: usize = 300;
 /// The documented default proxy country.
 pub const DEFAULT_COUNTRY: &str = "FR";
 
-/// The id `list_accounts` gives the one account behind a login token.
-pub const ACCOUNT_ID: &str = "login-token";
+/// The id and name `list_accounts` gives the one account behind a login token: a short
+/// fingerprint of the token (never the token itself), so two tokens are two accounts that can
+/// be told apart, and the same token added twice is recognised.
+fn token_account(token: &SecretString) -> (String, String) {
+    let digest = ring::digest::digest(
+        &ring::digest::SHA256,
+        token.expose_secret().trim().as_bytes(),
+    );
+    let print: String = digest.as_ref()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (
+        format!("token-{print}"),
+        format!("LinkedIn account (token {print})"),
+    )
+}
 
 pub struct Linkup {
     http: http::Client,
@@ -291,9 +306,14 @@ impl super::InvitationProvider for Linkup {
         // The cheapest call that needs both the key and the token (1 credit).
         self.fetch(SENT_PATH, SENT_TYPE, 1, 1, &ignore_progress)
             .await?;
+        let (id, name) = self
+            .login_token
+            .as_ref()
+            .map(token_account)
+            .unwrap_or_else(|| ("token".into(), "LinkedIn account".into()));
         Ok(vec![RemoteAccount {
-            id: ACCOUNT_ID.into(),
-            name: "LinkedIn account of this login token".into(),
+            id,
+            name,
             status: "login token accepted".into(),
             usable: true,
             picture_url: None,
@@ -463,6 +483,19 @@ impl super::InvitationProvider for Linkup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_login_token_is_its_own_account_named_without_the_token() {
+        let a = SecretString::from("AQEDATtokenA-secret");
+        let b = SecretString::from("AQEDATtokenB-secret");
+        let (id_a, name_a) = token_account(&a);
+        let (id_b, _) = token_account(&b);
+        assert_ne!(id_a, id_b, "two tokens, two accounts");
+        assert_eq!(token_account(&a).0, id_a, "the same token, the same account");
+        assert_eq!(token_account(&SecretString::from(" AQEDATtokenA-secret\n")).0, id_a);
+        assert!(!name_a.contains("AQEDAT") && !id_a.contains("secret"));
+        assert!(name_a.len() < 40, "fits on one line: {name_a}");
+    }
 
     #[test]
     fn invitation_ids_are_digits_from_the_id_or_the_urn() {
