@@ -5,6 +5,7 @@
 pub const COMMANDS: &[&str] = &[
     "app_info",
     "open_profile",
+    "open_log_folder",
     "list_accounts",
     "discover_accounts",
     "add_accounts",

@@ -7,6 +7,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod logging;
 pub mod navigation;
 pub mod store_adapter;
 
@@ -31,6 +32,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_profile,
+            commands::app::open_log_folder,
             commands::accounts::list_accounts,
             commands::accounts::discover_accounts,
             commands::accounts::add_accounts,
@@ -105,18 +107,19 @@ pub fn open_desk<R: tauri::Runtime>(
 }
 
 pub fn run() {
-    // Logs go to stderr; `RUST_LOG` overrides. Nothing logged ever carries a key or token.
-    env_logger::Builder::from_env(
-        env_logger::Env::default().default_filter_or("warn,invitedesk_lib=info"),
-    )
-    .init();
     // First: a second launch hands over to the running app (which comes to the front) and
     // exits before it opens anything, so two windows never run jobs on the same data. The
     // job lease (`jobs::lease`) covers the processes this cannot see (the command-line tool).
     let single = tauri_plugin_single_instance::init(|app, _args, _cwd| {
         focus_main_window(app);
     });
-    builder(tauri::Builder::default().plugin(single))
+    let app = tauri::Builder::default()
+        .plugin(single)
+        // Stderr and a rotating file in the log folder; `RUST_LOG` sets the level.
+        .plugin(logging::plugin())
+        // The window comes back where and as large as the user left it.
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    builder(app)
         .setup(|app| {
             let paths = app_paths(app)?;
             let desk = open_desk(

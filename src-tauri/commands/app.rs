@@ -92,6 +92,22 @@ pub fn open_profile<R: tauri::Runtime>(app: tauri::AppHandle<R>, url: String) ->
         .map_err(|e| AppError::internal(format!("Could not open the browser: {e}")))
 }
 
+/// Opens the folder holding the app's log files in the system's file manager.
+#[tauri::command]
+pub fn open_log_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> AppResult<()> {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .app_log_dir()
+        .map_err(|e| AppError::internal(format!("The log folder is unknown: {e}")))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        AppError::storage(format!("Could not create the log folder {}: {e}", dir.display()))
+    })?;
+    app.opener()
+        .open_path(dir.display().to_string(), None::<&str>)
+        .map_err(|e| AppError::internal(format!("Could not open {}: {e}", dir.display())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
