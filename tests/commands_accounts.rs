@@ -380,7 +380,10 @@ fn the_demo_account_works_through_the_commands() {
     );
     assert_eq!(greedy["kind"], "invalidInput");
     assert!(
-        greedy["message"].as_str().unwrap().contains("connection requests must be between 1 and 30"),
+        greedy["message"]
+            .as_str()
+            .unwrap()
+            .contains("connection requests must be between 1 and 30"),
         "{greedy}"
     );
     let bad = t.err(

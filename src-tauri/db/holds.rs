@@ -175,8 +175,14 @@ mod tests {
     #[test]
     fn a_hold_lasts_until_its_time_and_only_for_its_action() {
         let db = Db::open_in_memory().unwrap();
-        db.write(|tx| set(tx, &hold("2030-01-01T10:00:00.000Z"), "2030-01-01T09:00:00.000Z"))
-            .unwrap();
+        db.write(|tx| {
+            set(
+                tx,
+                &hold("2030-01-01T10:00:00.000Z"),
+                "2030-01-01T09:00:00.000Z",
+            )
+        })
+        .unwrap();
         let at = |now: &str, action| db.read(|c| active(c, "a", action, now)).unwrap();
         assert!(at("2030-01-01T09:59:59.000Z", WriteKind::Send).is_some());
         assert!(at("2030-01-01T09:59:59.000Z", WriteKind::Withdraw).is_none());

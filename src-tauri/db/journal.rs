@@ -200,17 +200,16 @@ pub fn mark_orphans_interrupted(
             "SELECT id, owner FROM jobs WHERE state IN ('running', 'paused') ORDER BY id",
         )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows
     };
     let mut ids = Vec::new();
     for (id, owner) in jobs {
         if !is_owner_alive(owner.as_deref()) {
-            tx.execute(
-                "UPDATE jobs SET state = 'interrupted' WHERE id = ?1",
-                [&id],
-            )?;
+            tx.execute("UPDATE jobs SET state = 'interrupted' WHERE id = ?1", [&id])?;
             ids.push(id);
         }
     }
@@ -226,7 +225,9 @@ pub fn take_job(
     is_owner_alive: &dyn Fn(Option<&str>) -> bool,
 ) -> AppResult<bool> {
     let current: Option<Option<String>> = tx
-        .query_row("SELECT owner FROM jobs WHERE id = ?1", [job_id], |r| r.get(0))
+        .query_row("SELECT owner FROM jobs WHERE id = ?1", [job_id], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(current) = current else {
         return Ok(false);
@@ -428,7 +429,10 @@ pub fn claim(
     match existing {
         None => {}
         Some((job_id, seq, state, at)) if job_id == item.job_id && seq == item.seq => {
-            if matches!(ItemOutcome::parse(&state), ItemOutcome::Running | ItemOutcome::Checking) {
+            if matches!(
+                ItemOutcome::parse(&state),
+                ItemOutcome::Running | ItemOutcome::Checking
+            ) {
                 doubt_from(Some(&at));
             }
         }
@@ -649,14 +653,13 @@ pub fn finish_remaining(
     detail: Option<&str>,
     now: &str,
 ) -> AppResult<usize> {
-    let rows: Vec<ItemRow> =
-        items_in_state(tx, job_id, &ItemOutcome::UNFINISHED)?
-            .into_iter()
-            .filter(|i| account_id.is_none_or(|a| a == i.account_id))
-            .collect();
+    let rows: Vec<ItemRow> = items_in_state(tx, job_id, &ItemOutcome::UNFINISHED)?
+        .into_iter()
+        .filter(|i| account_id.is_none_or(|a| a == i.account_id))
+        .collect();
     for item in &rows {
-        let uncertain = item.needs_check
-            || matches!(item.state, ItemOutcome::Running | ItemOutcome::Checking);
+        let uncertain =
+            item.needs_check || matches!(item.state, ItemOutcome::Running | ItemOutcome::Checking);
         finish_item(tx, screen, item, outcome, error, detail, uncertain, now)?;
     }
     Ok(rows.len())

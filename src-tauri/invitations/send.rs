@@ -235,7 +235,9 @@ fn check_limits(gate: &Gate, daily_cap: u32, now: DateTime<Utc>) -> AppResult<()
 }
 
 fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Whether an invitation from this account to the person is pending now, from the provider's

@@ -30,16 +30,16 @@ impl Lease {
     /// Takes a new lease for this process in `data_dir`.
     pub fn acquire(data_dir: &Path) -> AppResult<Lease> {
         let dir = data_dir.join(OWNERS_DIR);
-        fs::create_dir_all(&dir).map_err(|e| {
-            AppError::storage(format!("Could not create {}: {e}", dir.display()))
-        })?;
+        fs::create_dir_all(&dir)
+            .map_err(|e| AppError::storage(format!("Could not create {}: {e}", dir.display())))?;
         let id = new_owner_id();
         // Locked under a temporary name, then renamed: no other process can ever see the
         // owner file unlocked and sweep it away.
         let staging = dir.join(format!("{id}.new"));
         let path = owner_file(&dir, &id);
-        let storage_error =
-            |what: &Path, e: std::io::Error| AppError::storage(format!("Could not create {}: {e}", what.display()));
+        let storage_error = |what: &Path, e: std::io::Error| {
+            AppError::storage(format!("Could not create {}: {e}", what.display()))
+        };
         let file = OpenOptions::new()
             .create_new(true)
             .write(true)
@@ -123,7 +123,9 @@ fn lock_is_held(path: &Path) -> bool {
 
 /// Removes the files of owners that are gone, so the folder does not grow.
 fn sweep_dead_owners(dir: &Path, own: &str) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let Some(id) = path

@@ -23,9 +23,9 @@ use crate::db::plans::{self, StoredPlan};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::history;
-use lease::Lease;
 use crate::invitations::{InvitationService, ProviderSource};
 use crate::model::Response;
+use lease::Lease;
 
 pub mod lease;
 pub mod pacing;

@@ -51,9 +51,7 @@ fn earlier_job_reason(
         ItemOutcome::Done if action == JobAction::Withdraw => Some(SKIP_ALREADY_WITHDRAWN),
         ItemOutcome::Done => Some(SKIP_ALREADY_RESPONDED),
         ItemOutcome::AlreadyGone => Some(SKIP_ALREADY_GONE),
-        ItemOutcome::Running | ItemOutcome::Checking if is_active(job) => {
-            Some(SKIP_IN_RUNNING_JOB)
-        }
+        ItemOutcome::Running | ItemOutcome::Checking if is_active(job) => Some(SKIP_IN_RUNNING_JOB),
         // A failure, or an attempt left unfinished by a job that stopped: the runner checks
         // before acting again, so the row may be planned.
         _ => None,

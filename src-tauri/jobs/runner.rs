@@ -567,7 +567,10 @@ impl Worker {
     /// Moves a `checking` item's check to `at`.
     fn recheck_at(&self, item: &ItemRow, at: DateTime<Utc>) -> AppResult<ItemRow> {
         let screen = self.screen();
-        let attempt = item.attempt_at.clone().unwrap_or_else(|| store::ts(Utc::now()));
+        let attempt = item
+            .attempt_at
+            .clone()
+            .unwrap_or_else(|| store::ts(Utc::now()));
         let (fresh, progress) = self.inner.db.write(|tx| {
             journal::set_checking(tx, screen, item, &attempt, &store::ts(at))?;
             reread(tx, &self.job_id, item)
@@ -584,7 +587,8 @@ impl Worker {
         let screen = self.screen();
         let now = Utc::now();
         let inner = self.inner.clone();
-        let is_live = |job: &str, owner: Option<&str>, state: &str| inner.is_live(job, owner, state);
+        let is_live =
+            |job: &str, owner: Option<&str>, state: &str| inner.is_live(job, owner, state);
 
         // Before the call, in one transaction: re-read the item, honour a pin added since the
         // preview, claim the invitation and journal the attempt.
@@ -778,7 +782,9 @@ impl Worker {
         let activity = match (record, planned) {
             (false, _) => None,
             (true, Some(p)) => Some(self.activity(item, p, Utc::now())),
-            (true, None) => Some(self.activity(item, &store::from_json(&item.payload)?, Utc::now())),
+            (true, None) => {
+                Some(self.activity(item, &store::from_json(&item.payload)?, Utc::now()))
+            }
         };
         let now = Utc::now();
         let screen = self.screen();

@@ -171,7 +171,10 @@ impl Edges {
         action: &str,
         body: &LiveRun<'_, I>,
     ) -> Result<WriteOutcome, ProviderError> {
-        let reply = self.http.write(Call::post(action_path(action), body)).await?;
+        let reply = self
+            .http
+            .write(Call::post(action_path(action), body))
+            .await?;
         done_if_readable(&reply)
     }
 
@@ -257,9 +260,7 @@ impl super::InvitationProvider for Edges {
                 linkedin_invitation_type: "CONNECTION",
             }),
         );
-        gone_if_not_pending(
-            self.run_write(WITHDRAW_ACTION, &body).await,
-        )
+        gone_if_not_pending(self.run_write(WITHDRAW_ACTION, &body).await)
     }
 
     async fn list_received(
@@ -304,9 +305,7 @@ impl super::InvitationProvider for Edges {
                 linkedin_invitation_secret: secret,
             }),
         );
-        gone_if_not_pending(
-            self.run_write(ACCEPT_ACTION, &body).await,
-        )
+        gone_if_not_pending(self.run_write(ACCEPT_ACTION, &body).await)
     }
 
     async fn send_invitation(

@@ -41,10 +41,7 @@ use crate::providers::lenient::urn_digits;
 mod errors;
 mod wire;
 
-use wire::{
-    AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange,
-    WithdrawBody,
-};
+use wire::{AcceptBody, Answer, ConnectBody, Envelope, Item, ListData, PageRange, WithdrawBody};
 
 pub const SENT_PATH: &str = "/network/sent-invitations";
 pub const RECEIVED_PATH: &str = "/network/invitations";
@@ -321,9 +318,7 @@ impl super::InvitationProvider for Linkup {
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
         let id = invitation_digits(&invitation.id, invitation.urn.as_deref())?;
         let call = self.call(WITHDRAW_PATH, WithdrawBody { invitation_id: &id })?;
-        gone_if_not_pending(
-            self.write(call).await,
-        )
+        gone_if_not_pending(self.write(call).await)
     }
 
     async fn list_received(
@@ -400,9 +395,7 @@ impl super::InvitationProvider for Linkup {
                 entity_urn: &urn,
             },
         )?;
-        gone_if_not_pending(
-            self.write(call).await,
-        )
+        gone_if_not_pending(self.write(call).await)
     }
 
     async fn send_invitation(
