@@ -213,12 +213,17 @@ impl Fake {
     }
 }
 
-/// The real clients, with a short timeout and no pause between Edges' pages.
-fn options(base_url: String) -> AccountsOptions {
+/// The clients' HTTP settings: short timeouts, millisecond backoff.
+fn fast_http() -> HttpConfig {
+    HttpConfig::fast_test().with_timeout(TIMEOUT)
+}
+
+/// The real clients with `http`, and no pause between Edges' pages.
+fn options(base_url: String, http: HttpConfig) -> AccountsOptions {
     AccountsOptions {
         demo_latency: Latency::NONE,
-        provider_factory: Arc::new(|config| {
-            let http = HttpConfig::fast_test().with_timeout(TIMEOUT);
+        provider_factory: Arc::new(move |config| {
+            let http = http.clone();
             Ok(match config.kind {
                 ProviderKind::ConnectSafely => {
                     Arc::new(ConnectSafely::with_http_config(config, http)?)
@@ -249,6 +254,10 @@ struct World {
 }
 
 async fn world(kind: ProviderKind) -> World {
+    world_with(kind, fast_http()).await
+}
+
+async fn world_with(kind: ProviderKind, http: HttpConfig) -> World {
     let fake = Fake::new(kind);
     let server = fake.start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -256,7 +265,7 @@ async fn world(kind: ProviderKind) -> World {
     let accounts = Arc::new(Accounts::open(
         Box::new(MemoryStorage::new()),
         Arc::new(MemorySecretStore::new()),
-        options(server.base_url.clone()),
+        options(server.base_url.clone(), http),
     ));
     let (input, remote_id) = fake.input();
     let added = accounts
@@ -579,6 +588,36 @@ async fn linkup_accept_lost_is_sent_again_once_after_the_check() {
     job_write_lost_is_sent_again_once(ProviderKind::Linkup, Write::Accept).await;
 }
 
+/// A write refused with "retry after 1 s" is repeated safely by the client, and that repeat is
+/// the one held past the timeout: the check must wait for the repeat, not for the first try.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safe_retry_inside_the_call_does_not_bring_the_check_forward() {
+    // Long enough a backoff for the client to honour a one-second Retry-After.
+    let http = fast_http().with_max_backoff(Duration::from_millis(1200));
+    let w = world_with(ProviderKind::ConnectSafely, http).await;
+    let write = Write::Withdraw;
+    w.refresh(Screen::Sent).await;
+    let (key, slug) = w.target(write).await;
+    w.server.log.clear();
+    // Refused at ~0 s; repeated at ~1 s, held, and applied at ~1.75 s: within the repeat's own
+    // settle delay (until ~2 s), but after "first try + settle delay" (~1 s).
+    w.inject(write, Fault::unavailable("1"));
+    w.inject(write, Fault::apply_late(HOLD_MS));
+
+    let (summary, item) = w.run_job(write, &key).await;
+
+    assert_eq!(w.writes(write), 2, "{:?}", w.requests());
+    assert_eq!(w.server.faults.applied_late(), 1);
+    assert!(!w.fake.sent_slugs().contains(&slug));
+    assert_eq!(
+        (summary.state, summary.failed),
+        (JobState::Finished, 0),
+        "{summary:?}"
+    );
+    assert_eq!(item.outcome, ItemOutcome::AlreadyGone, "{item:?}");
+    assert!(w.was_checking(&key));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Send: a connection request
 
@@ -699,4 +738,45 @@ async fn edges_connect_lost_is_sent_again_once_after_the_check() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn linkup_connect_lost_is_sent_again_once_after_the_check() {
     connect_lost_is_sent_again_once_after_the_check(ProviderKind::Linkup).await;
+}
+
+/// ConnectSafely reads the relationship before it connects: when that read is slow, the write
+/// starts later than the send did, and may land correspondingly later. The check must wait
+/// for the write, not for the send's start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_check_before_the_connect_does_not_bring_its_settle_time_forward() {
+    let w = world(ProviderKind::ConnectSafely).await;
+    let slug = "slow-relationship-person";
+    w.server.log.clear();
+    let relationship = format!("/relationship/{CS_ACCOUNT}/{slug}");
+    // The read answers within the timeout, but late; the write then lands just inside its own
+    // settle delay (started at ~400 ms, may land until ~1400 ms; lands at ~1350 ms).
+    w.server
+        .faults
+        .inject(Some("GET"), &relationship, 1, Fault::delay(400));
+    w.inject(Write::Connect, Fault::apply_late(950));
+
+    let started = tokio::time::Instant::now();
+    let first = w.send(slug).await.unwrap_err();
+    assert_eq!(first.kind, ErrorKind::Unconfirmed, "{first:?}");
+
+    // Past the send's start + the settle delay, before the held write landed: still refused.
+    tokio::time::sleep_until(started + TIMEOUT * 2 + Duration::from_millis(100)).await;
+    assert_eq!(
+        w.server.faults.applied_late(),
+        0,
+        "the write landed too soon to test this"
+    );
+    let early = w.send(slug).await;
+    assert!(
+        matches!(&early, Err(e) if e.kind == ErrorKind::Unconfirmed),
+        "{early:?}"
+    );
+
+    w.server.faults.wait_unheld(Duration::from_secs(5)).await;
+    tokio::time::sleep_until(started + TIMEOUT * 4).await;
+    let late = w.send(slug).await.unwrap_err();
+    assert_eq!(late.kind, ErrorKind::AlreadyInvited, "{late:?}");
+    assert_eq!(w.writes(Write::Connect), 1, "{:?}", w.requests());
+    assert_eq!(w.fake.sent_slugs().iter().filter(|s| *s == slug).count(), 1);
 }

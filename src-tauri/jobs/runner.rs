@@ -711,7 +711,10 @@ impl Worker {
                             .as_deref()
                             .and_then(store::parse_ts)
                             .unwrap_or(now);
-                        let at = (started + self.settle).max(Utc::now());
+                        // From the call's end, not the journaled start: the client may have
+                        // waited out a rate limit and sent it again inside the call, and that
+                        // last attempt began at most a request timeout before it failed.
+                        let at = Utc::now() + self.settle;
                         let (checking, progress) = self.inner.db.write(|tx| {
                             journal::set_checking(
                                 tx,
