@@ -9,6 +9,10 @@
 //! server.faults.inject(Some("GET"), "/invitations/sent", 2, Fault::status(502, json!({...})));
 //! ```
 //!
+//! A write can also be held past the client's timeout and applied late, after the client hung
+//! up (`Fault::ApplyLate`), or held and never passed on (`Fault::HoldThenFail`);
+//! `Faults::wait_unheld` waits until every held request has been answered.
+//!
 //! Paths are relative to the fake's base path (`/linkedin` for ConnectSafely); a rule path ending
 //! in `*` matches by prefix, and `"*"` matches everything.
 
