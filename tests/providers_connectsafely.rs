@@ -539,6 +539,24 @@ async fn an_unreachable_server_is_a_network_error() {
     let client = ConnectSafely::with_http_config(cfg, HttpConfig::fast_test()).unwrap();
     let e = sent_list(&client).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network);
+    // A write that could not connect certainly never arrived: a plain network error (after
+    // the safe retries), not "unconfirmed".
+    let target = SentInvitation {
+        id: "1".into(),
+        urn: None,
+        person: invitedesk_lib::model::Person {
+            name: "Someone".into(),
+            public_id: Some("someone".into()),
+            ..Default::default()
+        },
+        category: InvitationCategory::Connection,
+        sent_text: None,
+        age: Age::UNKNOWN,
+        note: None,
+    };
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e:?}");
+    assert!(e.message.contains("Could not reach"), "{}", e.message);
     let e = client
         .send_invitation(&NewInvitation {
             profile_url: "https://www.linkedin.com/in/someone".into(),
@@ -699,8 +717,14 @@ async fn withdraw_uses_the_profile_url_when_the_slug_is_missing() {
     assert!(server.log.is_empty());
 }
 
+/// What the client says about a write whose answer was lost: not known whether it was made.
+fn assert_unconfirmed(e: &ProviderError) {
+    assert_eq!(e.kind, ErrorKind::Unconfirmed, "{e:?}");
+    assert!(e.message.contains("not known"), "{}", e.message);
+}
+
 #[tokio::test]
-async fn a_withdraw_whose_answer_is_lost_is_checked_not_repeated() {
+async fn a_withdraw_whose_answer_is_lost_is_unconfirmed_after_one_request() {
     let (fake, server, client) = setup(5, 0).await;
     let target = first_sent(&client).await;
     server.log.clear();
@@ -708,24 +732,21 @@ async fn a_withdraw_whose_answer_is_lost_is_checked_not_repeated() {
         .faults
         .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropAfter);
 
-    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
-    // One withdraw, one relationship check, no second withdraw.
-    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 1);
-    let slug = target.person.public_id.unwrap();
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_unconfirmed(&e);
+    // One withdraw, no relationship check, no second withdraw: settling is the caller's job.
     assert_eq!(
-        server
-            .log
-            .count("GET", &format!("/relationship/{ACC}/{slug}")),
-        1,
+        server.requests(),
+        ["POST /invitations/withdraw"],
         "{:?}",
         server.requests()
     );
-    assert_eq!(server.log.len(), 2);
+    // The fake applied it: exactly what the client cannot know.
     assert_eq!(fake.sent(ACC).len(), 4);
 }
 
 #[tokio::test]
-async fn a_withdraw_lost_before_it_arrived_is_tried_once_more() {
+async fn a_withdraw_cut_off_before_the_fake_acted_is_unconfirmed_too() {
     let (fake, server, client) = setup(5, 0).await;
     let target = first_sent(&client).await;
     server.log.clear();
@@ -733,14 +754,18 @@ async fn a_withdraw_lost_before_it_arrived_is_tried_once_more() {
         .faults
         .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropBefore);
 
-    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
-    assert_eq!(server.log.len(), 3, "{:?}", server.requests());
-    assert_eq!(fake.sent(ACC).len(), 4);
+    // The connection broke after the whole request was written (reqwest reports a broken
+    // connection, not a connect error): from the client's side this is the same as a lost
+    // answer, so it is unconfirmed and not repeated, although this time nothing happened.
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_unconfirmed(&e);
+    assert!(e.message.contains("broke off"), "{}", e.message);
+    assert_eq!(server.requests(), ["POST /invitations/withdraw"]);
+    assert_eq!(fake.sent(ACC).len(), 5);
 }
 
 #[tokio::test]
-async fn a_withdraw_lost_twice_is_reported_not_looped() {
+async fn a_lost_withdraw_is_never_repeated_by_the_client() {
     let (fake, server, client) = setup(5, 0).await;
     let target = first_sent(&client).await;
     server.log.clear();
@@ -749,15 +774,16 @@ async fn a_withdraw_lost_twice_is_reported_not_looped() {
         .inject(Some("POST"), "/invitations/withdraw", 5, Fault::DropBefore);
 
     let e = client.withdraw(&target).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Network);
-    // Try, check (still pending), try again, check again (still pending), stop.
-    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
-    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
+    assert_unconfirmed(&e);
+    assert_eq!(server.log.len(), 1, "{:?}", server.requests());
+    assert_eq!(server.faults.pending(), 4, "no second attempt took a fault");
     assert_eq!(fake.sent(ACC).len(), 5);
 }
 
 #[tokio::test]
-async fn a_second_lost_answer_is_checked_too() {
+async fn each_lost_withdraw_costs_one_request_and_no_check() {
+    // What the job runner does after a check found the first one still pending: one more
+    // call, whose answer is lost too. Each call is one request, and the client never checks.
     let (fake, server, client) = setup(5, 0).await;
     let target = first_sent(&client).await;
     server.log.clear();
@@ -768,25 +794,87 @@ async fn a_second_lost_answer_is_checked_too() {
         .faults
         .inject(Some("POST"), "/invitations/withdraw", 1, Fault::DropAfter);
 
-    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
-    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
-    assert_eq!(fake.sent(ACC).len(), 4);
+    assert_unconfirmed(&client.withdraw(&target).await.unwrap_err());
+    assert_eq!(fake.sent(ACC).len(), 5, "the first did not arrive");
+    assert_unconfirmed(&client.withdraw(&target).await.unwrap_err());
+    assert_eq!(fake.sent(ACC).len(), 4, "the second did");
+    assert_eq!(
+        server.requests(),
+        ["POST /invitations/withdraw", "POST /invitations/withdraw"]
+    );
 }
 
 #[tokio::test]
-async fn a_gateway_error_on_withdraw_is_checked_before_retrying() {
+async fn a_gateway_error_on_withdraw_is_unconfirmed_not_retried() {
     let (fake, server, client) = setup(5, 0).await;
     let target = first_sent(&client).await;
-    server.log.clear();
-    server
-        .faults
-        .inject(Some("POST"), "/invitations/withdraw", 1, Fault::html(502));
+    for status in [502, 504] {
+        server.log.clear();
+        server.faults.inject(
+            Some("POST"),
+            "/invitations/withdraw",
+            1,
+            Fault::html(status),
+        );
+        let e = client.withdraw(&target).await.unwrap_err();
+        assert_unconfirmed(&e);
+        assert_eq!(e.status, Some(status));
+        assert!(
+            e.message.contains("temporarily unavailable"),
+            "{}",
+            e.message
+        );
+        assert_eq!(server.log.len(), 1, "{status}: {:?}", server.requests());
+    }
+    assert_eq!(fake.sent(ACC).len(), 5);
+}
 
-    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(server.log.count("POST", "/invitations/withdraw"), 2);
-    assert_eq!(server.log.len(), 3);
-    assert_eq!(fake.sent(ACC).len(), 4);
+#[tokio::test]
+async fn a_withdraw_held_past_the_timeout_is_unconfirmed_and_lands_later() {
+    let (fake, server, _) = setup(5, 0).await;
+    let client = client_with(
+        &server,
+        Some(ACC),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(300)),
+    );
+    let target = first_sent(&client).await;
+    server.log.clear();
+    server.faults.inject(
+        Some("POST"),
+        "/invitations/withdraw",
+        1,
+        Fault::apply_late(600),
+    );
+
+    let e = client.withdraw(&target).await.unwrap_err();
+    assert_unconfirmed(&e);
+    assert!(e.message.contains("did not answer within"), "{}", e.message);
+    assert_eq!(
+        fake.sent(ACC).len(),
+        5,
+        "not applied yet when the client gave up"
+    );
+    server.faults.wait_unheld(Duration::from_secs(5)).await;
+    assert_eq!(fake.sent(ACC).len(), 4, "applied after the client hung up");
+    assert_eq!(server.faults.applied_late(), 1);
+    assert_eq!(server.requests(), ["POST /invitations/withdraw"]);
+}
+
+#[tokio::test]
+async fn an_unreadable_2xx_on_withdraw_is_unconfirmed() {
+    let (fake, server, client) = setup(5, 0).await;
+    let target = first_sent(&client).await;
+    for fault in [Fault::invalid_json(), Fault::html(200)] {
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("POST"), "/invitations/withdraw", 1, fault.clone());
+        let e = client.withdraw(&target).await.unwrap_err();
+        assert_unconfirmed(&e);
+        assert!(e.excerpt.is_some(), "{fault:?}");
+        assert_eq!(server.log.len(), 1, "{fault:?}");
+    }
+    assert_eq!(fake.sent(ACC).len(), 5);
 }
 
 #[tokio::test]
@@ -1037,7 +1125,7 @@ async fn responding_without_a_token_is_refused_before_sending() {
 }
 
 #[tokio::test]
-async fn a_respond_whose_answer_is_lost_is_checked_against_the_list() {
+async fn a_respond_whose_answer_is_lost_is_unconfirmed_after_one_request() {
     let (fake, server, client) = setup(0, 25).await;
     let target = received_list(&client).await.unwrap().remove(24);
     server.log.clear();
@@ -1047,18 +1135,16 @@ async fn a_respond_whose_answer_is_lost_is_checked_against_the_list() {
         1,
         Fault::DropAfter,
     );
-    assert_eq!(
-        client.respond(&target, Response::Accept).await.unwrap(),
-        WriteOutcome::Done
-    );
-    assert_eq!(server.log.count("POST", "/invitations/received/respond"), 1);
-    // The check read the whole (now 24-item) list: 3 pages.
-    assert_eq!(server.log.count("GET", "/invitations/received"), 3);
+    let e = client.respond(&target, Response::Accept).await.unwrap_err();
+    assert_unconfirmed(&e);
+    // No listing to check it: that is the caller's, once the answer can no longer land.
+    assert_eq!(server.requests(), ["POST /invitations/received/respond"]);
     assert_eq!(fake.received(ACC).len(), 24);
+    assert!(fake.is_connected(ACC, target.person.public_id.as_deref().unwrap()));
 }
 
 #[tokio::test]
-async fn a_respond_lost_before_it_arrived_is_tried_once_more() {
+async fn a_respond_cut_off_before_the_fake_acted_is_unconfirmed_not_repeated() {
     let (fake, server, client) = setup(0, 5).await;
     let target = received_list(&client).await.unwrap().remove(0);
     server.log.clear();
@@ -1068,14 +1154,10 @@ async fn a_respond_lost_before_it_arrived_is_tried_once_more() {
         1,
         Fault::DropBefore,
     );
-    assert_eq!(
-        client.respond(&target, Response::Accept).await.unwrap(),
-        WriteOutcome::Done
-    );
-    // Try, check (found: still pending, stop at the first page), try again.
-    assert_eq!(server.log.count("POST", "/invitations/received/respond"), 2);
-    assert_eq!(server.log.count("GET", "/invitations/received"), 1);
-    assert_eq!(fake.received(ACC).len(), 4);
+    let e = client.respond(&target, Response::Accept).await.unwrap_err();
+    assert_unconfirmed(&e);
+    assert_eq!(server.requests(), ["POST /invitations/received/respond"]);
+    assert_eq!(fake.received(ACC).len(), 5);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1274,28 +1356,48 @@ async fn the_weekly_limit_resets_on_monday_midnight_utc() {
 }
 
 #[tokio::test]
-async fn a_connect_whose_answer_is_lost_is_checked_not_repeated() {
+async fn a_connect_whose_answer_is_lost_is_unconfirmed_after_one_request() {
     let (fake, server, client) = setup(0, 0).await;
     server
         .faults
         .inject(Some("POST"), "/connect", 1, Fault::DropAfter);
+    let e = client
+        .send_invitation(&invite("lost-answer", None))
+        .await
+        .unwrap_err();
+    assert_unconfirmed(&e);
+    // The relationship check before the write, the write, and nothing after it.
     assert_eq!(
-        client
-            .send_invitation(&invite("lost-answer", None))
-            .await
-            .unwrap(),
-        WriteOutcome::Done
-    );
-    assert_eq!(server.log.count("POST", "/connect"), 1);
-    assert_eq!(
-        server
-            .log
-            .count("GET", &format!("/relationship/{ACC}/lost-answer")),
-        2,
-        "one before, one to check"
+        server.requests(),
+        [
+            format!("GET /relationship/{ACC}/lost-answer"),
+            "POST /connect".to_string()
+        ]
     );
     assert_eq!(fake.connects_used(ACC), 1);
     assert_eq!(fake.sent(ACC).len(), 1);
+}
+
+#[tokio::test]
+async fn a_connect_held_past_the_timeout_is_unconfirmed_and_lands_later() {
+    let (fake, server, _) = setup(0, 0).await;
+    let client = client_with(
+        &server,
+        Some(ACC),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(300)),
+    );
+    server
+        .faults
+        .inject(Some("POST"), "/connect", 1, Fault::apply_late(600));
+    let e = client
+        .send_invitation(&invite("slow-answer", None))
+        .await
+        .unwrap_err();
+    assert_unconfirmed(&e);
+    assert!(fake.sent(ACC).is_empty());
+    server.faults.wait_unheld(Duration::from_secs(5)).await;
+    assert_eq!(fake.sent(ACC).len(), 1);
+    assert_eq!(server.log.count("POST", "/connect"), 1);
 }
 
 // ---------------------------------------------------------------------------------------------

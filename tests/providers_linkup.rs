@@ -738,10 +738,17 @@ async fn a_read_fault_that_persists_ends_with_the_page_and_the_attempts() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Injected faults on writes: checked through invitation-status, never a double write
+// Injected faults on writes: one request, then "not known"; never a check, never a repeat
+
+/// What the client says about a write whose answer was lost: not known whether it was made.
+fn assert_unconfirmed(e: &ProviderError) {
+    assert_eq!(e.kind, ErrorKind::Unconfirmed, "{e:?}");
+    assert!(e.message.contains("not known"), "{}", e.message);
+    assert_no_secret(e);
+}
 
 #[tokio::test]
-async fn a_withdrawal_whose_answer_is_lost_is_checked_not_repeated() {
+async fn a_withdrawal_whose_answer_is_lost_is_unconfirmed_without_a_status_check() {
     let fake = fake().with_sent(4);
     let (server, client) = start(&fake).await;
     let inv = sent_list(&client).await.unwrap().remove(2);
@@ -749,24 +756,14 @@ async fn a_withdrawal_whose_answer_is_lost_is_checked_not_repeated() {
     server
         .faults
         .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::DropAfter);
-    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(
-        server.requests(),
-        vec![
-            format!("POST {WITHDRAW_PATH}"),
-            format!("POST {STATUS_PATH}")
-        ]
-    );
-    let status = &server.log.matching("POST", STATUS_PATH)[0];
-    assert_eq!(
-        status.json()["linkedin_url"],
-        json!(inv.person.profile_url.clone().unwrap())
-    );
+    assert_unconfirmed(&client.withdraw(&inv).await.unwrap_err());
+    // invitation-status cannot tell a sent invitation from a received one: not asked.
+    assert_eq!(server.requests(), vec![format!("POST {WITHDRAW_PATH}")]);
     assert_eq!(fake.sent().len(), 3);
 }
 
 #[tokio::test]
-async fn a_withdrawal_lost_on_the_way_is_checked_then_sent_once_more() {
+async fn a_withdrawal_lost_at_the_gateway_is_unconfirmed_and_not_sent_again() {
     let fake = fake().with_sent(4);
     let (server, client) = start(&fake).await;
     let inv = sent_list(&client).await.unwrap().remove(0);
@@ -774,20 +771,16 @@ async fn a_withdrawal_lost_on_the_way_is_checked_then_sent_once_more() {
     server
         .faults
         .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::html(502));
-    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(
-        server.requests(),
-        vec![
-            format!("POST {WITHDRAW_PATH}"),
-            format!("POST {STATUS_PATH}"),
-            format!("POST {WITHDRAW_PATH}"),
-        ]
-    );
-    assert_eq!(fake.sent().len(), 3);
+    let e = client.withdraw(&inv).await.unwrap_err();
+    assert_unconfirmed(&e);
+    assert_eq!(e.status, Some(502));
+    assert_eq!(server.requests(), vec![format!("POST {WITHDRAW_PATH}")]);
+    assert_eq!(fake.sent().len(), 4);
 }
 
 #[tokio::test]
-async fn without_a_profile_url_a_lost_withdrawal_is_repeated_and_reads_as_done() {
+async fn without_a_profile_url_a_lost_withdrawal_is_unconfirmed_the_same_way() {
+    // The old check needed the profile URL; now nothing about a lost write depends on it.
     let fake = fake().with_sent(2);
     let (server, client) = start(&fake).await;
     let mut inv = sent_list(&client).await.unwrap().remove(0);
@@ -796,14 +789,14 @@ async fn without_a_profile_url_a_lost_withdrawal_is_repeated_and_reads_as_done()
     server
         .faults
         .inject(Some("POST"), WITHDRAW_PATH, 1, Fault::DropAfter);
-    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
-    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 2);
-    assert_eq!(server.log.len(), 2);
+    assert_unconfirmed(&client.withdraw(&inv).await.unwrap_err());
+    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 1);
+    assert_eq!(server.log.len(), 1);
     assert_eq!(fake.sent().len(), 1);
 }
 
 #[tokio::test]
-async fn without_a_profile_url_a_write_lost_twice_is_reported_as_unknown() {
+async fn a_write_cut_off_twice_costs_one_request_per_call() {
     let fake = fake().with_sent(2);
     let (server, client) = start(&fake).await;
     let mut inv = sent_list(&client).await.unwrap().remove(0);
@@ -812,8 +805,12 @@ async fn without_a_profile_url_a_write_lost_twice_is_reported_as_unknown() {
     server
         .faults
         .inject(Some("POST"), WITHDRAW_PATH, 2, Fault::DropBefore);
-    let e = client.withdraw(&inv).await.unwrap_err();
-    assert!(e.message.contains("not known"), "{}", e.message);
+    // Cut after the request was written (not a connect error): unconfirmed, not repeated.
+    assert_unconfirmed(&client.withdraw(&inv).await.unwrap_err());
+    assert_eq!(server.log.len(), 1);
+    assert_eq!(server.faults.pending(), 1);
+    // A second call (the runner's, after its check) is again one request.
+    assert_unconfirmed(&client.withdraw(&inv).await.unwrap_err());
     assert_eq!(server.log.len(), 2);
     assert_eq!(fake.sent().len(), 2);
 }
@@ -836,29 +833,50 @@ async fn a_withdrawal_with_a_500_is_not_repeated() {
 }
 
 #[tokio::test]
-async fn a_connection_request_whose_answer_is_lost_is_sent_once() {
+async fn a_connection_request_whose_answer_is_lost_is_unconfirmed_after_one_request() {
     let fake = fake();
     let (server, client) = start(&fake).await;
     server
         .faults
         .inject(Some("POST"), CONNECT_PATH, 1, Fault::DropAfter);
     let url = "https://www.linkedin.com/in/lost-answer";
-    assert_eq!(
-        client.send_invitation(&invite(url, None)).await.unwrap(),
-        WriteOutcome::Done
+    assert_unconfirmed(
+        &client
+            .send_invitation(&invite(url, None))
+            .await
+            .unwrap_err(),
     );
-    assert_eq!(
-        server.requests(),
-        vec![
-            format!("POST {CONNECT_PATH}"),
-            format!("POST {STATUS_PATH}")
-        ]
-    );
+    assert_eq!(server.requests(), vec![format!("POST {CONNECT_PATH}")]);
     assert_eq!(fake.sent().len(), 1);
 }
 
 #[tokio::test]
-async fn an_acceptance_whose_answer_is_lost_is_checked_not_repeated() {
+async fn a_connection_request_held_past_the_timeout_lands_later() {
+    let fake = fake();
+    let server = fake.start().await;
+    let client = client_with(
+        &server,
+        DEFAULT_KEY,
+        Some(DEFAULT_LOGIN_TOKEN),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(300)),
+    );
+    server
+        .faults
+        .inject(Some("POST"), CONNECT_PATH, 1, Fault::apply_late(600));
+    let url = "https://www.linkedin.com/in/slow-answer";
+    let e = client
+        .send_invitation(&invite(url, None))
+        .await
+        .unwrap_err();
+    assert_unconfirmed(&e);
+    assert!(fake.sent().is_empty());
+    server.faults.wait_unheld(Duration::from_secs(5)).await;
+    assert_eq!(fake.sent().len(), 1);
+    assert_eq!(server.requests(), vec![format!("POST {CONNECT_PATH}")]);
+}
+
+#[tokio::test]
+async fn an_acceptance_whose_answer_is_lost_is_unconfirmed_without_a_status_check() {
     let fake = fake().with_received("CONNECTION", 2);
     let (server, client) = start(&fake).await;
     let inv = received_list(&client).await.unwrap().remove(0);
@@ -866,22 +884,20 @@ async fn an_acceptance_whose_answer_is_lost_is_checked_not_repeated() {
     server
         .faults
         .inject(Some("POST"), ACCEPT_PATH, 1, Fault::DropAfter);
-    assert_eq!(
-        client.respond(&inv, Response::Accept).await.unwrap(),
-        WriteOutcome::Done
-    );
-    assert_eq!(
-        server.requests(),
-        vec![format!("POST {ACCEPT_PATH}"), format!("POST {STATUS_PATH}")]
-    );
+    assert_unconfirmed(&client.respond(&inv, Response::Accept).await.unwrap_err());
+    assert_eq!(server.requests(), vec![format!("POST {ACCEPT_PATH}")]);
     assert_eq!(fake.received().len(), 1);
 }
 
 #[tokio::test]
-async fn a_failed_check_reports_an_unknown_outcome() {
+async fn a_lost_write_costs_its_credit_and_no_more() {
+    // The old client checked invitation-status after a lost write, and a failed check (no
+    // credits left) made the outcome unknown. Now no check is made here at all: the write's
+    // own request is the only one, and the runner's later check is a listing.
     let fake = fake().with_sent(2);
     let (server, client) = start(&fake).await;
     let inv = sent_list(&client).await.unwrap().remove(0);
+    let credits = fake.credits_left();
     server.log.clear();
     server
         .faults
@@ -892,9 +908,14 @@ async fn a_failed_check_reports_an_unknown_outcome() {
         1,
         fake_linkup::fault_no_credits(),
     );
-    let e = client.withdraw(&inv).await.unwrap_err();
-    assert!(e.message.contains("not known"), "{}", e.message);
-    assert_eq!(server.log.count("POST", WITHDRAW_PATH), 1);
+    assert_unconfirmed(&client.withdraw(&inv).await.unwrap_err());
+    assert_eq!(server.requests(), vec![format!("POST {WITHDRAW_PATH}")]);
+    assert_eq!(
+        server.faults.pending(),
+        1,
+        "invitation-status was never asked"
+    );
+    assert_eq!(fake.credits_left(), credits - 1);
 }
 
 /// A raw POST to the fake with the right key: (status, body text).

@@ -101,7 +101,10 @@ pub fn open_log_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> AppResult
         .app_log_dir()
         .map_err(|e| AppError::internal(format!("The log folder is unknown: {e}")))?;
     std::fs::create_dir_all(&dir).map_err(|e| {
-        AppError::storage(format!("Could not create the log folder {}: {e}", dir.display()))
+        AppError::storage(format!(
+            "Could not create the log folder {}: {e}",
+            dir.display()
+        ))
     })?;
     app.opener()
         .open_path(dir.display().to_string(), None::<&str>)

@@ -9,6 +9,10 @@
 //! server.faults.inject(Some("GET"), "/invitations/sent", 2, Fault::status(502, json!({...})));
 //! ```
 //!
+//! A write can also be held past the client's timeout and applied late, after the client hung
+//! up (`Fault::ApplyLate`), or held and never passed on (`Fault::HoldThenFail`);
+//! `Faults::wait_unheld` waits until every held request has been answered.
+//!
 //! Paths are relative to the fake's base path (`/linkedin` for ConnectSafely); a rule path ending
 //! in `*` matches by prefix, and `"*"` matches everything.
 
@@ -39,6 +43,16 @@ pub enum Fault {
     /// Let the fake handle the request (state changes!), then cut the connection before the
     /// answer's body: the client cannot know that it worked.
     DropAfter,
+    /// Hold the request this long, then let the fake handle it (state changes!) and answer,
+    /// in a task detached from the client's connection: longer than the client timeout, the
+    /// client gives up and hangs up, and the change still lands afterwards, as a slow provider
+    /// that queued the request does. (`Delay` is not that: axum drops a handler's future when
+    /// its client disconnects, so a delayed request the client gave up on may never apply.)
+    ApplyLate(Duration),
+    /// Hold the request this long, then answer 504 without passing it on: it never has an
+    /// effect (a gateway that gave up). Longer than the client timeout = a timed-out write
+    /// that did not happen.
+    HoldThenFail(Duration),
 }
 
 impl Fault {
@@ -102,6 +116,14 @@ impl Fault {
         Fault::Delay(Duration::from_millis(ms))
     }
 
+    pub fn apply_late(ms: u64) -> Fault {
+        Fault::ApplyLate(Duration::from_millis(ms))
+    }
+
+    pub fn hold_then_fail(ms: u64) -> Fault {
+        Fault::HoldThenFail(Duration::from_millis(ms))
+    }
+
     /// Adds a header to a `Respond` fault (no effect on the others).
     pub fn with_header(mut self, name: &str, value: &str) -> Fault {
         if let Fault::Respond { headers, .. } = &mut self {
@@ -137,6 +159,10 @@ impl Rule {
 struct FaultState {
     rules: VecDeque<Rule>,
     latency: Duration,
+    /// Requests held by `ApplyLate` or `HoldThenFail` that have not been answered yet.
+    held: usize,
+    /// Requests `ApplyLate` let through to the fake after their hold.
+    applied_late: usize,
 }
 
 /// The shared fault queue. Clone freely; all clones see the same queue.
@@ -166,6 +192,40 @@ impl Faults {
 
     pub fn clear(&self) {
         lock(&self.0).rules.clear();
+    }
+
+    /// Requests held (`ApplyLate`, `HoldThenFail`) and not answered yet.
+    pub fn held(&self) -> usize {
+        lock(&self.0).held
+    }
+
+    /// Requests an `ApplyLate` fault has let through to the fake so far.
+    pub fn applied_late(&self) -> usize {
+        lock(&self.0).applied_late
+    }
+
+    /// Waits until no request is held any more (each late write has landed), at most `limit`.
+    pub async fn wait_unheld(&self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.held() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "a held request was still not answered after {limit:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn hold(&self) {
+        lock(&self.0).held += 1;
+    }
+
+    fn release(&self, applied: bool) {
+        let mut state = lock(&self.0);
+        state.held -= 1;
+        if applied {
+            state.applied_late += 1;
+        }
     }
 
     fn take(&self, method: &str, path: &str) -> (Duration, Option<Fault>) {
@@ -335,6 +395,40 @@ pub async fn instrument(
             let answered = next.run(request).await;
             let (parts, _) = answered.into_parts();
             cut_off(parts.status, parts.headers)
+        }
+        Some(Fault::ApplyLate(d)) => {
+            // Spawned, so the client hanging up (which drops this future) cannot stop it.
+            let faults = controls.faults.clone();
+            faults.hold();
+            let late = tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                let answered = next.run(request).await;
+                faults.release(true);
+                answered
+            });
+            late.await.unwrap_or_else(|_| {
+                canned(
+                    500,
+                    &[],
+                    "text/plain",
+                    "fault injection: late task failed".into(),
+                )
+            })
+        }
+        Some(Fault::HoldThenFail(d)) => {
+            let faults = controls.faults.clone();
+            faults.hold();
+            let held = tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                faults.release(false);
+            });
+            let _ = held.await;
+            canned(
+                504,
+                &[],
+                "text/html; charset=utf-8",
+                "<html><body><h1>504 Gateway Time-out</h1></body></html>".into(),
+            )
         }
     }
 }

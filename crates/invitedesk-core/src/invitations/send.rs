@@ -378,7 +378,9 @@ async fn remember_unconfirmed(
 ) -> AppResult<AppError> {
     let settle =
         chrono::Duration::from_std(provider.settle_delay()).unwrap_or(chrono::Duration::minutes(1));
-    let check_at = started + settle;
+    // From now, not `started`: the write itself began later (after a relationship check, or
+    // a rate limit the client waited out), at most a request timeout before it failed.
+    let check_at = Utc::now() + settle;
     let record = UnconfirmedSend {
         account_id: account_id.to_string(),
         person_key: checked.person_key.clone(),

@@ -751,16 +751,19 @@ impl Client {
         }
     }
 
-    /// How long after an ambiguous write's start the provider can no longer apply it: the
-    /// request timeout (our side gave up by then) plus as long again for the provider's own
-    /// queue, never under a minute against a real provider. Before that, a check can see
+    /// How long after a write call starts the provider can no longer apply it: the call's own
+    /// safe repeats (a 429/503 with a short `Retry-After`, a refused connection) can start the
+    /// last attempt up to `max_retries × max_backoff` later; that attempt ends within the
+    /// request timeout (our side gave up by then), plus as long again for the provider's own
+    /// queue. Never under a minute against a real provider. A check made earlier can see
     /// "still pending" although the write is about to land.
     pub fn settle_delay(&self) -> Duration {
-        let twice = self.inner.config.timeout.saturating_mul(2);
+        let cfg = &self.inner.config;
+        let delay = cfg.timeout.saturating_mul(2) + cfg.max_backoff.saturating_mul(cfg.max_retries);
         if is_loopback(&self.inner.base) {
-            twice
+            delay
         } else {
-            twice.max(MIN_SETTLE_DELAY)
+            delay.max(MIN_SETTLE_DELAY)
         }
     }
 

@@ -491,8 +491,15 @@ mod tests {
         let (id_a, name_a) = token_account(&a);
         let (id_b, _) = token_account(&b);
         assert_ne!(id_a, id_b, "two tokens, two accounts");
-        assert_eq!(token_account(&a).0, id_a, "the same token, the same account");
-        assert_eq!(token_account(&SecretString::from(" AQEDATtokenA-secret\n")).0, id_a);
+        assert_eq!(
+            token_account(&a).0,
+            id_a,
+            "the same token, the same account"
+        );
+        assert_eq!(
+            token_account(&SecretString::from(" AQEDATtokenA-secret\n")).0,
+            id_a
+        );
         assert!(!name_a.contains("AQEDAT") && !id_a.contains("secret"));
         assert!(name_a.len() < 40, "fits on one line: {name_a}");
     }

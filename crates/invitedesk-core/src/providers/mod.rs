@@ -236,7 +236,10 @@ pub fn http_config_for(base_url: &str) -> http::HttpConfig {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|ms| *ms > 0);
     match asked {
-        Some(ms) if loopback => config.with_timeout(Duration::from_millis(ms)),
+        // Waits scale with the timeout, so an end-to-end test settles in seconds.
+        Some(ms) if loopback => config
+            .with_timeout(Duration::from_millis(ms))
+            .with_max_backoff(Duration::from_millis(ms / 4)),
         _ => config,
     }
 }
