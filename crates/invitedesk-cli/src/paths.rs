@@ -47,6 +47,16 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_deb_installs_the_release_build_of_the_tool() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
+        assert_eq!(
+            conf["bundle"]["linux"]["deb"]["files"]["/usr/bin/invitedesk-cli"],
+            "target/release/invitedesk-cli"
+        );
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn linux_follows_xdg_like_tauri() {

@@ -13,7 +13,9 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
-use harness::{expect_code, json_lines, key_paths, read, read_lines_until, World, REMOTE, WITHDRAW};
+use harness::{
+    expect_code, json_lines, key_paths, read, read_lines_until, World, REMOTE, WITHDRAW,
+};
 use support::connectsafely::DEFAULT_KEY;
 use support::Fault;
 
@@ -63,7 +65,11 @@ fn plan_profiles(plan: &Value) -> BTreeSet<String> {
         .iter()
         .map(|i| {
             let url = i["profileUrl"].as_str().unwrap();
-            url.trim_end_matches('/').rsplit('/').next().unwrap().to_string()
+            url.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
         })
         .collect()
 }
@@ -84,7 +90,14 @@ fn accounts_come_from_stdin_only_and_keys_stay_in_the_keyring() {
     let out = world.run(&["accounts", "add", "--provider", "connectsafely"]);
     expect_code(&out, 2, &["accounts add without --key-stdin"]);
     // Nothing on stdin: refused before anything is sent.
-    let args = ["accounts", "add", "--provider", "connectsafely", "--key-stdin", "--json"];
+    let args = [
+        "accounts",
+        "add",
+        "--provider",
+        "connectsafely",
+        "--key-stdin",
+        "--json",
+    ];
     let out = world.run_with_stdin(&args, "");
     expect_code(&out, 1, &args);
     assert_eq!(json_lines(&out)[0]["error"]["kind"], "invalidInput");
@@ -100,7 +113,10 @@ fn accounts_come_from_stdin_only_and_keys_stay_in_the_keyring() {
     assert_eq!(a["provider"], "connectsafely");
     assert_eq!(a["remoteAccountId"], REMOTE);
     assert_eq!(a["status"], "ok");
-    assert_eq!(a["keyHint"], format!("…{}", &DEFAULT_KEY[DEFAULT_KEY.len() - 4..]));
+    assert_eq!(
+        a["keyHint"],
+        format!("…{}", &DEFAULT_KEY[DEFAULT_KEY.len() - 4..])
+    );
     assert_eq!(a["settings"]["paceMinSecs"], 2);
     // The key is in no file.
     let registry = read(&world.config_dir().join("accounts.json"));
@@ -113,7 +129,13 @@ fn accounts_come_from_stdin_only_and_keys_stay_in_the_keyring() {
     assert!(text.starts_with("ID "), "{text}");
     assert!(text.contains("Ada Lovelace"), "{text}");
     // Adding it twice is refused.
-    let args = ["accounts", "add", "--provider", "connectsafely", "--key-stdin"];
+    let args = [
+        "accounts",
+        "add",
+        "--provider",
+        "connectsafely",
+        "--key-stdin",
+    ];
     let out = world.run_with_stdin(&args, &format!("{DEFAULT_KEY}\n"));
     expect_code(&out, 1, &args);
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
@@ -156,14 +178,13 @@ fn a_dry_run_sends_nothing_and_yes_withdraws_exactly_the_plan_once() {
     assert_eq!(dry.len(), 1, "only the plan: {dry:?}");
     let plan = &dry[0]["plan"];
     assert_eq!(plan["items"].as_array().unwrap().len(), OLD);
-    assert!(world.withdrawals().is_empty(), "{:?}", world.server.requests());
     assert!(
-        world
-            .server
-            .log
-            .all()
-            .iter()
-            .all(|r| r.method == "GET"),
+        world.withdrawals().is_empty(),
+        "{:?}",
+        world.server.requests()
+    );
+    assert!(
+        world.server.log.all().iter().all(|r| r.method == "GET"),
         "only reads: {:?}",
         world.server.requests()
     );
@@ -171,7 +192,10 @@ fn a_dry_run_sends_nothing_and_yes_withdraws_exactly_the_plan_once() {
     let out = world.run(&["withdraw", "--older-than", DAYS]);
     expect_code(&out, 0, &["withdraw"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&format!("Withdraw {OLD} invitations")), "{text}");
+    assert!(
+        text.contains(&format!("Withdraw {OLD} invitations")),
+        "{text}"
+    );
     assert!(text.contains("Nothing was sent"), "{text}");
     assert!(world.withdrawals().is_empty());
 
@@ -179,7 +203,11 @@ fn a_dry_run_sends_nothing_and_yes_withdraws_exactly_the_plan_once() {
     let plan = by_kind(&run, "plan")[0];
     let items = by_kind(&run, "item");
     let job = by_kind(&run, "job")[0];
-    assert_eq!(plan_keys(plan), plan_keys(&dry[0]["plan"]), "the previewed plan");
+    assert_eq!(
+        plan_keys(plan),
+        plan_keys(&dry[0]["plan"]),
+        "the previewed plan"
+    );
     assert_eq!(items.len(), OLD);
     assert!(items.iter().all(|i| i["outcome"] == "done"), "{items:?}");
     let item_keys: BTreeSet<String> = items
@@ -225,10 +253,17 @@ fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     assert_eq!(job["succeeded"], 2);
     assert_eq!(job["pending"], OLD - 2);
     let until: DateTime<Utc> = job["pausedUntil"].as_str().unwrap().parse().unwrap();
-    assert!((until - hold_until).num_seconds().abs() <= 1, "{until} vs {hold_until}");
+    assert!(
+        (until - hold_until).num_seconds().abs() <= 1,
+        "{until} vs {hold_until}"
+    );
     assert_eq!(job["pausedAccounts"][0]["until"], job["pausedUntil"]);
     assert_eq!(by_kind(&lines, "item").len(), 2);
-    assert_eq!(world.withdrawals().len(), 3, "two went through, one refused");
+    assert_eq!(
+        world.withdrawals().len(),
+        3,
+        "two went through, one refused"
+    );
 
     // Resuming while the hold lasts pauses again at once: nothing is sent.
     let id = job["id"].as_str().unwrap();
@@ -236,7 +271,10 @@ fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     assert_eq!(listed[0]["jobs"][0]["id"], id);
     assert_eq!(listed[0]["jobs"][0]["state"], "interrupted");
     let resumed = world.json(&["jobs", "resume", id, "--json"], 4);
-    assert_eq!(by_kind(&resumed, "job")[0]["pausedUntil"], job["pausedUntil"]);
+    assert_eq!(
+        by_kind(&resumed, "job")[0]["pausedUntil"],
+        job["pausedUntil"]
+    );
     assert_eq!(world.withdrawals().len(), 3);
     // People are told until when, and how to go on.
     let out = world.run(&["jobs", "resume", id]);
@@ -259,9 +297,15 @@ fn a_job_killed_mid_run_is_resumed_and_each_invitation_withdrawn_once() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let plan = by_kind(&lines, "plan")[0].clone();
-    let job_id = by_kind(&lines, "item")[0]["jobId"].as_str().unwrap().to_string();
+    let job_id = by_kind(&lines, "item")[0]["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let before = world.withdrawals().len();
-    assert!((3..OLD).contains(&before), "{before} withdrawals before the kill");
+    assert!(
+        (3..OLD).contains(&before),
+        "{before} withdrawals before the kill"
+    );
 
     // The next process sees the job as stopped (its owner is gone) and takes it over.
     let listed = world.json(&["jobs", "list", "--json"], 0);
@@ -282,7 +326,10 @@ fn a_job_killed_mid_run_is_resumed_and_each_invitation_withdrawn_once() {
     for p in &sent {
         *counts.entry(p.as_str()).or_default() += 1;
     }
-    assert!(counts.values().all(|n| *n == 1), "a withdrawal sent twice: {counts:?}");
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "a withdrawal sent twice: {counts:?}"
+    );
     let once: BTreeSet<String> = sent.iter().cloned().collect();
     assert_eq!(once, plan_profiles(&plan));
     assert_eq!(world.fake.sent(REMOTE).len(), SEEDED - OLD);
@@ -317,19 +364,43 @@ fn every_json_output_matches_the_documented_schema() {
     run(&["accounts", "settings", &id, "--json"], 0);
     run(&["sent", "list", "--json"], 0);
     run(&["received", "list", "--json"], 0);
-    run(&["accept", "--type", "connection,organization,newsletter,event", "--json"], 0);
+    run(
+        &[
+            "accept",
+            "--type",
+            "connection,organization,newsletter,event",
+            "--json",
+        ],
+        0,
+    );
     let ids = world.dir.path().join("ids.txt");
     std::fs::write(&ids, "# one unknown, so the plan skips something\nnope\n").unwrap();
     run(
-        &["withdraw", "--ids", ids.to_str().unwrap(), "--account", &id, "--json"],
+        &[
+            "withdraw",
+            "--ids",
+            ids.to_str().unwrap(),
+            "--account",
+            &id,
+            "--json",
+        ],
         0,
     );
     // One failure, one success, then a hold: item lines with and without an error, a paused job.
     let not_found = Fault::status(404, json!({"success": false, "error": "Profile not found"}));
-    world.server.faults.inject(Some("POST"), WITHDRAW, 1, not_found);
-    world.server.faults.inject(Some("POST"), WITHDRAW, 1, Fault::delay(0));
+    world
+        .server
+        .faults
+        .inject(Some("POST"), WITHDRAW, 1, not_found);
+    world
+        .server
+        .faults
+        .inject(Some("POST"), WITHDRAW, 1, Fault::delay(0));
     let until = Utc::now() + chrono::Duration::minutes(30);
-    world.server.faults.inject(Some("POST"), WITHDRAW, 1, on_hold(until));
+    world
+        .server
+        .faults
+        .inject(Some("POST"), WITHDRAW, 1, on_hold(until));
     run(&["withdraw", "--older-than", DAYS, "--yes", "--json"], 4);
     run(&["jobs", "list", "--json"], 0);
     run(&["activity", "--json"], 0);
@@ -348,7 +419,9 @@ fn every_json_output_matches_the_documented_schema() {
     for l in &lines {
         assert_eq!(l.as_object().unwrap().len(), 1, "one key per line: {l}");
     }
-    assert!(by_kind(&lines, "item").iter().any(|i| i["error"]["kind"] == "notFound"));
+    assert!(by_kind(&lines, "item")
+        .iter()
+        .any(|i| i["error"]["kind"] == "notFound"));
 
     let mut found = BTreeSet::new();
     for l in &lines {

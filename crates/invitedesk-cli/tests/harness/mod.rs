@@ -129,7 +129,10 @@ impl World {
         };
         wait_until("the throwaway keyring", Duration::from_secs(20), owned);
 
-        env.push(("INVITEDESK_CONNECTSAFELY_URL".into(), server.base_url.clone()));
+        env.push((
+            "INVITEDESK_CONNECTSAFELY_URL".into(),
+            server.base_url.clone(),
+        ));
         // Loopback only: nothing reaches a real provider even if a test adds another account.
         env.push(("INVITEDESK_EDGES_URL".into(), "http://127.0.0.1:9/".into()));
         env.push(("INVITEDESK_LINKUP_URL".into(), "http://127.0.0.1:9/".into()));
