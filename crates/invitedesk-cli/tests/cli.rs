@@ -7,11 +7,9 @@ mod support;
 
 mod harness;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 use harness::{
     expect_code, json_lines, key_paths, read, read_lines_until, World, REMOTE, WITHDRAW,
@@ -168,6 +166,32 @@ fn lists_count_what_the_fake_holds() {
     assert_eq!(world.server.log.len(), before);
     let csv = String::from_utf8_lossy(&out.stdout);
     assert_eq!(csv.lines().count(), SEEDED + 1, "{csv}");
+
+    // Accepting every connection invitation answers exactly those, once each.
+    let connections: BTreeSet<String> = received[0]["received"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "connection")
+        .map(|r| r["invitationId"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!connections.is_empty());
+    let run = world.json(&["accept", "--type", "connection", "--yes", "--json"], 0);
+    let items = by_kind(&run, "item");
+    assert_eq!(items.len(), connections.len());
+    assert!(items.iter().all(|i| i["outcome"] == "done"), "{items:?}");
+    let answered: Vec<String> = world
+        .server
+        .log
+        .matching("POST", "/invitations/received/respond")
+        .iter()
+        .map(|r| r.json()["invitationId"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(answered.len(), connections.len(), "{answered:?}");
+    assert_eq!(answered.into_iter().collect::<BTreeSet<_>>(), connections);
+    let left = world.fake.received(REMOTE);
+    assert_eq!(left.len(), 7 - connections.len());
+    assert!(left.iter().all(|r| !connections.contains(&r.id)));
 }
 
 #[test]
@@ -336,7 +360,6 @@ fn a_job_killed_mid_run_is_resumed_and_each_invitation_withdrawn_once() {
     // Resuming a finished job is refused.
     let again = world.json(&["jobs", "resume", &job_id, "--json"], 1);
     assert_eq!(again[0]["error"]["kind"], "invalidInput");
-    let _ = Duration::ZERO;
 }
 
 /// The block of key paths in docs/cli.md, between its markers.
