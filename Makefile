@@ -11,19 +11,19 @@ UI := ui
 APT_PACKAGES := build-essential pkg-config libssl-dev curl \
 	libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
 	libdbus-1-dev libsecret-1-dev \
-	webkit2gtk-driver xvfb xauth dbus-x11 dbus-bin gnome-keyring fonts-noto-color-emoji
+	webkit2gtk-driver xvfb xauth dbus-x11 dbus-bin dbus-daemon gnome-keyring fonts-noto-color-emoji
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
-.PHONY: bindings-check help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-e2e lint fmt bench package clean-e2e
+.PHONY: bindings-check help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-cli test-e2e lint fmt bench package clean-e2e
 
 help:
 	@echo "make run      install what is missing, build the UI, start InviteDesk"
 	@echo "make test     install what is missing, then lint, unit, IPC, provider, keyring and end-to-end tests"
 	@echo "make bench    benchmarks (provider listing, job overhead, table rendering in the real window)"
 	@echo "make package  build the .deb (target/release/bundle/deb/)"
-	@echo "single suites: make test-rust | test-ui | test-keyring | test-e2e"
+	@echo "single suites: make test-rust | test-ui | test-keyring | test-cli | test-e2e"
 
 deps: system-deps ui-deps
 
@@ -74,6 +74,12 @@ bindings-check:
 test-keyring: deps ui
 	tests/with-keyring.sh $(CARGO) test --test keyring_real -- --ignored --test-threads=1
 
+# The command-line tool: the real binary against the fake providers. Each test starts its own
+# D-Bus session bus and throwaway gnome-keyring, so no wrapper is needed; `cargo test --workspace`
+# (test-rust, and so `make test`) runs these too.
+test-cli: system-deps
+	$(CARGO) test -p invitedesk-cli
+
 # The real window through WebKitWebDriver; the harness starts Xvfb, D-Bus and the keyring itself.
 test-e2e: deps ui
 	$(CARGO) test --test e2e -- --ignored --test-threads=1
@@ -98,6 +104,9 @@ bench: deps ui
 # lock file, and `npm ci` refuses a lock that lacks them.
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 
+# The .deb holds both binaries: tauri.conf.json maps /usr/bin/invitedesk-cli to the release build
+# of the command-line tool (bundle > linux > deb > files), so it is built first.
 package: deps ui
+	$(CARGO) build --release -p invitedesk-cli
 	$(TAURI_CLI) build --bundles deb
 	@ls -1 target/release/bundle/deb/*.deb

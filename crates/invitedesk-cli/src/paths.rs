@@ -1,0 +1,85 @@
+//! Where the app keeps its files, found the way Tauri finds them, so the tool and the window
+//! share one registry, database and journal.
+//!
+//! Tauri 2 resolves `app_data_dir` as `dirs::data_dir()/<identifier>` (likewise config and
+//! cache) unless `app > appDirectoriesOverride` is set, which InviteDesk does not do. On Linux
+//! that is `$XDG_DATA_HOME/app.invitedesk.desktop` (else `~/.local/share/…`),
+//! `$XDG_CONFIG_HOME/…` (else `~/.config/…`) and `$XDG_CACHE_HOME/…` (else `~/.cache/…`); on
+//! macOS `~/Library/Application Support/…` and `~/Library/Caches/…`; on Windows `%APPDATA%\…`
+//! and `%LOCALAPPDATA%\…`: the `dirs` crate's conventions, as Tauri uses them.
+
+use std::path::PathBuf;
+
+use invitedesk_core::desk::Paths;
+use invitedesk_core::error::{AppError, AppResult};
+
+/// `identifier` in tauri.conf.json (a test checks they agree).
+pub const APP_IDENTIFIER: &str = "app.invitedesk.desktop";
+
+pub fn app_paths() -> AppResult<Paths> {
+    let under = |dir: Option<PathBuf>, what: &str| {
+        dir.map(|d| d.join(APP_IDENTIFIER)).ok_or_else(|| {
+            AppError::storage(format!(
+                "The system's {what} folder is unknown (is HOME set?), so InviteDesk's data \
+                 cannot be found."
+            ))
+        })
+    };
+    Ok(Paths {
+        data_dir: under(dirs::data_dir(), "data")?,
+        config_dir: under(dirs::config_dir(), "config")?,
+        cache_dir: under(dirs::cache_dir(), "cache")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identifier_is_the_apps_and_no_directory_is_overridden() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
+        assert_eq!(conf["identifier"], APP_IDENTIFIER);
+        assert!(
+            conf["app"].get("appDirectoriesOverride").is_none(),
+            "the app's folders are overridden: the tool must follow"
+        );
+    }
+
+    #[test]
+    fn the_deb_installs_the_release_build_of_the_tool() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
+        assert_eq!(
+            conf["bundle"]["linux"]["deb"]["files"]["/usr/bin/invitedesk-cli"],
+            "target/release/invitedesk-cli"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_follows_xdg_like_tauri() {
+        // The only test in this binary that touches the environment.
+        std::env::set_var("XDG_DATA_HOME", "/tmp/x-data");
+        std::env::set_var("XDG_CONFIG_HOME", "/tmp/x-config");
+        std::env::set_var("XDG_CACHE_HOME", "/tmp/x-cache");
+        let p = app_paths().unwrap();
+        assert_eq!(
+            p.data_dir,
+            PathBuf::from("/tmp/x-data/app.invitedesk.desktop")
+        );
+        assert_eq!(
+            p.config_dir,
+            PathBuf::from("/tmp/x-config/app.invitedesk.desktop")
+        );
+        assert_eq!(
+            p.cache_dir,
+            PathBuf::from("/tmp/x-cache/app.invitedesk.desktop")
+        );
+        assert_eq!(
+            p.accounts_file(),
+            PathBuf::from("/tmp/x-config/app.invitedesk.desktop/accounts.json")
+        );
+    }
+}
