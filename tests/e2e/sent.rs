@@ -266,15 +266,15 @@ async fn refresh_filter_pin_preview_export_withdraw_and_see_the_record() -> Test
         "exactly one withdrawal each"
     );
 
-    // N is remembered for the account.
+    // N typed on Sent was for that withdrawal only: the account's default is unchanged.
     app.click(&tid("nav-settings")).await?;
     app.wait_for(&tid("settings-older-than")).await?;
-    let remembered = js(
+    let default_days = js(
         &app,
         "return document.querySelector('[data-testid=settings-older-than]').value;",
     )
     .await?;
-    assert_eq!(remembered.as_str(), Some(N.to_string().as_str()));
+    assert_eq!(default_days.as_str(), Some("30"));
 
     // Activity: one record per withdrawal, re-invite after withdrawal + 21 days.
     app.click(&tid("nav-activity")).await?;

@@ -269,7 +269,10 @@ export function installMockBackend(options: { empty?: boolean } = {}) {
         case 'save_account_settings':
           return a.settings ?? { withdrawOlderThanDays: 30, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100 };
         case 'account_limits':
-          return [{ action: 'CONNECT', used: 41, limit: 90, remaining: 49, resetsAt: daysAgo(-3), source: 'ConnectSafely weekly limit' }];
+          // Edges counts nothing: a limit without "used" (as its client reports it).
+          return accounts.find((x) => x.id === a.accountId)?.provider === 'edges'
+            ? [{ action: 'CONNECT', used: null, limit: 25, remaining: null, resetsAt: null, source: 'Edges smart limit: 25 connection requests per identity per rolling 24 h (30 with Sales Navigator)' }]
+            : [{ action: 'CONNECT', used: 41, limit: 90, remaining: 49, resetsAt: daysAgo(-3), source: 'ConnectSafely weekly limit' }];
         case 'list_sent':
           return { rows: filterAccount(sent, a.accountId), asOf: accounts.filter((x) => !a.accountId || x.id === a.accountId).map((x) => ({ accountId: x.id, at: x.lastSyncedAt })) };
         case 'list_received':

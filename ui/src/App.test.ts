@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import App from './App.svelte';
+import { tick } from 'svelte';
+import App, { ADDED_NOTICE_MS } from './App.svelte';
 import { app } from './lib/app-state.svelte';
 import { jobs } from './lib/jobs.svelte';
 import { callsOf, mockBackend } from './test/ipc';
@@ -11,9 +12,37 @@ beforeEach(() => {
   jobs.reset();
 });
 afterEach(() => {
+  vi.useRealTimers();
   app.reset();
   jobs.reset();
 });
+
+/** Adds one ConnectSafely account through the dialog, from the empty state; returns the "Added" notice. */
+async function addAccountThroughDialog(): Promise<HTMLElement> {
+  let accounts: unknown[] = [];
+  mockBackend({
+    list_accounts: () => accounts,
+    list_sent: () => ({ rows: [], asOf: [] }),
+    list_received: () => ({ rows: [], asOf: [] }),
+    account_limits: () => [],
+    discover_accounts: () => [
+      { id: 'cs-1', name: 'Ada Lovelace', status: 'AVAILABLE', usable: true, pictureUrl: null, profileUrl: null },
+    ],
+    add_accounts: () => {
+      accounts = [account({ label: 'Ada Lovelace' })];
+      return accounts;
+    },
+  });
+  render(App);
+  await fireEvent.click(await screen.findByTestId('empty-add-account'));
+  await fireEvent.input(await screen.findByTestId('api-key-input'), { target: { value: 'sk_live_1' } });
+  await fireEvent.click(screen.getByTestId('test-and-save'));
+  await fireEvent.click(await screen.findByTestId('add-selected'));
+  const notice = await screen.findByTestId('account-added');
+  expect(notice.textContent).toContain('Added “Ada Lovelace”');
+  expect(notice.getAttribute('role')).toBe('status');
+  return notice;
+}
 
 describe('App shell', () => {
   it('starts on the empty state and navigates between screens', async () => {
@@ -66,6 +95,37 @@ describe('App shell', () => {
     expect(await screen.findByTestId('screen-sent')).toBeTruthy();
     expect(callsOf(calls, 'add_demo_account')).toHaveLength(1);
     expect((screen.getByTestId('account-switcher') as HTMLSelectElement).value).toBe('demo');
+  });
+
+  it('"Added …" goes away when the user moves to another screen', async () => {
+    await addAccountThroughDialog();
+    expect(screen.getByTestId('screen-accounts')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('nav-sent'));
+    await screen.findByTestId('screen-sent');
+    expect(screen.queryByTestId('account-added')).toBeNull();
+    // …and does not come back with the Accounts screen.
+    await fireEvent.click(screen.getByTestId('nav-accounts'));
+    expect(screen.queryByTestId('account-added')).toBeNull();
+  });
+
+  it('"Added …" goes away on its own after a few seconds, but not while focused', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const notice = await addAccountThroughDialog();
+    vi.advanceTimersByTime(ADDED_NOTICE_MS - 1000);
+    await tick();
+    expect(screen.getByTestId('account-added')).toBe(notice);
+
+    // Someone reading it with the keyboard (or the pointer on it) keeps it up.
+    await fireEvent.focusIn(screen.getByRole('button', { name: 'Dismiss' }));
+    vi.advanceTimersByTime(ADDED_NOTICE_MS * 3);
+    await tick();
+    expect(screen.getByTestId('account-added')).toBe(notice);
+
+    await fireEvent.focusOut(screen.getByRole('button', { name: 'Dismiss' }));
+    vi.advanceTimersByTime(ADDED_NOTICE_MS);
+    await tick();
+    expect(screen.queryByTestId('account-added')).toBeNull();
+    expect(screen.getByTestId('screen-accounts')).toBeTruthy();
   });
 
   it('"Add an account" opens the dialog', async () => {

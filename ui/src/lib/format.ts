@@ -12,6 +12,15 @@ export function providerLabel(kind: ProviderKind): string {
   return PROVIDER_LABELS[kind] ?? kind;
 }
 
+/** True when an account's label already names its provider ("Ada Lovelace (Edges)"). */
+export function labelNamesProvider(label: string, kind: ProviderKind): boolean {
+  const name = providerLabel(kind).toLowerCase();
+  return label
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .includes(name);
+}
+
 const CATEGORY_LABELS: Record<InvitationCategory, string> = {
   connection: 'Connection',
   organization: 'Company page',

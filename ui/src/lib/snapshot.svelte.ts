@@ -17,6 +17,8 @@ export class ScreenData<Row extends { key: string }> {
   loaded = $state(false);
   loadError = $state<AppError | null>(null);
   refreshing = $state(false);
+  /** When the current refresh started (ms since the epoch), for the bar's elapsed time. */
+  refreshStartedAt = $state<number | null>(null);
   progress = $state.raw<Record<string, RefreshProgress>>({});
   /** Accounts whose last refresh failed, with why. */
   refreshErrors = $state.raw<RefreshAccount[]>([]);
@@ -54,6 +56,7 @@ export class ScreenData<Row extends { key: string }> {
   async refresh(accountId: string | null): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
+    this.refreshStartedAt = Date.now();
     this.progress = {};
     this.refreshError = null;
     try {
@@ -63,6 +66,7 @@ export class ScreenData<Row extends { key: string }> {
       this.refreshError = e as AppError;
     } finally {
       this.refreshing = false;
+      this.refreshStartedAt = null;
     }
     this.afterRefresh();
     await this.load(accountId);

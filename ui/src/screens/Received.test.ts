@@ -39,6 +39,25 @@ describe('Received screen', () => {
     receivedRow('o1', 'Acme', 'organization'),
   ];
 
+  it('fits the minimum window width: one-line ages, no Type column while one type is shown, a bare mutual count', async () => {
+    const row = receivedRow('c1', 'Ada', 'connection', { ageDays: 21, ageExact: false });
+    row.invitation.mutualConnections = '13 mutual connections';
+    setup([row, receivedRow('n1', 'Growth', 'newsletter')]);
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/c1']));
+    const headers = () => screen.getAllByRole('columnheader').map((h) => h.textContent?.trim() ?? '');
+    expect(headers().some((h) => h.startsWith('Type'))).toBe(false);
+    const age = within(screen.getByTestId('received-row')).getByTestId('age');
+    expect(age.textContent).toBe('about 21 days');
+    expect(age.classList.contains('nowrap')).toBe(true);
+    const mutual = within(screen.getByTestId('received-row')).getByTitle('13 mutual connections');
+    expect(mutual.textContent).toBe('13');
+
+    // Two types: the Type column says which is which.
+    await fireEvent.click(screen.getAllByTestId('type-chip').find((c) => c.dataset.category === 'newsletter')!);
+    expect(headers().some((h) => h.startsWith('Type'))).toBe(true);
+    expect(screen.getAllByTestId('row-type').map((t) => t.textContent?.trim()).sort()).toEqual(['Connection', 'Newsletter']);
+  });
+
   it('shows connection invitations only by default, the others through the chips', async () => {
     setup(mixed);
     await waitFor(() => expect(rowKeys().sort()).toEqual(['acc-1/c1', 'acc-1/c2']));

@@ -56,6 +56,38 @@ describe('Send screen', () => {
     expect((await screen.findByTestId('send-limit')).textContent).toContain('ConnectSafely weekly limit: 12 of 100 used');
   });
 
+  it('names the provider once and says in words what an uncounted limit means', async () => {
+    const edges = account({ id: 'acc-e', label: 'Ada Lovelace (Edges)', provider: 'edges' });
+    app.accounts = [edges];
+    app.accountsLoaded = true;
+    mockBackend({
+      account_limits: () => [
+        {
+          action: 'CONNECT', used: null, limit: 25, remaining: null, resetsAt: null,
+          source: 'Edges smart limit: 25 connection requests per identity per rolling 24 h (30 with Sales Navigator)',
+        },
+      ],
+    });
+    render(Send);
+    const limit = await screen.findByTestId('send-limit');
+    expect(limit.textContent?.trim()).toBe('Edges allows about 25 a day; usage not reported.');
+    expect(limit.textContent).not.toContain('?');
+    expect(limit.title).toContain('30 with Sales Navigator');
+    const from = screen.getByTestId('send-from').textContent!.replace(/\s+/g, ' ');
+    expect(from).toContain('From Ada Lovelace (Edges).');
+    expect(from).not.toContain('(Edges) (Edges)');
+    const option = within(screen.getByTestId('account-switcher')).getByRole('option', { selected: true });
+    expect(option.textContent).toBe('Ada Lovelace (Edges)');
+  });
+
+  it('adds the provider to a label that does not name it', async () => {
+    setup();
+    expect(screen.getByTestId('send-from').textContent!.replace(/\s+/g, ' ')).toContain('From Sales (ConnectSafely).');
+    expect(within(screen.getByTestId('account-switcher')).getByRole('option', { selected: true }).textContent).toBe(
+      'Sales · ConnectSafely',
+    );
+  });
+
   it('keeps the form and shows the error on refusal, clears it after success', async () => {
     let refuse = true;
     const calls = setup({

@@ -116,21 +116,20 @@ describe('Sent screen', () => {
     expect(within(dialog).getByTestId('preview-skipped-pinned').dataset.count).toBe('2');
   });
 
-  it('remembers a changed N for the account it was read from, also under "All accounts"', async () => {
+  it('uses a changed N for this withdrawal only: the account default in Settings stays as it was', async () => {
     const calls = setup([sentRow('a', 'Ada', 50)], {
       get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 }),
       preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada')] }),
       save_account_settings: (a) => a.settings,
     });
-    await waitFor(() => expect((screen.getByTestId('withdraw-days') as HTMLInputElement).value).toBe('21'));
-    await fireEvent.input(screen.getByTestId('withdraw-days'), { target: { value: '45' } });
+    const days = () => screen.getByTestId('withdraw-days') as HTMLInputElement;
+    await waitFor(() => expect(days().value).toBe('21'));
+    expect(days().title).toContain('default (21 days, in Settings)');
+    await fireEvent.input(days(), { target: { value: '45' } });
     await fireEvent.click(screen.getByTestId('withdraw-older-than'));
     await screen.findByTestId('preview-dialog');
-    expect(app.selectedAccountId).toBeNull();
-    expect(callsOf(calls, 'save_account_settings').map((c) => c.args)).toEqual([
-      { accountId: 'acc-1', settings: { withdrawOlderThanDays: 45, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 } },
-    ]);
     expect(callsOf(calls, 'preview_withdraw')[0].args).toEqual({ request: { olderThanDays: 45, accountId: null } });
+    expect(callsOf(calls, 'save_account_settings')).toHaveLength(0);
   });
 
   it('previews the selected rows only', async () => {
