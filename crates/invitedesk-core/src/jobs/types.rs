@@ -4,8 +4,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::db::cache::Screen;
-use crate::error::AppError;
+use crate::error::{AppError, AppErrorShape};
 use crate::model::{InvitationCategory, ReceivedInvitation, Response, SentInvitation, WriteKind};
+
+/// Stored with the journal, which owns the item states.
+pub use crate::db::journal::ItemOutcome;
 
 /// What a job does to each of its invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -100,67 +103,6 @@ impl JobState {
             _ => JobState::Finished,
         }
     }
-}
-
-/// One item's state in the journal, and its outcome once finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "ItemOutcome.ts")]
-pub enum ItemOutcome {
-    Pending,
-    /// Journaled before the provider call; after a crash the call may or may not have happened.
-    Running,
-    /// The call may or may not have taken effect (timeout, dropped connection, the app died
-    /// during it): checked at `check_at`, once it can no longer land, before anything is sent
-    /// again.
-    Checking,
-    /// Withdrawn, accepted or ignored.
-    Done,
-    /// No longer pending when we came to it: nothing was changed.
-    AlreadyGone,
-    Failed,
-    /// Not attempted: pinned, already handled by another job, or the job was discarded.
-    Skipped,
-}
-
-impl ItemOutcome {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ItemOutcome::Pending => "pending",
-            ItemOutcome::Running => "running",
-            ItemOutcome::Checking => "checking",
-            ItemOutcome::Done => "done",
-            ItemOutcome::AlreadyGone => "alreadyGone",
-            ItemOutcome::Failed => "failed",
-            ItemOutcome::Skipped => "skipped",
-        }
-    }
-
-    pub fn parse(text: &str) -> ItemOutcome {
-        match text {
-            "pending" => ItemOutcome::Pending,
-            "running" => ItemOutcome::Running,
-            "checking" => ItemOutcome::Checking,
-            "done" => ItemOutcome::Done,
-            "alreadyGone" => ItemOutcome::AlreadyGone,
-            "failed" => ItemOutcome::Failed,
-            _ => ItemOutcome::Skipped,
-        }
-    }
-
-    pub const fn is_final(self) -> bool {
-        !matches!(
-            self,
-            ItemOutcome::Pending | ItemOutcome::Running | ItemOutcome::Checking
-        )
-    }
-
-    /// The states a job still has work in.
-    pub const UNFINISHED: [ItemOutcome; 3] = [
-        ItemOutcome::Pending,
-        ItemOutcome::Running,
-        ItemOutcome::Checking,
-    ];
 }
 
 /// `preview_withdraw`'s request: the rows the user selected, or an age rule.
@@ -324,15 +266,6 @@ pub struct JobItemView {
     pub at: Option<String>,
     /// RFC 3339, for a `checking` item: when it will be checked.
     pub check_at: Option<String>,
-}
-
-/// The TypeScript shape of `AppError` as it crosses the IPC (`{ kind, message }`): `AppError`
-/// serialises by hand, so its binding is declared here for the fields that carry one.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export, export_to = "AppError.ts", rename = "AppError")]
-pub struct AppErrorShape {
-    pub kind: crate::error::ErrorKind,
-    pub message: String,
 }
 
 /// The `job-progress` event.
