@@ -177,7 +177,61 @@ pub struct JobPlan {
     pub skipped_pinned: u32,
     pub skipped_other: Vec<SkipCount>,
     pub estimated_secs: u32,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<PlanWarning>,
+}
+
+/// What the user must know before confirming a plan, as data: the UI words it
+/// (`ui/src/lib/plan.ts`), so the wording lives in one place and the UI can place each kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export, export_to = "PlanWarning.ts")]
+pub enum PlanWarning {
+    /// The action cannot be undone (every plan says so).
+    #[serde(rename_all = "camelCase")]
+    CannotBeUndone { action: JobAction },
+    /// A withdrawn person cannot be invited again for this many days.
+    #[serde(rename_all = "camelCase")]
+    ReinviteBlock { days: u32 },
+    /// A provider hold on this account and action: the job waits until it ends.
+    #[serde(rename_all = "camelCase")]
+    ProviderHold {
+        account_id: String,
+        /// The account's label.
+        account: String,
+        /// RFC 3339.
+        until: String,
+        /// The provider's reason, as recorded with the hold.
+        reason: String,
+    },
+    /// More to do on this account than its daily cap still allows today: the rest waits until
+    /// the cap starts over after midnight.
+    #[serde(rename_all = "camelCase")]
+    DailyCapExceeded {
+        account_id: String,
+        /// The account's label.
+        account: String,
+        /// Items of this plan on the account.
+        count: u32,
+        /// Actions the cap still allows today.
+        left: u32,
+        cap: u32,
+        action: JobAction,
+    },
+    /// Invitations that are not from people (newsletters, company pages, events, follows):
+    /// accepting one subscribes or follows. One count per category present, in a fixed order.
+    #[serde(rename_all = "camelCase")]
+    SpecialCategories {
+        action: JobAction,
+        counts: Vec<CategoryCount>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "CategoryCount.ts")]
+pub struct CategoryCount {
+    pub category: InvitationCategory,
+    pub count: u32,
 }
 
 /// The invitation itself, as it was when previewed: what the provider call needs.
@@ -311,6 +365,39 @@ mod tests {
                 older_than_days: 30,
                 account_id: None
             }
+        );
+    }
+
+    #[test]
+    fn plan_warnings_cross_the_ipc_tagged_by_kind_with_camel_case_fields() {
+        let cap = PlanWarning::DailyCapExceeded {
+            account_id: "a".into(),
+            account: "Sales".into(),
+            count: 10,
+            left: 5,
+            cap: 80,
+            action: JobAction::Withdraw,
+        };
+        assert_eq!(
+            serde_json::to_value(&cap).unwrap(),
+            json!({"kind": "dailyCapExceeded", "accountId": "a", "account": "Sales",
+                   "count": 10, "left": 5, "cap": 80, "action": "withdraw"})
+        );
+        let categories = PlanWarning::SpecialCategories {
+            action: JobAction::Accept,
+            counts: vec![CategoryCount {
+                category: InvitationCategory::Newsletter,
+                count: 2,
+            }],
+        };
+        assert_eq!(
+            serde_json::to_value(&categories).unwrap(),
+            json!({"kind": "specialCategories", "action": "accept",
+                   "counts": [{"category": "newsletter", "count": 2}]})
+        );
+        assert_eq!(
+            serde_json::to_value(PlanWarning::ReinviteBlock { days: 21 }).unwrap(),
+            json!({"kind": "reinviteBlock", "days": 21})
         );
     }
 
