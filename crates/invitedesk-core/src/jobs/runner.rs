@@ -215,7 +215,7 @@ enum Step {
     /// Settled without a provider write (skipped, already gone).
     Settled,
     /// The outcome of a write is not known: the item is `checking` until this time.
-    Check(DateTime<Utc>, ItemRow),
+    Check(DateTime<Utc>, Box<ItemRow>),
     /// Rate limited: wait, then the same item again.
     Wait {
         until: DateTime<Utc>,
@@ -412,7 +412,7 @@ impl Worker {
                 }
                 Step::Check(at, item) => {
                     queue.pop_front();
-                    checks.push((at, item));
+                    checks.push((at, *item));
                 }
                 Step::Wait { until, reason } => {
                     if !self.pause(until, &reason).await? {
@@ -645,7 +645,7 @@ impl Worker {
             Some(Claim::Proceed) => current,
             Some(Claim::Check { at }) => {
                 let at = store::parse_ts(&at).unwrap_or(now);
-                return Ok(Step::Check(at, current));
+                return Ok(Step::Check(at, Box::new(current)));
             }
             _ => return Ok(Step::Settled),
         };
@@ -729,7 +729,7 @@ impl Worker {
                             running.key(),
                             error.message
                         );
-                        Ok(Step::Check(at, checking))
+                        Ok(Step::Check(at, Box::new(checking)))
                     }
                     ErrorClass::Failed => {
                         self.finish(&running, Some(&planned), Ending::failed(&error))?;
