@@ -10,12 +10,6 @@ pub fn row_key(account_id: &str, invitation_id: &str) -> String {
     format!("{account_id}/{invitation_id}")
 }
 
-/// Splits a row key; account ids never contain `/`, invitation ids may.
-pub fn parse_row_key(key: &str) -> Option<(&str, &str)> {
-    key.split_once('/')
-        .filter(|(a, i)| !a.is_empty() && !i.is_empty())
-}
-
 /// A stable key for a person, from a public id, a profile URL or a member id, so that pinning
 /// "this person" matches every invitation to them however the provider spelled it:
 /// `in:<slug>` for vanity slugs (case-insensitive on LinkedIn), `id:<member id>` for member ids
@@ -115,15 +109,11 @@ mod tests {
     use chrono::Duration;
 
     #[test]
-    fn row_keys_round_trip() {
+    fn row_keys_join_account_and_invitation() {
         assert_eq!(
             row_key("acc", "urn:li:invitation:1"),
             "acc/urn:li:invitation:1"
         );
-        assert_eq!(parse_row_key("acc/a/b"), Some(("acc", "a/b")));
-        assert_eq!(parse_row_key("nokey"), None);
-        assert_eq!(parse_row_key("/x"), None);
-        assert_eq!(parse_row_key("x/"), None);
     }
 
     #[test]
