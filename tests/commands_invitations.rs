@@ -236,8 +236,7 @@ fn sent_received_jobs_and_activity_over_ipc() {
     assert!(plan["warnings"]
         .as_array()
         .unwrap()
-        .iter()
-        .any(|w| w.as_str().unwrap().contains("three weeks")));
+        .contains(&json!({"kind": "reinviteBlock", "days": 21})));
     let plan_id = plan["planId"].as_str().unwrap().to_string();
 
     // The preview as CSV in Downloads, with the formula neutralised.
@@ -356,11 +355,11 @@ fn sent_received_jobs_and_activity_over_ipc() {
         "preview_respond",
         json!({"keys": ["A/r2", "B/r3"], "response": "accept"}),
     );
-    assert!(accept["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|w| w.as_str().unwrap().contains("1 newsletter")));
+    assert!(accept["warnings"].as_array().unwrap().contains(&json!({
+        "kind": "specialCategories",
+        "action": "accept",
+        "counts": [{"category": "newsletter", "count": 1}]
+    })));
     let accepted = t.ok("start_job", json!({"planId": accept["planId"]}));
     let accepted = t.wait_for_job(accepted["id"].as_str().unwrap());
     assert_eq!(accepted["action"], "accept");

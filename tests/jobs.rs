@@ -18,7 +18,8 @@ use invitedesk_lib::error::ErrorKind;
 use invitedesk_lib::history::{self, ActivityAction, ActivityFilter};
 use invitedesk_lib::invitations::{InvitationService, RunSettings};
 use invitedesk_lib::jobs::{
-    ItemOutcome, JobConfig, JobService, JobState, JobSummary, WithdrawRequest,
+    CategoryCount, ItemOutcome, JobAction, JobConfig, JobService, JobState, JobSummary,
+    PlanWarning, WithdrawRequest,
 };
 use invitedesk_lib::model::{Age, InvitationCategory, ProviderKind, Response};
 
@@ -413,10 +414,15 @@ async fn the_daily_cap_holds_the_rest_until_tomorrow() {
     refresh(&w.invitations, Screen::Sent).await;
     let plan = w.jobs.preview_withdraw(&older_than(30)).unwrap();
     assert_eq!(plan.per_account[0].cap_left_today, Some(2));
-    assert!(plan
-        .warnings
-        .iter()
-        .any(|w| w.contains("only 2 left today")));
+    assert!(plan.warnings.iter().any(|w| matches!(
+        w,
+        PlanWarning::DailyCapExceeded {
+            count: 3,
+            left: 2,
+            cap: 2,
+            ..
+        }
+    )));
     let job = w.jobs.start(&plan.plan_id).unwrap();
 
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -483,8 +489,13 @@ async fn accept_and_ignore_run_through_the_same_runner_and_are_recorded() {
         .unwrap();
     assert!(accept_plan
         .warnings
-        .iter()
-        .any(|l| l.contains("1 newsletter") && l.contains("subscribes")));
+        .contains(&PlanWarning::SpecialCategories {
+            action: JobAction::Accept,
+            counts: vec![CategoryCount {
+                category: InvitationCategory::Newsletter,
+                count: 1
+            }],
+        }));
     assert_eq!(accept_plan.items[1].name, "Page r2");
 
     let accepted = w.jobs.start(&accept_plan.plan_id).unwrap();

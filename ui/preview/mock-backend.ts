@@ -159,6 +159,17 @@ function filterAccount<T extends { accountId: string }>(rows: T[], id: unknown):
   return id ? rows.filter((r) => r.accountId === id) : rows;
 }
 
+/** What the backend warns about for these items (no cap or hold in the mock). */
+function planWarnings(action: JobPlan['action'], items: PlanItem[]): JobPlan['warnings'] {
+  const warnings: JobPlan['warnings'] = [{ kind: 'cannotBeUndone', action }];
+  if (action === 'withdraw') warnings.push({ kind: 'reinviteBlock', days: 21 });
+  const counts = (['newsletter', 'organization', 'event', 'memberFollow'] as const)
+    .map((category) => ({ category, count: items.filter((i) => i.category === category).length }))
+    .filter((c) => c.count > 0);
+  if (counts.length > 0) warnings.push({ kind: 'specialCategories', action, counts });
+  return warnings;
+}
+
 function makePlan(action: JobPlan['action'], rows: (SentRow | ReceivedRow)[], skippedPinned: number): JobPlan {
   const items: PlanItem[] = rows.map((r) => ({
     key: r.key, accountId: r.accountId, accountLabel: r.accountLabel, invitationId: r.invitation.id,
@@ -172,7 +183,7 @@ function makePlan(action: JobPlan['action'], rows: (SentRow | ReceivedRow)[], sk
     perAccount: [...per].map(([accountId, count]) => ({
       accountId, label: accounts.find((a) => a.id === accountId)?.label ?? accountId, count, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100, heldUntil: null,
     })),
-    skippedPinned, skippedOther: [], estimatedSecs: items.length * 4, warnings: [],
+    skippedPinned, skippedOther: [], estimatedSecs: items.length * 4, warnings: planWarnings(action, items),
   };
   plans.set(plan.planId, plan);
   return plan;

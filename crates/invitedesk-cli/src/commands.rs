@@ -604,7 +604,7 @@ fn print_plan(plan: &JobPlan) {
     if n > 0 {
         println!("Takes about {}.", output::duration(plan.estimated_secs));
         for w in &plan.warnings {
-            println!("! {}", clean(w));
+            println!("! {}", clean(&output::plan_warning(w)));
         }
     }
 }

@@ -163,6 +163,56 @@ impl Table {
     }
 }
 
+/// A plan warning in words for the terminal (the window words the same warnings in
+/// `ui/src/lib/plan.ts`).
+pub fn plan_warning(w: &invitedesk_core::jobs::PlanWarning) -> String {
+    use invitedesk_core::jobs::{JobAction, PlanWarning};
+    match w {
+        PlanWarning::CannotBeUndone { action } => match action {
+            JobAction::Withdraw => "A withdrawal cannot be undone.".into(),
+            JobAction::Accept => "Accepting cannot be undone from InviteDesk.".into(),
+            JobAction::Ignore => "Ignoring cannot be undone: the invitations disappear.".into(),
+        },
+        PlanWarning::ReinviteBlock { days } => format!(
+            "LinkedIn does not let you invite a withdrawn person again for about three weeks \
+             ({days} days)."
+        ),
+        PlanWarning::ProviderHold {
+            account,
+            until,
+            reason,
+            ..
+        } => format!(
+            "{account}: on hold until {} UTC ({}); the job waits until then.",
+            until.get(..16).unwrap_or(until).replace('T', " "),
+            reason.trim_end_matches('.')
+        ),
+        PlanWarning::DailyCapExceeded {
+            account,
+            count,
+            left,
+            cap,
+            action,
+            ..
+        } => format!(
+            "{account}: {count} to do but only {left} left today under the daily cap of {cap} \
+             {}; the rest wait until the cap starts over after midnight.",
+            action.noun_plural()
+        ),
+        PlanWarning::SpecialCategories { counts, .. } => {
+            let parts: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{} {}", c.count, c.category.label().to_lowercase()))
+                .collect();
+            format!(
+                "This includes invitations that are not from people ({}): accepting one \
+                 subscribes or follows.",
+                parts.join(", ")
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,6 +96,16 @@ impl Serialize for AppError {
     }
 }
 
+/// The TypeScript shape of `AppError` as it crosses the IPC (`{ kind, message }`): `AppError`
+/// serialises by hand, so the fields that carry one take their binding from this type
+/// (`#[ts(as = "Option<AppErrorShape>")]`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export, export_to = "AppError.ts", rename = "AppError")]
+pub struct AppErrorShape {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
         AppError::storage(format!("The local database failed: {e}"))

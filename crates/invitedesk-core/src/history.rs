@@ -2,7 +2,8 @@
 //! acceptances, ignores and sent invitations; filtering and CSV export.
 //!
 //! Rows are written by the job runner in the same transaction as the job item's outcome, so
-//! the record and the journal never disagree.
+//! the record and the journal never disagree. The row types live with their table
+//! (`db::activity`) and are re-exported here.
 
 use std::path::{Path, PathBuf};
 
@@ -11,78 +12,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::db::activity::{self, ActivityQuery};
+pub use crate::db::activity::{ActivityAction, ActivityRow, NewActivity, REINVITE_BLOCK_DAYS};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::model::{InvitationCategory, WriteKind};
+use crate::model::WriteKind;
 
 pub mod csv;
-
-/// LinkedIn blocks re-inviting a withdrawn person for about three weeks.
-pub const REINVITE_BLOCK_DAYS: i64 = 21;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "ActivityAction.ts")]
-pub enum ActivityAction {
-    Withdrawn,
-    Accepted,
-    Ignored,
-    Invited,
-}
-
-impl ActivityAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ActivityAction::Withdrawn => "withdrawn",
-            ActivityAction::Accepted => "accepted",
-            ActivityAction::Ignored => "ignored",
-            ActivityAction::Invited => "invited",
-        }
-    }
-
-    pub fn parse(text: &str) -> ActivityAction {
-        match text {
-            "withdrawn" => ActivityAction::Withdrawn,
-            "accepted" => ActivityAction::Accepted,
-            "ignored" => ActivityAction::Ignored,
-            _ => ActivityAction::Invited,
-        }
-    }
-
-    const fn label(self) -> &'static str {
-        match self {
-            ActivityAction::Withdrawn => "Withdrawn",
-            ActivityAction::Accepted => "Accepted",
-            ActivityAction::Ignored => "Ignored",
-            ActivityAction::Invited => "Invited",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "ActivityRow.ts")]
-pub struct ActivityRow {
-    #[ts(type = "number")]
-    pub id: i64,
-    /// RFC 3339: when it was done.
-    pub at: String,
-    pub action: ActivityAction,
-    pub account_id: String,
-    pub account_label: String,
-    pub invitation_id: Option<String>,
-    pub name: String,
-    pub profile_url: Option<String>,
-    pub category: InvitationCategory,
-    /// `YYYY-MM-DD`, only when the provider gave an exact age.
-    pub sent_at: Option<String>,
-    /// The provider's own words for when it was sent ("3 weeks ago").
-    pub sent_text: Option<String>,
-    pub days_pending: Option<u32>,
-    /// RFC 3339, withdrawals only: the person can be invited again from then on.
-    pub reinvite_after: Option<String>,
-    pub job_id: Option<String>,
-}
 
 /// `list_activity`'s filter; every field is optional. Dates are local calendar days,
 /// `YYYY-MM-DD`, both ends included.
@@ -94,31 +29,6 @@ pub struct ActivityFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub action: Option<ActivityAction>,
-}
-
-/// A row to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewActivity {
-    pub at: DateTime<Utc>,
-    pub action: ActivityAction,
-    pub account_id: String,
-    pub account_label: String,
-    pub invitation_id: Option<String>,
-    pub name: String,
-    pub profile_url: Option<String>,
-    pub category: InvitationCategory,
-    pub sent_at: Option<String>,
-    pub sent_text: Option<String>,
-    pub days_pending: Option<u32>,
-    pub job_id: Option<String>,
-}
-
-impl NewActivity {
-    /// Withdrawal + 21 days; `None` for other actions.
-    pub fn reinvite_after(&self) -> Option<DateTime<Utc>> {
-        (self.action == ActivityAction::Withdrawn)
-            .then(|| self.at + Duration::days(REINVITE_BLOCK_DAYS))
-    }
 }
 
 /// The day an invitation was sent, when its age is exact (`YYYY-MM-DD`, local calendar).
@@ -238,11 +148,21 @@ const CSV_HEADER: &[&str] = &[
     "Job",
 ];
 
+/// The action as the CSV names it.
+const fn action_label(action: ActivityAction) -> &'static str {
+    match action {
+        ActivityAction::Withdrawn => "Withdrawn",
+        ActivityAction::Accepted => "Accepted",
+        ActivityAction::Ignored => "Ignored",
+        ActivityAction::Invited => "Invited",
+    }
+}
+
 fn csv_row(row: &ActivityRow) -> Vec<String> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     vec![
         row.at.clone(),
-        row.action.label().to_string(),
+        action_label(row.action).to_string(),
         row.account_label.clone(),
         row.name.clone(),
         opt(&row.profile_url),
@@ -269,6 +189,7 @@ pub fn export_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::InvitationCategory;
 
     fn withdrawal(account: &str, at: DateTime<Utc>) -> NewActivity {
         NewActivity {

@@ -3,9 +3,13 @@
 //! history. Nothing here knows about Tauri, WebKit or GTK; front-ends call in and receive
 //! neutral types.
 //!
-//! Layers, lowest first: `error`, `model`, `age`, `linkedin` → `db` (the floor of the stored
-//! state) → `providers` → `accounts` → `invitations` → `jobs` → `history`; `desk` opens them
-//! all ([`desk::Desk::open`]).
+//! Layers, lowest first; a module imports only from the layers below it:
+//! - `error`, `model`, `age`, `linkedin`, `damaged`, `blocking`: the ground;
+//! - `db` (the stored state; the types of its rows live with their tables) and `providers`
+//!   (the HTTP clients), side by side, neither importing the other;
+//! - `accounts` (on `providers`), `history` (on `db`);
+//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome).
+//! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
 pub mod accounts;
 pub mod age;

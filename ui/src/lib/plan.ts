@@ -1,40 +1,74 @@
-/** Wording for job plans and jobs, shared by the preview dialog and the progress panel. */
-import type { InvitationCategory, JobAction, PlanItem } from './types';
+/** Wording for job plans and jobs, shared by the preview dialog, the one-row confirmations and the progress panel. */
+import type { InvitationCategory, JobAction, JobPlan, PlanWarning } from './types';
 import { plural } from './format';
 
-export const ACTION_VERB: Record<JobAction, { verb: string; ing: string; done: string }> = {
-  withdraw: { verb: 'Withdraw', ing: 'Withdrawing', done: 'withdrawn' },
-  accept: { verb: 'Accept', ing: 'Accepting', done: 'accepted' },
-  ignore: { verb: 'Ignore', ing: 'Ignoring', done: 'ignored' },
+export const ACTION_VERB: Record<JobAction, { verb: string; ing: string; done: string; nouns: string }> = {
+  withdraw: { verb: 'Withdraw', ing: 'Withdrawing', done: 'withdrawn', nouns: 'withdrawals' },
+  accept: { verb: 'Accept', ing: 'Accepting', done: 'accepted', nouns: 'acceptances' },
+  ignore: { verb: 'Ignore', ing: 'Ignoring', done: 'ignored', nouns: 'ignores' },
 };
 
-/** Always shown before a withdrawal, whatever else the plan warns about. */
-export const WITHDRAW_WARNINGS = [
-  'A withdrawal cannot be undone.',
-  'LinkedIn does not let you invite the same person again for about three weeks after a withdrawal.',
-];
+const CANNOT_BE_UNDONE: Record<JobAction, string> = {
+  withdraw: 'A withdrawal cannot be undone.',
+  accept: 'Accepting cannot be undone from InviteDesk.',
+  ignore: 'Ignoring cannot be undone: the invitations disappear.',
+};
 
-const NON_PEOPLE: { category: InvitationCategory; one: string; many: string }[] = [
-  { category: 'newsletter', one: 'newsletter', many: 'newsletters' },
-  { category: 'organization', one: 'company page', many: 'company pages' },
-  { category: 'event', one: 'event', many: 'events' },
-  { category: 'memberFollow', one: 'follow request', many: 'follow requests' },
-];
+/** How the categories that are not people are counted in words. */
+const NOT_PEOPLE: Partial<Record<InvitationCategory, { one: string; many: string }>> = {
+  newsletter: { one: 'newsletter', many: 'newsletters' },
+  organization: { one: 'company page', many: 'company pages' },
+  event: { one: 'event', many: 'events' },
+  memberFollow: { one: 'follow request', many: 'follow requests' },
+};
+
+/** "a", "a and b", "a, b and c". */
+function listed(parts: string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** `2024-05-01T10:30:00.000Z` → `2024-05-01 10:30`. */
+function utcMinute(rfc3339: string): string {
+  return rfc3339.slice(0, 16).replace('T', ' ');
+}
+
+/** The one place a plan's warnings are put into words. */
+export function warningText(w: PlanWarning): string {
+  switch (w.kind) {
+    case 'cannotBeUndone':
+      return CANNOT_BE_UNDONE[w.action];
+    case 'reinviteBlock':
+      return `LinkedIn does not let you invite a withdrawn person again for about three weeks (${w.days} days).`;
+    case 'providerHold':
+      return `${w.account}: on hold until ${utcMinute(w.until)} UTC (${w.reason.replace(/\.+$/, '')}); this job waits until then.`;
+    case 'dailyCapExceeded':
+      return (
+        `${w.account}: ${w.count.toLocaleString('en-US')} to do but only ${w.left.toLocaleString('en-US')} left today ` +
+        `under the daily cap of ${w.cap.toLocaleString('en-US')} ${ACTION_VERB[w.action].nouns}; ` +
+        'the rest wait until the cap starts over after midnight.'
+      );
+    case 'specialCategories': {
+      const list = listed(
+        w.counts.map(({ category, count }) => {
+          const words = NOT_PEOPLE[category] ?? { one: 'other invitation', many: 'other invitations' };
+          return plural(count, words.one, words.many);
+        }),
+      );
+      return w.action === 'accept'
+        ? `This includes ${list}, not only people: accepting a newsletter subscribes the account, and accepting a page or event invitation follows it.`
+        : `This includes ${list}, not only connection invitations.`;
+    }
+  }
+}
 
 /**
- * The line a preview shows when it includes newsletters, pages, events or follows, or null
- * when every item is a connection invitation.
+ * A plan's warnings in words, split by where they are shown: the line about newsletters, pages,
+ * events and follows (or null) stands on its own; the rest is a list.
  */
-export function nonConnectionLine(items: readonly PlanItem[], action: JobAction): string | null {
-  const parts: string[] = [];
-  for (const k of NON_PEOPLE) {
-    const n = items.filter((i) => i.category === k.category).length;
-    if (n > 0) parts.push(plural(n, k.one, k.many));
-  }
-  if (parts.length === 0) return null;
-  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  if (action === 'accept') {
-    return `This includes ${list}, not only people: accepting a newsletter subscribes the account, and accepting a page or event invitation follows it.`;
-  }
-  return `This includes ${list}, not only connection invitations.`;
+export function planWarnings(plan: Pick<JobPlan, 'warnings'>): { categories: string | null; others: string[] } {
+  const categories = plan.warnings.find((w) => w.kind === 'specialCategories');
+  return {
+    categories: categories ? warningText(categories) : null,
+    others: plan.warnings.filter((w) => w.kind !== 'specialCategories').map(warningText),
+  };
 }

@@ -2,8 +2,10 @@
 import type {
   AccountView,
   InvitationCategory,
+  JobAction,
   JobPlan,
   PlanItem,
+  PlanWarning,
   ReceivedRow,
   SentRow,
 } from '../lib/types';
@@ -120,11 +122,23 @@ export function planItem(key: string, name: string, category: InvitationCategory
   };
 }
 
+/** The warnings the backend gives a plan of these items (no cap or hold in play). */
+export function warningsFor(action: JobAction, items: readonly PlanItem[]): PlanWarning[] {
+  const warnings: PlanWarning[] = [{ kind: 'cannotBeUndone', action }];
+  if (action === 'withdraw') warnings.push({ kind: 'reinviteBlock', days: 21 });
+  const counts = (['newsletter', 'organization', 'event', 'memberFollow'] as const)
+    .map((category) => ({ category, count: items.filter((i) => i.category === category).length }))
+    .filter((c) => c.count > 0);
+  if (counts.length > 0) warnings.push({ kind: 'specialCategories', action, counts });
+  return warnings;
+}
+
 export function plan(over: Partial<JobPlan> = {}): JobPlan {
   const items = over.items ?? [planItem('acc-1/a', 'Ada'), planItem('acc-1/b', 'Bob')];
+  const action = over.action ?? 'withdraw';
   return {
     planId: 'plan-1',
-    action: 'withdraw',
+    action,
     items,
     perAccount: [
       { accountId: 'acc-1', label: 'Sales', count: items.length, paceMinSecs: 2, paceMaxSecs: 6, capLeftToday: 100, heldUntil: null },
@@ -132,7 +146,7 @@ export function plan(over: Partial<JobPlan> = {}): JobPlan {
     skippedPinned: 0,
     skippedOther: [],
     estimatedSecs: 8,
-    warnings: [],
+    warnings: warningsFor(action, items),
     ...over,
   };
 }

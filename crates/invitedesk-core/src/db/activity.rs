@@ -1,10 +1,97 @@
-//! The activity table: one row per withdrawal, acceptance, ignore or sent invitation.
+//! The activity table: one row per withdrawal, acceptance, ignore or sent invitation, and its row
+//! types (the Activity screen's `ActivityRow`; `history` re-exports them and adds the filters,
+//! the daily counts and the CSV export).
 
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::AppResult;
-use crate::history::{ActivityAction, ActivityRow, NewActivity};
 use crate::model::InvitationCategory;
+
+/// LinkedIn blocks re-inviting a withdrawn person for about three weeks.
+pub const REINVITE_BLOCK_DAYS: i64 = 21;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ActivityAction.ts")]
+pub enum ActivityAction {
+    Withdrawn,
+    Accepted,
+    Ignored,
+    Invited,
+}
+
+impl ActivityAction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ActivityAction::Withdrawn => "withdrawn",
+            ActivityAction::Accepted => "accepted",
+            ActivityAction::Ignored => "ignored",
+            ActivityAction::Invited => "invited",
+        }
+    }
+
+    pub fn parse(text: &str) -> ActivityAction {
+        match text {
+            "withdrawn" => ActivityAction::Withdrawn,
+            "accepted" => ActivityAction::Accepted,
+            "ignored" => ActivityAction::Ignored,
+            _ => ActivityAction::Invited,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ActivityRow.ts")]
+pub struct ActivityRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// RFC 3339: when it was done.
+    pub at: String,
+    pub action: ActivityAction,
+    pub account_id: String,
+    pub account_label: String,
+    pub invitation_id: Option<String>,
+    pub name: String,
+    pub profile_url: Option<String>,
+    pub category: InvitationCategory,
+    /// `YYYY-MM-DD`, only when the provider gave an exact age.
+    pub sent_at: Option<String>,
+    /// The provider's own words for when it was sent ("3 weeks ago").
+    pub sent_text: Option<String>,
+    pub days_pending: Option<u32>,
+    /// RFC 3339, withdrawals only: the person can be invited again from then on.
+    pub reinvite_after: Option<String>,
+    pub job_id: Option<String>,
+}
+
+/// A row to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    pub at: DateTime<Utc>,
+    pub action: ActivityAction,
+    pub account_id: String,
+    pub account_label: String,
+    pub invitation_id: Option<String>,
+    pub name: String,
+    pub profile_url: Option<String>,
+    pub category: InvitationCategory,
+    pub sent_at: Option<String>,
+    pub sent_text: Option<String>,
+    pub days_pending: Option<u32>,
+    pub job_id: Option<String>,
+}
+
+impl NewActivity {
+    /// Withdrawal + 21 days; `None` for other actions.
+    pub fn reinvite_after(&self) -> Option<DateTime<Utc>> {
+        (self.action == ActivityAction::Withdrawn)
+            .then(|| self.at + Duration::days(REINVITE_BLOCK_DAYS))
+    }
+}
 
 /// Which rows to read. Times are stored timestamps ([`crate::db::ts`]); `to` is exclusive.
 #[derive(Debug, Clone, Default)]

@@ -57,35 +57,6 @@ pub fn active(
         .optional()?)
 }
 
-/// Every hold still in effect at `now`, for the account list and previews.
-pub fn all_active(conn: &Connection, now: &str) -> AppResult<Vec<Hold>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT account_id, action, until, reason FROM holds WHERE until > ?1
-         ORDER BY account_id, action",
-    )?;
-    let rows = stmt
-        .query_map([now], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(account_id, action, until, reason)| {
-            Some(Hold {
-                account_id,
-                action: WriteKind::parse(&action)?,
-                until,
-                reason,
-            })
-        })
-        .collect())
-}
-
 pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
     tx.execute("DELETE FROM holds WHERE account_id = ?1", [account_id])?;
     tx.execute(

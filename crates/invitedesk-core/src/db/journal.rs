@@ -10,11 +10,73 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::db::cache::Screen;
 use crate::db::{parse_ts, ts};
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::jobs::types::ItemOutcome;
+
+/// One item's state in the journal, and its outcome once finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ItemOutcome.ts")]
+pub enum ItemOutcome {
+    Pending,
+    /// Journaled before the provider call; after a crash the call may or may not have happened.
+    Running,
+    /// The call may or may not have taken effect (timeout, dropped connection, the app died
+    /// during it): checked at `check_at`, once it can no longer land, before anything is sent
+    /// again.
+    Checking,
+    /// Withdrawn, accepted or ignored.
+    Done,
+    /// No longer pending when we came to it: nothing was changed.
+    AlreadyGone,
+    Failed,
+    /// Not attempted: pinned, already handled by another job, or the job was discarded.
+    Skipped,
+}
+
+impl ItemOutcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ItemOutcome::Pending => "pending",
+            ItemOutcome::Running => "running",
+            ItemOutcome::Checking => "checking",
+            ItemOutcome::Done => "done",
+            ItemOutcome::AlreadyGone => "alreadyGone",
+            ItemOutcome::Failed => "failed",
+            ItemOutcome::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(text: &str) -> ItemOutcome {
+        match text {
+            "pending" => ItemOutcome::Pending,
+            "running" => ItemOutcome::Running,
+            "checking" => ItemOutcome::Checking,
+            "done" => ItemOutcome::Done,
+            "alreadyGone" => ItemOutcome::AlreadyGone,
+            "failed" => ItemOutcome::Failed,
+            _ => ItemOutcome::Skipped,
+        }
+    }
+
+    pub const fn is_final(self) -> bool {
+        !matches!(
+            self,
+            ItemOutcome::Pending | ItemOutcome::Running | ItemOutcome::Checking
+        )
+    }
+
+    /// The states a job still has work in.
+    pub const UNFINISHED: [ItemOutcome; 3] = [
+        ItemOutcome::Pending,
+        ItemOutcome::Running,
+        ItemOutcome::Checking,
+    ];
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRow {

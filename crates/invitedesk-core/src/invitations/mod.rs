@@ -21,7 +21,7 @@ pub mod send;
 pub mod source;
 
 pub use refresh::{RefreshAccount, RefreshProgress, RefreshSink, RefreshSummary};
-pub use source::{off_thread, AccountRef, NoAccounts, ProviderSource, RunSettings};
+pub use source::{off_thread, AccountRef, ProviderSource, RunSettings};
 
 /// A pending sent invitation as the Sent screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -12,8 +12,7 @@ use super::rules;
 use super::source::{off_thread, AccountRef, ProviderSource};
 use crate::db::cache::{self, NewRow, Screen};
 use crate::db::{self as store, Db};
-use crate::error::{AppError, AppResult};
-use crate::jobs::types::AppErrorShape;
+use crate::error::{AppError, AppErrorShape, AppResult};
 use crate::providers::{ListingEvent, PageProgress};
 
 /// Accounts fetched at the same time. Each provider rate-limits per key; a few in parallel keeps

@@ -99,25 +99,6 @@ pub async fn off_thread<T: Send + 'static>(
     crate::blocking::off_thread(move || call(source.as_ref())).await
 }
 
-/// No accounts at all: the source in effect until the account registry is available.
-pub struct NoAccounts;
-
-impl ProviderSource for NoAccounts {
-    fn accounts(&self) -> Vec<AccountRef> {
-        Vec::new()
-    }
-
-    fn provider(&self, _account_id: &str) -> AppResult<Arc<dyn InvitationProvider>> {
-        Err(AppError::not_found(
-            "This account no longer exists. Reload the account list.",
-        ))
-    }
-
-    fn settings(&self, _account_id: &str) -> RunSettings {
-        RunSettings::default()
-    }
-}
-
 /// The app's account registry is the source: its accounts, clients and settings.
 impl ProviderSource for crate::accounts::Accounts {
     fn accounts(&self) -> Vec<AccountRef> {

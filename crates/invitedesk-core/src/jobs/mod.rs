@@ -35,8 +35,9 @@ mod runner;
 pub mod types;
 
 pub use types::{
-    ItemOutcome, JobAction, JobEvents, JobItemView, JobPlan, JobProgress, JobState, JobSummary,
-    NoJobEvents, PausedAccount, PlanAccount, PlanItem, PlannedItem, SkipCount, WithdrawRequest,
+    CategoryCount, ItemOutcome, JobAction, JobEvents, JobItemView, JobPlan, JobProgress, JobState,
+    JobSummary, NoJobEvents, PausedAccount, PlanAccount, PlanItem, PlanWarning, PlannedItem,
+    SkipCount, WithdrawRequest,
 };
 
 /// How long unstarted previews are kept.

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::pacing;
 use super::types::{
-    ItemOutcome, JobAction, JobPlan, PlanAccount, PlanItem, PlannedInvitation, PlannedItem,
-    SkipCount, WithdrawRequest,
+    CategoryCount, ItemOutcome, JobAction, JobPlan, PlanAccount, PlanItem, PlanWarning,
+    PlannedInvitation, PlannedItem, SkipCount, WithdrawRequest,
 };
+use crate::history::REINVITE_BLOCK_DAYS;
 use crate::invitations::{rules, ReceivedRow, RunSettings, SentRow};
 use crate::model::{Age, InvitationCategory};
 
@@ -215,44 +216,25 @@ pub struct AccountPlanInput {
     pub hold: Option<(String, String)>,
 }
 
-fn plural(n: u32, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+/// The categories that are not people, in the order the warning lists them.
+const SPECIAL_CATEGORIES: [InvitationCategory; 4] = [
+    InvitationCategory::Newsletter,
+    InvitationCategory::Organization,
+    InvitationCategory::Event,
+    InvitationCategory::MemberFollow,
+];
 
-/// The line that flags invitations that are not from people.
-fn special_categories_warning(items: &[PlannedItem], action: JobAction) -> Option<String> {
-    let count =
-        |c: InvitationCategory| items.iter().filter(|i| i.item.category == c).count() as u32;
-    let parts: Vec<String> = [
-        (InvitationCategory::Newsletter, "newsletter", "newsletters"),
-        (
-            InvitationCategory::Organization,
-            "company page",
-            "company pages",
-        ),
-        (InvitationCategory::Event, "event", "events"),
-    ]
-    .into_iter()
-    .filter_map(|(c, one, many)| {
-        let n = count(c);
-        (n > 0).then(|| plural(n, one, many))
-    })
-    .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    let list = parts.join(", ");
-    Some(match action {
-        JobAction::Accept => format!(
-            "This includes {list}, not people: accepting subscribes the account to the \
-             newsletter, follows the page or joins the event."
-        ),
-        _ => format!("This includes {list}, not people."),
-    })
+/// The warning that flags invitations that are not from people, if there are any.
+fn special_categories_warning(items: &[PlannedItem], action: JobAction) -> Option<PlanWarning> {
+    let counts: Vec<CategoryCount> = SPECIAL_CATEGORIES
+        .into_iter()
+        .map(|category| CategoryCount {
+            category,
+            count: items.iter().filter(|i| i.item.category == category).count() as u32,
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    (!counts.is_empty()).then_some(PlanWarning::SpecialCategories { action, counts })
 }
 
 /// Assembles the plan the user sees from a selection and the accounts' settings.
@@ -291,50 +273,36 @@ pub fn build_plan(
             .map(|a| (a.count, a.pace_min_secs, a.pace_max_secs)),
     );
 
-    let mut warnings = Vec::new();
-    match action {
-        JobAction::Withdraw => {
-            warnings.push("A withdrawal cannot be undone.".to_string());
-            warnings.push(format!(
-                "LinkedIn does not let you invite a withdrawn person again for about three weeks \
-                 ({} days).",
-                crate::history::REINVITE_BLOCK_DAYS
-            ));
-        }
-        JobAction::Accept => {
-            warnings.push("Accepting cannot be undone from InviteDesk.".to_string());
-        }
-        JobAction::Ignore => {
-            warnings.push("Ignoring cannot be undone: the invitations disappear.".to_string());
-        }
+    let mut warnings = vec![PlanWarning::CannotBeUndone { action }];
+    if action == JobAction::Withdraw {
+        warnings.push(PlanWarning::ReinviteBlock {
+            days: REINVITE_BLOCK_DAYS as u32,
+        });
     }
     for a in &per_account {
         let input = accounts.get(&a.account_id);
         if let Some((until, reason)) = input.and_then(|i| i.hold.as_ref()) {
-            warnings.push(format!(
-                "{}: on hold until {} UTC ({}); this job waits until then.",
-                a.label,
-                until.get(..16).unwrap_or(until).replace('T', " "),
-                reason.trim_end_matches('.')
-            ));
+            warnings.push(PlanWarning::ProviderHold {
+                account_id: a.account_id.clone(),
+                account: a.label.clone(),
+                until: until.clone(),
+                reason: reason.clone(),
+            });
         }
         if let Some(left) = a.cap_left_today.filter(|left| a.count > *left) {
-            let cap = input
-                .map(|i| i.settings.daily_cap(action.write_kind()))
-                .unwrap_or_default();
-            warnings.push(format!(
-                "{}: {} to do but only {} left today under the daily cap of {cap} {}; the rest \
-                 wait until the cap starts over after midnight.",
-                a.label,
-                a.count,
+            warnings.push(PlanWarning::DailyCapExceeded {
+                account_id: a.account_id.clone(),
+                account: a.label.clone(),
+                count: a.count,
                 left,
-                action.noun_plural(),
-            ));
+                cap: input
+                    .map(|i| i.settings.daily_cap(action.write_kind()))
+                    .unwrap_or_default(),
+                action,
+            });
         }
     }
-    if let Some(line) = special_categories_warning(&selection.items, action) {
-        warnings.push(line);
-    }
+    warnings.extend(special_categories_warning(&selection.items, action));
 
     JobPlan {
         plan_id,
@@ -545,16 +513,50 @@ mod tests {
         assert_eq!(plan.per_account[0].cap_left_today, Some(5));
         // Slowest account: 9 pauses of 4 s + 10 calls of 1 s.
         assert_eq!(plan.estimated_secs, 46);
-        assert!(plan.warnings.iter().any(|w| w.contains("cannot be undone")));
-        assert!(plan.warnings.iter().any(|w| w.contains("three weeks")));
-        assert!(
-            plan.warnings
-                .iter()
-                .any(|w| w.starts_with("L-a: 10 to do but only 5 left")),
-            "{:?}",
-            plan.warnings
+        assert_eq!(
+            plan.warnings,
+            vec![
+                PlanWarning::CannotBeUndone {
+                    action: JobAction::Withdraw
+                },
+                PlanWarning::ReinviteBlock { days: 21 },
+                PlanWarning::DailyCapExceeded {
+                    account_id: "a".into(),
+                    account: "L-a".into(),
+                    count: 10,
+                    left: 5,
+                    cap: RunSettings::default().daily_withdraw_cap,
+                    action: JobAction::Withdraw,
+                },
+            ],
+            "account b (3 to do, 5 left) is within its cap"
         );
-        assert!(!plan.warnings.iter().any(|w| w.starts_with("L-b")));
+    }
+
+    #[test]
+    fn a_held_account_is_warned_about_with_its_hold() {
+        let rows = vec![sent("a", "1", Some(40), false)];
+        let mut accounts = inputs(None);
+        accounts.get_mut("a").unwrap().hold = Some((
+            "2024-05-01T10:30:00.000Z".into(),
+            "Weekly limit reached.".into(),
+        ));
+        let plan = build_plan(
+            "p".into(),
+            JobAction::Withdraw,
+            older_than_30_days(&rows, None),
+            &accounts,
+        );
+        assert_eq!(
+            plan.per_account[0].held_until.as_deref(),
+            Some("2024-05-01T10:30:00.000Z")
+        );
+        assert!(plan.warnings.contains(&PlanWarning::ProviderHold {
+            account_id: "a".into(),
+            account: "L-a".into(),
+            until: "2024-05-01T10:30:00.000Z".into(),
+            reason: "Weekly limit reached.".into(),
+        }));
     }
 
     #[test]
@@ -572,17 +574,35 @@ mod tests {
             "pages and newsletters show their name"
         );
         let plan = build_plan("p".into(), JobAction::Accept, sel, &inputs(None));
-        let line = plan
-            .warnings
-            .iter()
-            .find(|w| w.contains("not people"))
-            .expect("a separate warning line");
-        assert!(line.contains("2 newsletters, 1 company page"), "{line}");
-        assert!(!line.contains("1 event"), "no event was selected: {line}");
+        assert_eq!(
+            plan.warnings,
+            vec![
+                PlanWarning::CannotBeUndone {
+                    action: JobAction::Accept
+                },
+                PlanWarning::SpecialCategories {
+                    action: JobAction::Accept,
+                    counts: vec![
+                        CategoryCount {
+                            category: InvitationCategory::Newsletter,
+                            count: 2
+                        },
+                        CategoryCount {
+                            category: InvitationCategory::Organization,
+                            count: 1
+                        },
+                    ],
+                },
+            ],
+            "no event was selected, and an accept has no re-invite block"
+        );
         assert_eq!(plan.per_account[0].cap_left_today, None);
 
         let only_people = respond_to(&rows[..1], &keys[..1], JobAction::Accept);
         let plan = build_plan("p".into(), JobAction::Accept, only_people, &inputs(None));
-        assert!(!plan.warnings.iter().any(|w| w.contains("not people")));
+        assert!(!plan
+            .warnings
+            .iter()
+            .any(|w| matches!(w, PlanWarning::SpecialCategories { .. })));
     }
 }

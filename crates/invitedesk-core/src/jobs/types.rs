@@ -4,8 +4,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::db::cache::Screen;
-use crate::error::AppError;
+use crate::error::{AppError, AppErrorShape};
 use crate::model::{InvitationCategory, ReceivedInvitation, Response, SentInvitation, WriteKind};
+
+/// Stored with the journal, which owns the item states.
+pub use crate::db::journal::ItemOutcome;
 
 /// What a job does to each of its invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -102,67 +105,6 @@ impl JobState {
     }
 }
 
-/// One item's state in the journal, and its outcome once finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "ItemOutcome.ts")]
-pub enum ItemOutcome {
-    Pending,
-    /// Journaled before the provider call; after a crash the call may or may not have happened.
-    Running,
-    /// The call may or may not have taken effect (timeout, dropped connection, the app died
-    /// during it): checked at `check_at`, once it can no longer land, before anything is sent
-    /// again.
-    Checking,
-    /// Withdrawn, accepted or ignored.
-    Done,
-    /// No longer pending when we came to it: nothing was changed.
-    AlreadyGone,
-    Failed,
-    /// Not attempted: pinned, already handled by another job, or the job was discarded.
-    Skipped,
-}
-
-impl ItemOutcome {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ItemOutcome::Pending => "pending",
-            ItemOutcome::Running => "running",
-            ItemOutcome::Checking => "checking",
-            ItemOutcome::Done => "done",
-            ItemOutcome::AlreadyGone => "alreadyGone",
-            ItemOutcome::Failed => "failed",
-            ItemOutcome::Skipped => "skipped",
-        }
-    }
-
-    pub fn parse(text: &str) -> ItemOutcome {
-        match text {
-            "pending" => ItemOutcome::Pending,
-            "running" => ItemOutcome::Running,
-            "checking" => ItemOutcome::Checking,
-            "done" => ItemOutcome::Done,
-            "alreadyGone" => ItemOutcome::AlreadyGone,
-            "failed" => ItemOutcome::Failed,
-            _ => ItemOutcome::Skipped,
-        }
-    }
-
-    pub const fn is_final(self) -> bool {
-        !matches!(
-            self,
-            ItemOutcome::Pending | ItemOutcome::Running | ItemOutcome::Checking
-        )
-    }
-
-    /// The states a job still has work in.
-    pub const UNFINISHED: [ItemOutcome; 3] = [
-        ItemOutcome::Pending,
-        ItemOutcome::Running,
-        ItemOutcome::Checking,
-    ];
-}
-
 /// `preview_withdraw`'s request: the rows the user selected, or an age rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
@@ -235,7 +177,61 @@ pub struct JobPlan {
     pub skipped_pinned: u32,
     pub skipped_other: Vec<SkipCount>,
     pub estimated_secs: u32,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<PlanWarning>,
+}
+
+/// What the user must know before confirming a plan, as data: the UI words it
+/// (`ui/src/lib/plan.ts`), so the wording lives in one place and the UI can place each kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export, export_to = "PlanWarning.ts")]
+pub enum PlanWarning {
+    /// The action cannot be undone (every plan says so).
+    #[serde(rename_all = "camelCase")]
+    CannotBeUndone { action: JobAction },
+    /// A withdrawn person cannot be invited again for this many days.
+    #[serde(rename_all = "camelCase")]
+    ReinviteBlock { days: u32 },
+    /// A provider hold on this account and action: the job waits until it ends.
+    #[serde(rename_all = "camelCase")]
+    ProviderHold {
+        account_id: String,
+        /// The account's label.
+        account: String,
+        /// RFC 3339.
+        until: String,
+        /// The provider's reason, as recorded with the hold.
+        reason: String,
+    },
+    /// More to do on this account than its daily cap still allows today: the rest waits until
+    /// the cap starts over after midnight.
+    #[serde(rename_all = "camelCase")]
+    DailyCapExceeded {
+        account_id: String,
+        /// The account's label.
+        account: String,
+        /// Items of this plan on the account.
+        count: u32,
+        /// Actions the cap still allows today.
+        left: u32,
+        cap: u32,
+        action: JobAction,
+    },
+    /// Invitations that are not from people (newsletters, company pages, events, follows):
+    /// accepting one subscribes or follows. One count per category present, in a fixed order.
+    #[serde(rename_all = "camelCase")]
+    SpecialCategories {
+        action: JobAction,
+        counts: Vec<CategoryCount>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "CategoryCount.ts")]
+pub struct CategoryCount {
+    pub category: InvitationCategory,
+    pub count: u32,
 }
 
 /// The invitation itself, as it was when previewed: what the provider call needs.
@@ -326,15 +322,6 @@ pub struct JobItemView {
     pub check_at: Option<String>,
 }
 
-/// The TypeScript shape of `AppError` as it crosses the IPC (`{ kind, message }`): `AppError`
-/// serialises by hand, so its binding is declared here for the fields that carry one.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export, export_to = "AppError.ts", rename = "AppError")]
-pub struct AppErrorShape {
-    pub kind: crate::error::ErrorKind,
-    pub message: String,
-}
-
 /// The `job-progress` event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -378,6 +365,39 @@ mod tests {
                 older_than_days: 30,
                 account_id: None
             }
+        );
+    }
+
+    #[test]
+    fn plan_warnings_cross_the_ipc_tagged_by_kind_with_camel_case_fields() {
+        let cap = PlanWarning::DailyCapExceeded {
+            account_id: "a".into(),
+            account: "Sales".into(),
+            count: 10,
+            left: 5,
+            cap: 80,
+            action: JobAction::Withdraw,
+        };
+        assert_eq!(
+            serde_json::to_value(&cap).unwrap(),
+            json!({"kind": "dailyCapExceeded", "accountId": "a", "account": "Sales",
+                   "count": 10, "left": 5, "cap": 80, "action": "withdraw"})
+        );
+        let categories = PlanWarning::SpecialCategories {
+            action: JobAction::Accept,
+            counts: vec![CategoryCount {
+                category: InvitationCategory::Newsletter,
+                count: 2,
+            }],
+        };
+        assert_eq!(
+            serde_json::to_value(&categories).unwrap(),
+            json!({"kind": "specialCategories", "action": "accept",
+                   "counts": [{"category": "newsletter", "count": 2}]})
+        );
+        assert_eq!(
+            serde_json::to_value(PlanWarning::ReinviteBlock { days: 21 }).unwrap(),
+            json!({"kind": "reinviteBlock", "days": 21})
         );
     }
 

@@ -101,23 +101,8 @@ impl HttpConfig {
         self
     }
 
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    pub fn with_max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
-
     pub fn with_max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
-        self
-    }
-
-    pub fn with_base_delay(mut self, d: Duration) -> Self {
-        self.base_delay = d;
         self
     }
 
@@ -293,11 +278,6 @@ impl Failure {
 
 /// The per-provider hook. `None` = "nothing special": [`default_failure`] decides.
 pub type Classifier = fn(&Raw<'_>) -> Option<Failure>;
-
-/// A classifier that adds nothing to the defaults.
-pub fn no_special_errors(_: &Raw<'_>) -> Option<Failure> {
-    None
-}
 
 /// The generic mapping: 2xx is success (`None`); otherwise a kind by status, with the body's
 /// message when there is one. 429/500/502/503/504 are transient.
@@ -1153,6 +1133,11 @@ fn scrub_bearer(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A classifier that adds nothing to the defaults.
+    fn no_special_errors(_: &Raw<'_>) -> Option<Failure> {
+        None
+    }
 
     #[test]
     fn body_message_reads_every_error_shape() {

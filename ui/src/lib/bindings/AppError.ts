@@ -3,6 +3,7 @@ import type { ErrorKind } from "./ErrorKind";
 
 /**
  * The TypeScript shape of `AppError` as it crosses the IPC (`{ kind, message }`): `AppError`
- * serialises by hand, so its binding is declared here for the fields that carry one.
+ * serialises by hand, so the fields that carry one take their binding from this type
+ * (`#[ts(as = "Option<AppErrorShape>")]`).
  */
 export type AppError = { kind: ErrorKind, message: string, };

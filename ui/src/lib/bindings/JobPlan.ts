@@ -2,9 +2,10 @@
 import type { JobAction } from "./JobAction";
 import type { PlanAccount } from "./PlanAccount";
 import type { PlanItem } from "./PlanItem";
+import type { PlanWarning } from "./PlanWarning";
 import type { SkipCount } from "./SkipCount";
 
 /**
  * The exact list a job would act on, with everything the user needs to decide.
  */
-export type JobPlan = { planId: string, action: JobAction, items: Array<PlanItem>, perAccount: Array<PlanAccount>, skippedPinned: number, skippedOther: Array<SkipCount>, estimatedSecs: number, warnings: Array<string>, };
+export type JobPlan = { planId: string, action: JobAction, items: Array<PlanItem>, perAccount: Array<PlanAccount>, skippedPinned: number, skippedOther: Array<SkipCount>, estimatedSecs: number, warnings: Array<PlanWarning>, };

@@ -38,6 +38,23 @@ describe('Preview dialog', () => {
     expect(line).toContain('2 newsletters');
     expect(line).toContain('1 company page');
     expect(line).toContain('subscribes');
+    // Said once: in its own line, not again among the warnings.
+    expect(screen.getByTestId('preview-warnings').textContent).not.toContain('newsletter');
+  });
+
+  it('lists the daily cap and hold warnings of the plan', () => {
+    mockBackend();
+    const base = plan();
+    const warnings = [
+      ...base.warnings,
+      { kind: 'dailyCapExceeded' as const, accountId: 'acc-1', account: 'Sales', count: 2, left: 1, cap: 80, action: 'withdraw' as const },
+      { kind: 'providerHold' as const, accountId: 'acc-1', account: 'Sales', until: '2024-05-01T10:30:00.000Z', reason: 'Weekly limit.' },
+    ];
+    render(PreviewDialog, { plan: { ...base, warnings }, onclose: vi.fn(), onstarted: vi.fn() });
+    const items = [...screen.getByTestId('preview-warnings').querySelectorAll('li')].map((li) => li.textContent);
+    expect(items).toHaveLength(4);
+    expect(items[2]).toContain('Sales: 2 to do but only 1 left today under the daily cap of 80 withdrawals');
+    expect(items[3]).toContain('Sales: on hold until 2024-05-01 10:30 UTC (Weekly limit)');
   });
 
   it('starts the job only when confirmed, and exports the exact list on request', async () => {
