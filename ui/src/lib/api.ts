@@ -71,6 +71,7 @@ export const appInfo = () => call<AppInfo>('app_info');
 
 /** Opens a LinkedIn profile in the system browser (Rust accepts only https://*.linkedin.com). */
 export const openProfile = (url: string) => call<void>('open_profile', { url });
+export const openLogFolder = () => call<void>('open_log_folder');
 
 // ---- accounts -----------------------------------------------------------------------------
 
