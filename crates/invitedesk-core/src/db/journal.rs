@@ -550,6 +550,33 @@ pub fn claim(
     Ok(Claim::Check { at: ts(check_at) })
 }
 
+/// Makes `item` the holder of its invitation's claim, in `state` since `at`.
+fn hold_claim(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    item: &ItemRow,
+    state: ItemOutcome,
+    at: &str,
+) -> AppResult<()> {
+    tx.execute(
+        "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (target, account_id, invitation_id) DO UPDATE SET
+             job_id = excluded.job_id, seq = excluded.seq, state = excluded.state,
+             at = excluded.at",
+        params![
+            screen.as_str(),
+            item.account_id,
+            item.invitation_id,
+            item.job_id,
+            item.seq,
+            state.as_str(),
+            at
+        ],
+    )?;
+    Ok(())
+}
+
 /// Journals a call about to be made: the item is `running` since `now` and holds the claim.
 pub fn start_attempt(
     tx: &Transaction<'_>,
@@ -558,20 +585,7 @@ pub fn start_attempt(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let now = ts(now);
-    tx.execute(
-        "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)
-         ON CONFLICT (target, account_id, invitation_id) DO UPDATE SET
-             job_id = excluded.job_id, seq = excluded.seq, state = 'running', at = excluded.at",
-        params![
-            screen.as_str(),
-            item.account_id,
-            item.invitation_id,
-            item.job_id,
-            item.seq,
-            now
-        ],
-    )?;
+    hold_claim(tx, screen, item, ItemOutcome::Running, &now)?;
     tx.execute(
         "UPDATE job_items SET state = 'running', attempts = attempts + 1, attempt_at = ?3,
              check_at = NULL
@@ -590,20 +604,7 @@ pub fn set_checking(
     attempt_at: &str,
     check_at: &str,
 ) -> AppResult<()> {
-    tx.execute(
-        "INSERT INTO claims (target, account_id, invitation_id, job_id, seq, state, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'checking', ?6)
-         ON CONFLICT (target, account_id, invitation_id) DO UPDATE SET
-             job_id = excluded.job_id, seq = excluded.seq, state = 'checking', at = excluded.at",
-        params![
-            screen.as_str(),
-            item.account_id,
-            item.invitation_id,
-            item.job_id,
-            item.seq,
-            attempt_at
-        ],
-    )?;
+    hold_claim(tx, screen, item, ItemOutcome::Checking, attempt_at)?;
     tx.execute(
         "UPDATE job_items SET state = 'checking', needs_check = 1, check_at = ?3, error_kind = NULL,
              error_message = NULL, detail = NULL
