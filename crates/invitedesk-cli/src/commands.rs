@@ -11,7 +11,6 @@ use chrono::Utc;
 
 use invitedesk_core::accounts::{AccountSettings, NewAccountInput};
 use invitedesk_core::db::cache::Screen;
-use invitedesk_core::db::journal;
 use invitedesk_core::desk::Desk;
 use invitedesk_core::error::{AppError, AppResult};
 use invitedesk_core::history::{self, csv::to_csv, ActivityFilter};
@@ -690,18 +689,8 @@ async fn wait_for_job(
     let exit = match waited {
         Waited::Ended => None,
         Waited::Paused => {
-            // Stop the worker between items, then leave the job as one whose process stopped:
-            // `interrupted`, resumable here or in the app, its pauses kept on record.
-            desk.jobs.cancel(&id)?;
-            desk.jobs.wait(&id).await;
-            desk.db.write(|tx| {
-                if let Some(job) = journal::get_job(tx, &id)? {
-                    if JobState::parse(&job.state) == JobState::Cancelled {
-                        journal::set_job_state(tx, &id, JobState::Interrupted.as_str(), None)?;
-                    }
-                }
-                Ok(())
-            })?;
+            // Resumable here or in the app, its pauses kept on record.
+            desk.jobs.suspend(&id).await?;
             Some(Exit::Paused)
         }
         Waited::CtrlC => {

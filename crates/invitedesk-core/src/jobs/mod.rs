@@ -494,6 +494,22 @@ impl JobService {
         self.inner.summary(job_id)
     }
 
+    /// Stops a running job between items and leaves it `interrupted`, as if its process had
+    /// stopped: offered to resume (here, in the app or the tool) with its pauses on record. For a
+    /// front-end that stops waiting on a long pause rather than blocking for hours.
+    pub async fn suspend(&self, job_id: &str) -> AppResult<JobSummary> {
+        self.cancel(job_id)?;
+        self.wait(job_id).await;
+        self.inner.db.write(|tx| {
+            let job = journal::get_job(tx, job_id)?.ok_or_else(job_not_found)?;
+            if JobState::parse(&job.state) == JobState::Cancelled {
+                journal::set_job_state(tx, job_id, JobState::Interrupted.as_str(), None)?;
+            }
+            Ok(())
+        })?;
+        self.inner.summary(job_id)
+    }
+
     /// Runs an interrupted or cancelled job's remaining items. Items whose call may have
     /// happened before the stop are checked against the provider's list first.
     pub fn resume(&self, job_id: &str) -> AppResult<JobSummary> {
