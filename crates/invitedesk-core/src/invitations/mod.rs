@@ -14,6 +14,7 @@ use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::model::{ReceivedInvitation, SentInvitation};
 
+mod inflight;
 pub mod limits;
 mod refresh;
 pub mod rules;
@@ -101,11 +102,17 @@ pub fn ignore_disabled_reason(account: &AccountRef) -> Option<String> {
 pub struct InvitationService {
     db: Arc<Db>,
     source: Arc<dyn ProviderSource>,
+    /// The refreshes running now, so the same list is never fetched twice at once.
+    inflight: Arc<inflight::InFlight>,
 }
 
 impl InvitationService {
     pub fn new(db: Arc<Db>, source: Arc<dyn ProviderSource>) -> Self {
-        Self { db, source }
+        Self {
+            db,
+            source,
+            inflight: Arc::default(),
+        }
     }
 
     pub fn source(&self) -> &Arc<dyn ProviderSource> {
@@ -215,6 +222,7 @@ impl InvitationService {
             screen,
             accounts,
             progress,
+            self.inflight.clone(),
         )
         .await)
     }

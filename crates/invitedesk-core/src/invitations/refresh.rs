@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use ts_rs::TS;
 
+use super::inflight::InFlight;
 use super::rules;
 use super::source::{off_thread, AccountRef, ProviderSource};
 use crate::db::cache::{self, NewRow, Screen};
@@ -70,15 +71,23 @@ pub(super) async fn refresh_accounts(
     screen: Screen,
     accounts: Vec<AccountRef>,
     progress: Progress,
+    inflight: Arc<InFlight>,
 ) -> RefreshSummary {
     let gate = Arc::new(Semaphore::new(PARALLEL_ACCOUNTS));
     let mut tasks = JoinSet::new();
     for (index, account) in accounts.iter().cloned().enumerate() {
-        let (db, source, progress, gate) =
-            (db.clone(), source.clone(), progress.clone(), gate.clone());
+        let (db, source, progress, gate, inflight) = (
+            db.clone(),
+            source.clone(),
+            progress.clone(),
+            gate.clone(),
+            inflight.clone(),
+        );
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
-            let result = refresh_one(&db, &source, screen, &account, &progress).await;
+            // The same list already being fetched: take its result rather than pay twice.
+            let refresh = refresh_one(&db, &source, screen, &account, &progress);
+            let result = inflight.run(screen, &account.id, refresh).await;
             (index, result)
         });
     }
