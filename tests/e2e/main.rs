@@ -13,6 +13,7 @@ mod received;
 mod recovery;
 mod sent;
 mod shell;
+mod shortcuts;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with
 /// `support::serve_in_thread` and given to the app through `INVITEDESK_*_URL`.
