@@ -107,6 +107,14 @@ pub fn open_desk<R: tauri::Runtime>(
 }
 
 pub fn run() {
+    // Keys must outlive the process: a build without this OS's keyring does not start.
+    let secrets = match accounts::KeyringStore::native() {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            eprintln!("InviteDesk cannot start: {}", e.message);
+            std::process::exit(1);
+        }
+    };
     // First: a second launch hands over to the running app (which comes to the front) and
     // exits before it opens anything, so two windows never run jobs on the same data. The
     // job lease (`jobs::lease`) covers the processes this cannot see (the command-line tool).
@@ -120,14 +128,9 @@ pub fn run() {
         // The window comes back where and as large as the user left it.
         .plugin(tauri_plugin_window_state::Builder::default().build());
     builder(app)
-        .setup(|app| {
+        .setup(move |app| {
             let paths = app_paths(app)?;
-            let desk = open_desk(
-                app.handle(),
-                paths,
-                Arc::new(accounts::KeyringStore::new()),
-                desk::DeskOptions::default(),
-            )?;
+            let desk = open_desk(app.handle(), paths, secrets, desk::DeskOptions::default())?;
             app.manage(desk);
             Ok(())
         })
