@@ -13,6 +13,7 @@ export type { Age } from './bindings/Age';
 export type { AppError } from './bindings/AppError';
 export type { AppInfo } from './bindings/AppInfo';
 export type { AsOf } from './bindings/AsOf';
+export type { ListingStop } from './bindings/ListingStop';
 export type { Capabilities } from './bindings/Capabilities';
 export type { CategoryCount } from './bindings/CategoryCount';
 export type { EntryKind } from './bindings/EntryKind';

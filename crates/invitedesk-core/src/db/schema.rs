@@ -162,6 +162,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, person_key)
     ) WITHOUT ROWID;
     "#,
+    // Partial refreshes (issue 15): a listing that stopped part-way keeps what it fetched; where
+    // and why it stopped (JSON, `providers::ListingStop`), NULL after a complete one.
+    r#"
+    ALTER TABLE sync_state ADD COLUMN partial TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

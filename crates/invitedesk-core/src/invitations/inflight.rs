@@ -13,33 +13,42 @@ use crate::db::cache::Screen;
 use crate::error::{AppError, AppResult};
 
 type Key = (Screen, String);
-type Outcome = Option<AppResult<u32>>;
+type Outcome<T> = Option<AppResult<T>>;
+type Waiting<T> = HashMap<Key, watch::Receiver<Outcome<T>>>;
 
-#[derive(Default)]
-pub(super) struct InFlight(Mutex<HashMap<Key, watch::Receiver<Outcome>>>);
+/// The refreshes running now; `T` is what one gives back.
+pub(super) struct InFlight<T>(Mutex<Waiting<T>>);
+
+impl<T> Default for InFlight<T> {
+    fn default() -> Self {
+        InFlight(Mutex::new(HashMap::new()))
+    }
+}
 
 /// Removes the entry when the leading refresh ends, even if it is dropped half-way.
-struct Leading<'a> {
-    map: &'a InFlight,
+struct Leading<'a, T> {
+    map: &'a InFlight<T>,
     key: Key,
 }
 
-impl Drop for Leading<'_> {
+impl<T> Drop for Leading<'_, T> {
     fn drop(&mut self) {
         self.map.lock().remove(&self.key);
     }
 }
 
-impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, watch::Receiver<Outcome>>> {
+impl<T> InFlight<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Waiting<T>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
 
+impl<T: Clone> InFlight<T> {
     /// Runs `refresh` for this screen and account, or, when one is already running, waits for
     /// it and returns its result.
-    pub async fn run<F>(&self, screen: Screen, account_id: &str, refresh: F) -> AppResult<u32>
+    pub async fn run<F>(&self, screen: Screen, account_id: &str, refresh: F) -> AppResult<T>
     where
-        F: Future<Output = AppResult<u32>>,
+        F: Future<Output = AppResult<T>>,
     {
         let key = (screen, account_id.to_string());
         let joined = {
@@ -83,7 +92,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_second_refresh_of_the_same_list_waits_for_the_first_instead_of_listing_again() {
-        let inflight = Arc::new(InFlight::default());
+        let inflight = Arc::new(InFlight::<u32>::default());
         let listings = AtomicU32::new(0);
         let list = |n: u32| {
             let listings = &listings;

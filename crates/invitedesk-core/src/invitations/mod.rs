@@ -13,6 +13,7 @@ use crate::db::pins::{self, PinSet, PinTarget};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::model::{ReceivedInvitation, SentInvitation};
+use crate::providers::ListingStop;
 
 mod inflight;
 pub mod limits;
@@ -69,6 +70,10 @@ pub struct ReceivedRow {
 pub struct AsOf {
     pub account_id: String,
     pub at: Option<String>,
+    /// The last refresh stopped part-way: where and why. Its rows are shown, and rows it did
+    /// not reach are kept from before, never taken as gone.
+    #[ts(optional = nullable)]
+    pub partial: Option<ListingStop>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -103,7 +108,7 @@ pub struct InvitationService {
     db: Arc<Db>,
     source: Arc<dyn ProviderSource>,
     /// The refreshes running now, so the same list is never fetched twice at once.
-    inflight: Arc<inflight::InFlight>,
+    inflight: Arc<inflight::InFlight<refresh::Refreshed>>,
 }
 
 impl InvitationService {
@@ -135,6 +140,8 @@ impl InvitationService {
                     Ok(AsOf {
                         account_id: a.id.clone(),
                         at: cache::synced_at(c, screen, &a.id)?,
+                        partial: cache::partial(c, screen, &a.id)?
+                            .and_then(|json| serde_json::from_str(&json).ok()),
                     })
                 })
                 .collect()
