@@ -7,7 +7,7 @@
  * their own, only the attribute. Nothing fires while the user types in a field (Escape there
  * leaves the field), nor while a dialog is open (the dialog has the keyboard; Escape closes it).
  */
-import type { Screen } from './app-state.svelte';
+import { SCREENS, type Screen } from './app-state.svelte';
 
 /** Controls a shortcut acts on, by their `data-shortcut` value. */
 export type ShortcutTarget = 'filter' | 'refresh' | 'select-all' | 'withdraw-selected' | 'accept-selected';
@@ -32,15 +32,6 @@ export type Shortcut = {
 const plain = (e: KeyboardEvent) => !e.ctrlKey && !e.altKey && !e.metaKey;
 const ctrl = (e: KeyboardEvent) => (e.ctrlKey || e.metaKey) && !e.altKey;
 const letter = (e: KeyboardEvent, l: string) => plain(e) && e.key.toLowerCase() === l;
-
-const SCREEN_KEYS: { screen: Screen; label: string }[] = [
-  { screen: 'accounts', label: 'Accounts' },
-  { screen: 'sent', label: 'Sent' },
-  { screen: 'received', label: 'Received' },
-  { screen: 'send', label: 'Send' },
-  { screen: 'activity', label: 'Activity' },
-  { screen: 'settings', label: 'Settings' },
-];
 
 export const SHORTCUTS: Shortcut[] = [
   {
@@ -78,8 +69,9 @@ export const SHORTCUTS: Shortcut[] = [
     action: { kind: 'target', target: 'accept-selected' },
     matches: (e) => letter(e, 'a'),
   },
-  ...SCREEN_KEYS.map(
-    ({ screen, label }, i): Shortcut => ({
+  // In the sidebar's order.
+  ...SCREENS.map(
+    ({ id: screen, label }, i): Shortcut => ({
       keys: [`Ctrl+${i + 1}`],
       does: `Go to ${label}`,
       action: { kind: 'screen', screen },
@@ -109,7 +101,7 @@ export function helpRows(): { keys: string[]; does: string; where?: string }[] {
     else if (s === screens[0]) {
       rows.push({
         keys: [`Ctrl+1 … ${screens.length}`],
-        does: `Go to ${SCREEN_KEYS.map((k) => k.label).join(', ')} (the sidebar's order)`,
+        does: `Go to ${SCREENS.map((k) => k.label).join(', ')} (the sidebar's order)`,
       });
     }
   }
