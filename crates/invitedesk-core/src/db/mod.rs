@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 
 pub mod activity;
 pub mod cache;
+pub mod fates;
 pub mod holds;
 pub mod journal;
 pub mod pins;
@@ -99,6 +100,7 @@ impl Db {
         self.write(|tx| {
             cache::delete_account(tx, account_id)?;
             pins::delete_account(tx, account_id)?;
+            fates::delete_account(tx, account_id)?;
             holds::delete_account(tx, account_id)?;
             if delete_history {
                 activity::delete_account(tx, account_id)?;

@@ -1,0 +1,140 @@
+//! Insights over real refreshes: fates follow complete listings only, and what the screen
+//! reports after a history of refreshes, withdrawals and a failed refresh.
+
+mod desk_support;
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+
+use desk_support::{sent, FakeLinkedIn, TestSource, NO_PACING};
+use invitedesk_lib::db::cache::Screen;
+use invitedesk_lib::db::Db;
+use invitedesk_lib::error::ErrorKind;
+use invitedesk_lib::history::{self, ActivityAction, NewActivity};
+use invitedesk_lib::insights::{Fate, InsightsSeries, InsightsService};
+use invitedesk_lib::invitations::InvitationService;
+use invitedesk_lib::model::{Age, InvitationCategory, ProviderKind};
+use invitedesk_lib::providers::ProviderError;
+
+fn services(source: &Arc<TestSource>) -> (Arc<Db>, InvitationService, InsightsService) {
+    let db = Db::open_in_memory().unwrap();
+    (
+        db.clone(),
+        InvitationService::new(db.clone(), source.clone()),
+        InsightsService::new(db, source.clone()),
+    )
+}
+
+async fn refresh(inv: &InvitationService) -> bool {
+    let summary = inv
+        .refresh(Screen::Sent, None, Arc::new(|_| {}))
+        .await
+        .unwrap();
+    summary.accounts.iter().all(|a| a.ok)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_marks_nothing_gone_and_the_next_complete_one_does() {
+    let source = TestSource::new();
+    let a = FakeLinkedIn::new(ProviderKind::Edges, false).with_sent("a", 3, 7);
+    source.add("A", "Alice", a.clone(), NO_PACING);
+    let (_db, inv, insights) = services(&source);
+    assert!(refresh(&inv).await);
+    let first = insights.insights(None, None).unwrap();
+    assert_eq!((first.totals.tracked, first.totals.pending), (3, 3));
+
+    // a1 leaves LinkedIn's list, but the next listing fails: nothing is gone.
+    a.drop_sent("a1");
+    a.list_fault(ProviderError::new(
+        ErrorKind::Network,
+        "Edges did not answer in time.",
+    ));
+    assert!(!refresh(&inv).await);
+    let after_failure = insights.insights(None, None).unwrap();
+    assert_eq!(
+        after_failure.totals.pending, 3,
+        "a failed refresh marks nothing gone"
+    );
+
+    assert!(refresh(&inv).await);
+    let after = insights.insights(None, None).unwrap();
+    assert_eq!(after.totals.pending, 2);
+    assert_eq!(
+        after.totals.gone_other, 1,
+        "Edges cannot tell an acceptance from a decline"
+    );
+    assert!(after.acceptance_notes[0].starts_with("Edges does not say"));
+    assert_eq!(after.weeks.iter().map(|w| w.sent).sum::<u32>(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawal_by_the_app_is_told_apart_from_one_made_elsewhere_and_exported() {
+    let source = TestSource::new();
+    let a = FakeLinkedIn::new(ProviderKind::ConnectSafely, true);
+    a.push_sent(sent("mine", "mine", Age::exact(40)));
+    a.push_sent(sent("theirs", "theirs", Age::exact(35)));
+    a.push_sent(sent("open", "open", Age::exact(2)));
+    source.add("A", "Alice", a.clone(), NO_PACING);
+    let (db, inv, insights) = services(&source);
+    assert!(refresh(&inv).await);
+
+    // InviteDesk withdraws "mine" (as the job runner records it); "theirs" is withdrawn on
+    // LinkedIn's site. Both leave the list.
+    history::record_invited(
+        &db,
+        &NewActivity {
+            at: Utc::now(),
+            action: ActivityAction::Withdrawn,
+            account_id: "A".into(),
+            account_label: "Alice".into(),
+            invitation_id: Some("mine".into()),
+            name: "Mine".into(),
+            profile_url: None,
+            category: InvitationCategory::Connection,
+            sent_at: None,
+            sent_text: None,
+            days_pending: Some(40),
+            job_id: Some("job-1".into()),
+        },
+    )
+    .unwrap();
+    a.drop_sent("mine");
+    a.drop_sent("theirs");
+    assert!(refresh(&inv).await);
+
+    let now = Utc::now();
+    let i = insights.insights_at(Some("A"), Some(30), now).unwrap();
+    assert_eq!(i.totals.withdrawn, 1);
+    assert_eq!(i.totals.gone_other, 1);
+    assert_eq!(i.totals.pending, 1);
+    // Two of three stayed 30 days or more; none of them was accepted.
+    assert_eq!(i.days_to_accept.reached_threshold, 2);
+    assert_eq!(
+        i.days_to_accept.reached_threshold_accepted_percent,
+        Some(0.0)
+    );
+    assert_eq!(i.actions.last().unwrap().withdrawn, 1);
+    assert_eq!(i.backlog.last().unwrap().pending, 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = insights
+        .export_csv(Some("A"), InsightsSeries::Fates, None, dir.path(), now)
+        .unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.starts_with("Account,Invitation,Name,Fate,"));
+    assert!(text.contains("A,mine,"));
+    assert!(text.contains(Fate::WithdrawnByApp.label()));
+    let weeks = insights
+        .export_csv(
+            None,
+            InsightsSeries::Weeks,
+            None,
+            dir.path(),
+            now + Duration::minutes(1),
+        )
+        .unwrap();
+    assert!(std::fs::read_to_string(weeks)
+        .unwrap()
+        .starts_with("Week (Monday),Sent,Accepted"));
+}
