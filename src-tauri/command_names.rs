@@ -37,4 +37,6 @@ pub const COMMANDS: &[&str] = &[
     "list_activity",
     "export_activity_csv",
     "send_invitation",
+    "get_insights",
+    "export_insights_csv",
 ];

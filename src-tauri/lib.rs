@@ -64,6 +64,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::activity::list_activity,
             commands::activity::export_activity_csv,
             commands::send::send_invitation,
+            commands::insights::get_insights,
+            commands::insights::export_insights_csv,
         ])
 }
 

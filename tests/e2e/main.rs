@@ -7,6 +7,7 @@ mod bench;
 mod flows;
 mod framebuffer;
 mod harness;
+mod insights;
 mod jobs;
 mod received;
 mod recovery;

@@ -217,6 +217,40 @@ pub fn set_checked(
     Ok(())
 }
 
+/// Whether the account has any fate recorded.
+pub fn any(conn: &Connection, account_id: &str) -> AppResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM invitation_fates WHERE account_id = ?1)",
+        [account_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Stores a finished invitation as it would have been recorded (the demo's invented past).
+pub fn insert_gone(tx: &Transaction<'_>, row: &FateRow) -> AppResult<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO invitation_fates
+             (account_id, invitation_id, person_key, name, profile_url, sent_at, sent_exact,
+              first_seen_at, last_seen_at, state, ended_at, connected_at, checked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'gone', ?10, ?11, ?12)",
+        params![
+            row.account_id,
+            row.invitation_id,
+            row.person_key,
+            row.name,
+            row.profile_url,
+            row.sent_at,
+            row.sent_exact,
+            row.first_seen_at,
+            row.last_seen_at,
+            row.ended_at,
+            row.connected_at,
+            row.checked_at,
+        ],
+    )?;
+    Ok(())
+}
+
 pub fn delete_account(tx: &Transaction<'_>, account_id: &str) -> AppResult<()> {
     tx.execute(
         "DELETE FROM invitation_fates WHERE account_id = ?1",

@@ -18,6 +18,7 @@ use crate::history::csv;
 use crate::invitations::{off_thread, ProviderSource};
 use crate::model::ProviderKind;
 
+pub mod demo;
 pub mod fates;
 pub mod series;
 
@@ -224,6 +225,16 @@ impl InsightsService {
             series_csv(&self.insights_at(account_id, threshold_days, now)?, which)
         };
         csv::write_new(dir, which.file_stem(), now, &header, &rows)
+    }
+
+    /// Gives a demo account its invented months of history (once); other accounts are left
+    /// alone.
+    pub fn seed_demo_history(&self, account_id: &str, now: DateTime<Utc>) -> AppResult<usize> {
+        let account = self.source.account(account_id)?;
+        if account.provider != ProviderKind::Demo {
+            return Ok(0);
+        }
+        demo::seed(&self.db, account_id, &account.label, now)
     }
 
     pub fn source(&self) -> &Arc<dyn ProviderSource> {

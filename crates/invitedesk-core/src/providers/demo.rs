@@ -29,6 +29,7 @@ use crate::model::{
 use data::{HEADLINES, PERSONAS, RECEIVED, SENT_NOTES, SENT_PEOPLE};
 
 mod data;
+pub mod history;
 
 pub const CAPABILITIES: Capabilities = super::capabilities_of(ProviderKind::Demo);
 

@@ -1,0 +1,43 @@
+//! Insights screen: fates, chart series and their CSV export.
+
+use tauri::{AppHandle, Runtime, State};
+
+use super::desk::exports_dir;
+use crate::desk::Desk;
+use crate::error::AppResult;
+use crate::insights::{off_thread_insights, Insights, InsightsSeries};
+
+#[tauri::command]
+pub async fn get_insights(
+    desk: State<'_, Desk>,
+    account_id: Option<String>,
+    threshold_days: Option<u32>,
+) -> AppResult<Insights> {
+    off_thread_insights(&desk.insights, move |s| {
+        s.insights(account_id.as_deref(), threshold_days)
+    })
+    .await
+}
+
+/// Writes one series as CSV to the Downloads folder; returns the file's path.
+#[tauri::command]
+pub async fn export_insights_csv<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    account_id: Option<String>,
+    series: InsightsSeries,
+    threshold_days: Option<u32>,
+) -> AppResult<String> {
+    let dir = exports_dir(&app, &desk);
+    let path = off_thread_insights(&desk.insights, move |s| {
+        s.export_csv(
+            account_id.as_deref(),
+            series,
+            threshold_days,
+            &dir,
+            chrono::Utc::now(),
+        )
+    })
+    .await?;
+    Ok(path.display().to_string())
+}
