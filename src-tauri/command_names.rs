@@ -39,4 +39,5 @@ pub const COMMANDS: &[&str] = &[
     "send_invitation",
     "get_insights",
     "export_insights_csv",
+    "check_acceptances",
 ];

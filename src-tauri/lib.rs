@@ -66,6 +66,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::send::send_invitation,
             commands::insights::get_insights,
             commands::insights::export_insights_csv,
+            commands::insights::check_acceptances,
         ])
 }
 

@@ -138,3 +138,53 @@ async fn a_withdrawal_by_the_app_is_told_apart_from_one_made_elsewhere_and_expor
         .unwrap()
         .starts_with("Week (Monday),Sent,Accepted"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectsafely_tells_an_acceptance_from_a_decline_and_edges_cannot() {
+    let source = TestSource::new();
+    let cs = FakeLinkedIn::new(ProviderKind::ConnectSafely, true).with_sent("c", 3, 1);
+    let edges = FakeLinkedIn::new(ProviderKind::Edges, false).with_sent("e", 2, 1);
+    source.add("C", "Carol", cs.clone(), NO_PACING);
+    source.add("E", "Eve", edges.clone(), NO_PACING);
+    let (_db, inv, insights) = services(&source);
+    assert!(refresh(&inv).await);
+
+    cs.accept_sent("c1"); // accepted
+    cs.drop_sent("c2"); // declined or withdrawn on LinkedIn
+    edges.accept_sent("e1"); // accepted, but Edges cannot say so
+    assert!(refresh(&inv).await);
+
+    let found = insights.check_acceptances(None).await.unwrap();
+    assert_eq!(
+        (found.checked, found.accepted),
+        (2, 1),
+        "only ConnectSafely is asked"
+    );
+    let again = insights.check_acceptances(None).await.unwrap();
+    assert_eq!(again.checked, 0, "each invitation is asked about once");
+
+    let c = insights.insights(Some("C"), None).unwrap().totals;
+    assert_eq!((c.accepted, c.gone_other, c.pending), (1, 1, 1));
+    let e = insights.insights(Some("E"), None).unwrap().totals;
+    assert_eq!((e.accepted, e.gone_other, e.pending), (0, 1, 1));
+    let all = insights.insights(None, None).unwrap();
+    assert_eq!(all.days_to_accept.accepted, 1);
+    assert_eq!(all.acceptance_notes.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_during_a_check_leaves_the_rest_for_the_next_one() {
+    let source = TestSource::new();
+    let cs = FakeLinkedIn::new(ProviderKind::ConnectSafely, true).with_sent("c", 2, 1);
+    source.add("C", "Carol", cs.clone(), NO_PACING);
+    let (_db, inv, insights) = services(&source);
+    assert!(refresh(&inv).await);
+    cs.accept_sent("c1");
+    cs.accept_sent("c2");
+    assert!(refresh(&inv).await);
+    cs.list_fault(ProviderError::new(ErrorKind::RateLimited, "Slow down."));
+    let first = insights.check_acceptances(Some("C")).await.unwrap();
+    assert_eq!(first.checked, 0);
+    let second = insights.check_acceptances(Some("C")).await.unwrap();
+    assert_eq!((second.checked, second.accepted), (2, 2));
+}

@@ -5,7 +5,7 @@ use tauri::{AppHandle, Runtime, State};
 use super::desk::exports_dir;
 use crate::desk::Desk;
 use crate::error::AppResult;
-use crate::insights::{off_thread_insights, Insights, InsightsSeries};
+use crate::insights::{off_thread_insights, AcceptanceCheck, Insights, InsightsSeries};
 
 #[tauri::command]
 pub async fn get_insights(
@@ -40,4 +40,14 @@ pub async fn export_insights_csv<R: Runtime>(
     })
     .await?;
     Ok(path.display().to_string())
+}
+
+/// Asks ConnectSafely (and the demo) whether people behind invitations that left the list are
+/// now connections; a few per account per call.
+#[tauri::command]
+pub async fn check_acceptances(
+    desk: State<'_, Desk>,
+    account_id: Option<String>,
+) -> AppResult<AcceptanceCheck> {
+    desk.insights.check_acceptances(account_id.as_deref()).await
 }

@@ -34,6 +34,7 @@ import type {
   WriteOutcome,
   Insights,
   InsightsSeries,
+  AcceptanceCheck,
 } from './types';
 
 export type { AppError };
@@ -191,6 +192,8 @@ export const sendInvitation = (accountId: string, request: NewInvitation) =>
 // Insights (issue 14).
 export const getInsights = (accountId: string | null, thresholdDays: number | null) =>
   call<Insights>('get_insights', { accountId, thresholdDays });
+export const checkAcceptances = (accountId: string | null) =>
+  call<AcceptanceCheck>('check_acceptances', { accountId });
 export const exportInsightsCsv = (accountId: string | null, series: InsightsSeries, thresholdDays: number | null) =>
   call<string>('export_insights_csv', { accountId, series, thresholdDays });
 

@@ -55,6 +55,7 @@ export type { WithdrawRequest } from './bindings/WithdrawRequest';
 export type { WriteOutcome } from './bindings/WriteOutcome';
 
 // Insights (issue 14).
+export type { AcceptanceCheck } from './bindings/AcceptanceCheck';
 export type { ActionDay } from './bindings/ActionDay';
 export type { BacklogPoint } from './bindings/BacklogPoint';
 export type { DayCount } from './bindings/DayCount';

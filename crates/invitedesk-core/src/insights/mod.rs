@@ -57,6 +57,21 @@ pub struct Insights {
     pub acceptance_notes: Vec<String>,
 }
 
+/// What one acceptance check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "AcceptanceCheck.ts")]
+pub struct AcceptanceCheck {
+    /// Invitations a provider was asked about.
+    pub checked: u32,
+    /// Of those, people who are now connections.
+    pub accepted: u32,
+}
+
+/// Invitations asked about per account and check: ConnectSafely allows about 30 reads a
+/// minute per account (providers.md §1.5), and a check must leave room for the lists.
+pub const CHECKS_PER_ACCOUNT: u32 = 20;
+
 /// The series a CSV export can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -225,6 +240,81 @@ impl InsightsService {
             series_csv(&self.insights_at(account_id, threshold_days, now)?, which)
         };
         csv::write_new(dir, which.file_stem(), now, &header, &rows)
+    }
+
+    /// Asks each account's provider, where it can tell (ConnectSafely, the demo), whether the
+    /// people behind invitations that left the list are now connections: a few per account
+    /// (newest first), each asked once. A provider error stops that account's check (the rest
+    /// wait for the next one); it is logged, not shown: Insights works without it.
+    pub async fn check_acceptances(&self, account_id: Option<&str>) -> AppResult<AcceptanceCheck> {
+        let this = self.clone();
+        let scope = account_id.map(str::to_string);
+        let accounts = off_thread(&self.source, move |source| match scope {
+            Some(id) => Ok(vec![source.account(&id)?]),
+            None => Ok(source.accounts()),
+        })
+        .await?;
+        let mut found = AcceptanceCheck::default();
+        for account in accounts {
+            if !matches!(
+                account.provider,
+                ProviderKind::ConnectSafely | ProviderKind::Demo
+            ) {
+                continue;
+            }
+            let id = account.id.clone();
+            let (todo, withdrawals) = {
+                let db = this.db.clone();
+                crate::blocking::off_thread(move || {
+                    db.read(|c| {
+                        Ok((
+                            table::unchecked_gone(c, &id, CHECKS_PER_ACCOUNT)?,
+                            activity::withdrawals(c, Some(&id))?,
+                        ))
+                    })
+                })
+                .await?
+            };
+            if todo.is_empty() {
+                continue;
+            }
+            let id = account.id.clone();
+            let provider = off_thread(&self.source, move |s| s.provider(&id)).await?;
+            for row in todo {
+                let key = (row.account_id.clone(), row.invitation_id.clone());
+                // Withdrawn by InviteDesk, or no profile to ask about: nothing to learn.
+                let connected = match (&row.profile_url, withdrawals.contains_key(&key)) {
+                    (Some(url), false) => match provider.is_connected(url).await {
+                        Ok(answer) => answer.unwrap_or(false),
+                        Err(e) => {
+                            log::warn!(
+                                "acceptance check stopped for account {}: {}",
+                                account.id,
+                                e.message
+                            );
+                            break;
+                        }
+                    },
+                    _ => false,
+                };
+                let db = this.db.clone();
+                crate::blocking::off_thread(move || {
+                    db.write(|tx| {
+                        table::set_checked(
+                            tx,
+                            &row.account_id,
+                            &row.invitation_id,
+                            connected,
+                            Utc::now(),
+                        )
+                    })
+                })
+                .await?;
+                found.checked += 1;
+                found.accepted += u32::from(connected);
+            }
+        }
+        Ok(found)
     }
 
     /// Gives a demo account its invented months of history (once); other accounts are left

@@ -151,6 +151,14 @@ impl InvitationProvider for Demo {
         Ok(rows)
     }
 
+    async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        self.simulate_latency().await;
+        let Some(slug) = profile_slug(profile_url) else {
+            return Ok(None);
+        };
+        Ok(Some(self.world.lock().unwrap().connections.contains(&slug)))
+    }
+
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
         self.simulate_latency().await;
         let mut world = self.world.lock().unwrap();
