@@ -40,4 +40,5 @@ pub const COMMANDS: &[&str] = &[
     "get_insights",
     "export_insights_csv",
     "check_acceptances",
+    "limits_at_a_glance",
 ];

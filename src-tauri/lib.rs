@@ -67,6 +67,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::insights::get_insights,
             commands::insights::export_insights_csv,
             commands::insights::check_acceptances,
+            commands::insights::limits_at_a_glance,
         ])
 }
 

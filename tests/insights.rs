@@ -188,3 +188,28 @@ async fn an_error_during_a_check_leaves_the_rest_for_the_next_one() {
     let second = insights.check_acceptances(Some("C")).await.unwrap();
     assert_eq!((second.checked, second.accepted), (2, 2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_at_a_glance_count_the_stale_backlog_without_pinned_ones() {
+    let source = TestSource::new();
+    let cs = FakeLinkedIn::new(ProviderKind::ConnectSafely, true).with_sent("old", 3, 45);
+    cs.push_sent(sent("new", "new", Age::exact(2)));
+    source.add("C", "Carol", cs.clone(), NO_PACING);
+    let (_db, inv, insights) = services(&source);
+    assert!(refresh(&inv).await);
+    inv.set_pin("C", Some("old1"), None, true).unwrap();
+
+    let limits = insights.account_limits("C", 30, Utc::now()).await.unwrap();
+    assert_eq!(
+        limits.backlog.stale, 2,
+        "two of three old ones; the pinned one stays"
+    );
+    assert_eq!(limits.backlog.days, Some(0));
+    assert_eq!(limits.caps.len(), 4);
+    let weekly = limits
+        .weekly_sends
+        .expect("counted here: the fake reports no quota");
+    assert_eq!((weekly.used, weekly.limit), (0, 90));
+    assert!(limits.holds.is_empty());
+    assert_eq!(limits.provider_error, None);
+}

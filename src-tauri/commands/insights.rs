@@ -5,7 +5,10 @@ use tauri::{AppHandle, Runtime, State};
 use super::desk::exports_dir;
 use crate::desk::Desk;
 use crate::error::AppResult;
-use crate::insights::{off_thread_insights, AcceptanceCheck, Insights, InsightsSeries};
+use crate::insights::limits_view::AccountLimits;
+use crate::insights::{
+    off_thread_insights, AcceptanceCheck, Insights, InsightsSeries, DEFAULT_THRESHOLD_DAYS,
+};
 
 #[tauri::command]
 pub async fn get_insights(
@@ -50,4 +53,20 @@ pub async fn check_acceptances(
     account_id: Option<String>,
 ) -> AppResult<AcceptanceCheck> {
     desk.insights.check_acceptances(account_id.as_deref()).await
+}
+
+/// Limits at a glance for one account: provider figures, caps used today, holds and the
+/// stale-backlog ETA at the account's withdraw threshold.
+#[tauri::command]
+pub async fn limits_at_a_glance(
+    desk: State<'_, Desk>,
+    account_id: String,
+) -> AppResult<AccountLimits> {
+    let threshold = desk
+        .accounts
+        .settings(&account_id)
+        .map_or(DEFAULT_THRESHOLD_DAYS, |s| s.withdraw_older_than_days);
+    desk.insights
+        .account_limits(&account_id, threshold, chrono::Utc::now())
+        .await
 }

@@ -80,6 +80,41 @@ async fn insights_draws_the_demo_history_in_the_light_theme() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "end-to-end: needs Xvfb and WebKitWebDriver (make test-e2e)"]
+async fn limits_show_on_accounts_and_as_a_meter_on_sent_and_send() -> TestResult {
+    let desktop = Desktop::start(&[])?;
+    let app = desktop.launch().await?;
+    open_demo_insights(&app).await?;
+
+    app.click(&tid("nav-sent")).await?;
+    app.wait_for_text(&tid("limits-meter"), "withdrawals left today")
+        .await?;
+    let meter = app.text(&tid("limits-meter")).await?;
+    assert!(
+        meter.contains("backlog clears"),
+        "the stale demo backlog has an ETA: {meter:?}"
+    );
+    app.screenshot("insights-3-sent-meter").await?;
+
+    app.click(&tid("nav-send")).await?;
+    app.wait_for_text(&tid("limits-meter"), "this week").await?;
+
+    app.click(&tid("nav-accounts")).await?;
+    // The demo reports its weekly figure like ConnectSafely's quota endpoint.
+    app.wait_for_text(&tid("limits-card"), "Demo requests")
+        .await?;
+    let card = app.text(&tid("limits-card")).await?;
+    assert!(card.contains("Withdrawals today"), "{card:?}");
+    let eta = app.text(&tid("limits-eta")).await?;
+    assert!(
+        eta.starts_with("Stale backlog:") && eta.contains("a day"),
+        "{eta:?}"
+    );
+    app.screenshot("insights-4-accounts-limits").await?;
+    app.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "end-to-end: needs Xvfb and WebKitWebDriver (make test-e2e)"]
 async fn insights_is_readable_in_the_dark_theme() -> TestResult {
     let desktop = Desktop::start(&[("GTK_THEME", "Adwaita:dark".to_string())])?;
     let app = desktop.launch().await?;

@@ -35,6 +35,7 @@ import type {
   Insights,
   InsightsSeries,
   AcceptanceCheck,
+  AccountLimits,
 } from './types';
 
 export type { AppError };
@@ -194,6 +195,7 @@ export const getInsights = (accountId: string | null, thresholdDays: number | nu
   call<Insights>('get_insights', { accountId, thresholdDays });
 export const checkAcceptances = (accountId: string | null) =>
   call<AcceptanceCheck>('check_acceptances', { accountId });
+export const limitsAtAGlance = (accountId: string) => call<AccountLimits>('limits_at_a_glance', { accountId });
 export const exportInsightsCsv = (accountId: string | null, series: InsightsSeries, thresholdDays: number | null) =>
   call<string>('export_insights_csv', { accountId, series, thresholdDays });
 

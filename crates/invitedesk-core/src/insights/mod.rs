@@ -20,6 +20,7 @@ use crate::model::ProviderKind;
 
 pub mod demo;
 pub mod fates;
+pub mod limits_view;
 pub mod series;
 
 pub use fates::{Fate, InvitationFate};
@@ -315,6 +316,61 @@ impl InsightsService {
             }
         }
         Ok(found)
+    }
+
+    /// Limits at a glance for one account at `now`: the provider's figures (asked now; a
+    /// failure is said, not fatal), InviteDesk's caps used today, holds, and the ETA to clear
+    /// the invitations pending at least `threshold_days`.
+    pub async fn account_limits(
+        &self,
+        account_id: &str,
+        threshold_days: u32,
+        now: DateTime<Utc>,
+    ) -> AppResult<limits_view::AccountLimits> {
+        let id = account_id.to_string();
+        let (account, settings, provider) = off_thread(&self.source, move |s| {
+            Ok((s.account(&id)?, s.settings(&id), s.provider(&id)))
+        })
+        .await?;
+        let (provider_limits, provider_error, reaches) = match provider {
+            Ok(p) => match p.limits().await {
+                Ok(l) => (l, None, p.reaches_linkedin()),
+                Err(e) => (Vec::new(), Some(e.message.clone()), p.reaches_linkedin()),
+            },
+            Err(e) => (Vec::new(), Some(e.message), true),
+        };
+        let invitations =
+            crate::invitations::InvitationService::new(self.db.clone(), self.source.clone());
+        let db = self.db.clone();
+        let mut view = crate::blocking::off_thread(move || {
+            let rows = invitations.list_sent_at(Some(&account.id), now)?.rows;
+            let stale = rows
+                .iter()
+                .filter(|r| limits_view::is_stale(r.age_days, r.pinned, threshold_days))
+                .count();
+            limits_view::local(
+                &db,
+                &account.id,
+                &account.label,
+                account.provider,
+                &settings,
+                reaches,
+                u32::try_from(stale).unwrap_or(u32::MAX),
+                threshold_days,
+                now,
+            )
+        })
+        .await?;
+        // The provider's own weekly count, when it gives one, is better than ours.
+        if provider_limits
+            .iter()
+            .any(|l| l.action == "CONNECT" && l.used.is_some() && l.limit.is_some())
+        {
+            view.weekly_sends = None;
+        }
+        view.provider_limits = provider_limits;
+        view.provider_error = provider_error;
+        Ok(view)
     }
 
     /// Gives a demo account its invented months of history (once); other accounts are left
