@@ -98,6 +98,8 @@ bench: deps ui
 	$(CARGO) bench --bench list_sent
 	$(CARGO) bench --bench job_overhead
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
+	$(CARGO) bench --bench insights
+	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact insights_bench::insights_open_100k
 
 # The Tauri CLI comes from npm on demand (prebuilt; `cargo install tauri-cli` would compile ~600
 # crates). It is not in ui/package.json: its optional per-platform packages would have to be in the

@@ -8,6 +8,7 @@ mod flows;
 mod framebuffer;
 mod harness;
 mod insights;
+mod insights_bench;
 mod jobs;
 mod received;
 mod recovery;

@@ -164,7 +164,7 @@ impl InsightsService {
         let (rows, withdrawals) = self.db.read(|c| {
             Ok((
                 table::all(c, account_id)?,
-                activity::withdrawals(c, account_id)?,
+                fates::withdrawals_by_account(activity::withdrawals(c, account_id)?),
             ))
         })?;
         let rows: Vec<_> = rows
