@@ -91,7 +91,7 @@ pub fn seed_many(db: &Db, account_id: &str, n: usize, now: DateTime<Utc>) -> App
                     name: format!("Person {i}"),
                     profile_url: None,
                     sent_at: ts(sent),
-                    sent_exact: h % 7 != 0,
+                    sent_exact: !h.is_multiple_of(7),
                     first_seen_at: ts(sent),
                     last_seen_at: ts((ended - Duration::days(1)).max(sent)),
                     gone: true,
