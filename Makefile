@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run      install what is missing, build the UI, start InviteDesk"
 	@echo "make test     install what is missing, then lint, unit, IPC, provider, keyring and end-to-end tests"
-	@echo "make bench    benchmarks (provider listing, job overhead, table rendering in the real window)"
+	@echo "make bench    benchmarks (provider listing, job overhead, table rendering and Insights over 100,000 invitations in the real window)"
 	@echo "make package  build the .deb (target/release/bundle/deb/)"
 	@echo "single suites: make test-rust | test-ui | test-keyring | test-cli | test-e2e"
 
