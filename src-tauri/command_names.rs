@@ -37,4 +37,8 @@ pub const COMMANDS: &[&str] = &[
     "list_activity",
     "export_activity_csv",
     "send_invitation",
+    "get_insights",
+    "export_insights_csv",
+    "check_acceptances",
+    "limits_at_a_glance",
 ];

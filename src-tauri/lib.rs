@@ -13,8 +13,8 @@ pub mod store_adapter;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, blocking, damaged, db, desk, error, history, invitations, jobs, linkedin, model,
-    providers,
+    accounts, age, blocking, damaged, db, desk, error, history, insights, invitations, jobs,
+    linkedin, model, providers,
 };
 
 use std::sync::Arc;
@@ -64,6 +64,10 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::activity::list_activity,
             commands::activity::export_activity_csv,
             commands::send::send_invitation,
+            commands::insights::get_insights,
+            commands::insights::export_insights_csv,
+            commands::insights::check_acceptances,
+            commands::insights::limits_at_a_glance,
         ])
 }
 

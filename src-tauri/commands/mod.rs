@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activity;
 pub mod app;
 pub mod desk;
+pub mod insights;
 pub mod jobs;
 pub mod received;
 pub mod send;

@@ -7,6 +7,8 @@ mod bench;
 mod flows;
 mod framebuffer;
 mod harness;
+mod insights;
+mod insights_bench;
 mod jobs;
 mod linkup;
 mod received;

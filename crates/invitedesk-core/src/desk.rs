@@ -11,6 +11,7 @@ use crate::accounts::storage::{AccountsStorage, ACCOUNTS_FILE_NAME};
 use crate::accounts::{Accounts, AccountsOptions, SecretStore};
 use crate::db::{recovery, Db, FILE_NAME};
 use crate::error::AppResult;
+use crate::insights::InsightsService;
 use crate::invitations::{InvitationService, ProviderSource};
 use crate::jobs::lease::Lease;
 use crate::jobs::{JobConfig, JobEvents, JobService};
@@ -59,6 +60,7 @@ pub struct Desk {
     pub db: Arc<Db>,
     pub invitations: InvitationService,
     pub jobs: JobService,
+    pub insights: InsightsService,
     /// What start-up had to repair or could not do, for the user (besides the registry's own).
     notices: Vec<String>,
 }
@@ -99,6 +101,7 @@ impl Desk {
         let db = opened.db;
         let desk = Desk {
             invitations: InvitationService::new(db.clone(), source.clone()),
+            insights: InsightsService::new(db.clone(), source.clone()),
             jobs: JobService::with_lease(db.clone(), source, events, options.jobs, Arc::new(lease)),
             paths,
             accounts,

@@ -8,7 +8,8 @@
 //! - `db` (the stored state; the types of its rows live with their tables) and `providers`
 //!   (the HTTP clients), side by side, neither importing the other;
 //! - `accounts` (on `providers`), `history` (on `db`);
-//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome).
+//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome);
+//!   `insights` (fates, chart data, limits at a glance) reads beside them.
 //! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
 pub mod accounts;
@@ -19,6 +20,7 @@ pub mod db;
 pub mod desk;
 pub mod error;
 pub mod history;
+pub mod insights;
 pub mod invitations;
 pub mod jobs;
 pub mod linkedin;

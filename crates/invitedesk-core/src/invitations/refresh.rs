@@ -12,6 +12,7 @@ use super::inflight::InFlight;
 use super::rules;
 use super::source::{off_thread, AccountRef, ProviderSource};
 use crate::db::cache::{self, NewRow, Screen};
+use crate::db::fates;
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppErrorShape, AppResult};
 use crate::providers::listing::Stopped;
@@ -187,7 +188,14 @@ async fn refresh_one(
         Ok((rows, None)) => {
             let now = Utc::now();
             let at = store::ts(now);
-            let stored = db.write(|tx| cache::replace_account(tx, screen, &account.id, &rows, &at));
+            let stored = db.write(|tx| {
+                let count = cache::replace_account(tx, screen, &account.id, &rows, &at)?;
+                // Only a complete listing gets here: Insights' fates never see a partial one.
+                if screen == Screen::Sent {
+                    fates::record_listing(tx, &account.id, &rows, now)?;
+                }
+                Ok(count)
+            });
             if stored.is_ok() {
                 source.synced(&account.id, now);
             }

@@ -119,6 +119,13 @@ pub trait InvitationProvider: Send + Sync {
     /// Quotas the provider reports; empty when it reports none.
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError>;
 
+    /// Whether the person at `profile_url` is now a first-degree connection (Insights asks it
+    /// of invitations that left the pending list), or `None` where the provider cannot tell
+    /// at no cost. A read: retried like any listing.
+    async fn is_connected(&self, _profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        Ok(None)
+    }
+
     /// How long after the start of an unconfirmed write the provider can no longer apply it;
     /// the write is checked (and maybe sent again) only after that. See
     /// `http::Client::settle_delay`.
