@@ -7,7 +7,8 @@
 //! from Activity, a click on Insights is timed in the page with `performance.now()` until the
 //! screen holds every invitation and the charts drew their bars, plus two
 //! `requestAnimationFrame`s (the second runs once that frame was produced). Repeated; the
-//! median, min and max are printed next to the floor (two frames with no change).
+//! median, min and max are printed next to the floor (two frames with no change) and the
+//! command alone called from the page (IPC and core, no drawing).
 //!
 //! Ignored, and returns at once unless `INVITEDESK_BENCH=1` (the Makefile sets it).
 
@@ -62,6 +63,14 @@ async fn time_open(app: &App, tracked: usize) -> TestResult<f64> {
     measurement(app.client.execute_async(&script, vec![]).await?)
 }
 
+/// The command alone, called from the page: the IPC round trip and the core's work, no drawing.
+async fn time_command(app: &App) -> TestResult<f64> {
+    let script = "const done = arguments[arguments.length - 1]; const t0 = performance.now();\
+        window.__TAURI_INTERNALS__.invoke('get_insights', { accountId: null, thresholdDays: 30 })\
+          .then(() => done({ ms: performance.now() - t0 }), (e) => done({ error: String(e) }));";
+    measurement(app.client.execute_async(script, vec![]).await?)
+}
+
 fn stats(v: &[f64]) -> (f64, f64, f64) {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
@@ -113,13 +122,16 @@ async fn insights_open_100k() -> TestResult {
 
     let mut floors = Vec::new();
     let mut opens = Vec::new();
+    let mut commands = Vec::new();
     for _ in 0..RUNS {
         floors.push(floor(&app).await?);
+        commands.push(time_command(&app).await?);
         opens.push(time_open(&app, tracked).await?);
     }
     app.screenshot("insights-bench-100k").await?;
     let (fm, fmin, fmax) = stats(&floors);
     let (om, omin, omax) = stats(&opens);
+    let (cm, cmin, cmax) = stats(&commands);
     println!(
         "{:<46} {:>9} {:>9} {:>9}",
         "Insights in the real window", "median", "min", "max"
@@ -127,6 +139,10 @@ async fn insights_open_100k() -> TestResult {
     println!(
         "{:<46} {:>9.0} {:>9.0} {:>9.0}",
         "nothing (two frames: the floor)", fm, fmin, fmax
+    );
+    println!(
+        "{:<46} {:>9.0} {:>9.0} {:>9.0}",
+        "get_insights alone (IPC + core, no drawing)", cm, cmin, cmax
     );
     println!(
         "{:<46} {:>9.0} {:>9.0} {:>9.0}",

@@ -191,7 +191,7 @@ const MIGRATIONS: &[&str] = &[
         checked_at    TEXT,
         PRIMARY KEY (account_id, invitation_id)
     ) WITHOUT ROWID;
-    CREATE INDEX invitation_fates_by_state ON invitation_fates (account_id, state);
+    CREATE INDEX invitation_fates_by_state ON invitation_fates (account_id, state, checked_at);
     "#,
 ];
 

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::fates::FateRow;
+use crate::db::fates::{FateFacts, FateRow};
 use crate::db::parse_ts;
 
 /// How an invitation ended, or that it has not.
@@ -82,38 +82,142 @@ pub fn withdrawals_by_account(pairs: HashMap<(String, String), String>) -> Withd
 /// A refresh more than this long after the previous one cannot date a departure to the day.
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-    u32::try_from(to.signed_duration_since(from).num_days().max(0)).unwrap_or(u32::MAX)
+/// Milliseconds since 1970 of a stored timestamp. The database's own format
+/// (`2026-03-02T09:00:00.000Z`, `db::ts`) is read digit by digit, about ten times faster than
+/// a general parser (it matters at 100,000 rows × 4 timestamps); anything else goes through
+/// `db::parse_ts`.
+pub fn ms(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let canonical = b.len() == 24
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && b[23] == b'Z';
+    if !canonical {
+        return parse_ts(text).map(|t| t.timestamp_millis());
+    }
+    let num = |from: usize, to: usize| -> Option<i64> {
+        b[from..to].iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss, milli) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return parse_ts(text).map(|t| t.timestamp_millis());
+    }
+    // Days from civil (H. Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + milli)
 }
 
-/// The fate of one stored row at `now`.
-pub fn infer(row: &FateRow, withdrawals: &Withdrawals, now: DateTime<Utc>) -> InvitationFate {
-    let sent = parse_ts(&row.sent_at).unwrap_or(now);
-    let last_seen = parse_ts(&row.last_seen_at).unwrap_or(sent);
-    let withdrawn_at = withdrawals
-        .get(row.account_id.as_str())
-        .and_then(|by_id| by_id.get(row.invitation_id.as_str()))
-        .filter(|at| at.as_str() >= row.last_seen_at.as_str())
-        .and_then(|at| parse_ts(at).map(|t| (at.clone(), t)));
-    let ended = row
-        .ended_at
-        .as_deref()
-        .and_then(|e| parse_ts(e).map(|t| (e.to_string(), t)));
-    let (fate, end, end_exact) = match (withdrawn_at, row.gone, ended) {
+fn whole_days_ms(from: i64, to: i64) -> u32 {
+    u32::try_from((to - from).max(0) / DAY_MS).unwrap_or(u32::MAX)
+}
+
+/// What the charts need of one invitation: its fate, when it was sent and ended (ms since
+/// 1970) and its days pending. `Copy`, no text: built for 100,000 rows at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    pub fate: Fate,
+    pub sent_ms: i64,
+    pub end_ms: Option<i64>,
+    pub days_pending: u32,
+    pub days_exact: bool,
+}
+
+/// The one rule both views follow: (fate, end, whether the end is known to the day).
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    gone: bool,
+    connected: bool,
+    withdrawn_ms: Option<i64>,
+    ended_ms: Option<i64>,
+    last_seen_ms: i64,
+) -> (Fate, Option<i64>, bool) {
+    match (withdrawn_ms, gone, ended_ms) {
         // The app's own record dates it exactly, even before a refresh notices.
-        (Some((text, at)), _, _) => (Fate::WithdrawnByApp, Some((text, at)), true),
-        (None, true, Some((text, at))) => {
-            let noticed_soon = at.signed_duration_since(last_seen).num_milliseconds() <= DAY_MS;
-            let fate = if row.connected_at.is_some() {
+        (Some(at), _, _) => (Fate::WithdrawnByApp, Some(at), true),
+        (None, true, Some(at)) => {
+            let fate = if connected {
                 Fate::Accepted
             } else {
                 Fate::GoneOther
             };
-            (fate, Some((text, at)), noticed_soon)
+            (fate, Some(at), at - last_seen_ms <= DAY_MS)
         }
         _ => (Fate::Pending, None, true),
+    }
+}
+
+/// InviteDesk's withdrawal of this invitation that no later listing contradicts.
+fn withdrawal<'w>(
+    withdrawals: &'w Withdrawals,
+    account_id: &str,
+    invitation_id: &str,
+    last_seen_at: &str,
+) -> Option<&'w String> {
+    withdrawals
+        .get(account_id)
+        .and_then(|by_id| by_id.get(invitation_id))
+        .filter(|at| at.as_str() >= last_seen_at)
+}
+
+/// The facts of one row as `db::fates::for_each_facts` hands it.
+pub fn facts(row: &FateFacts<'_>, withdrawals: &Withdrawals, now_ms: i64) -> Facts {
+    let sent = ms(row.sent_at).unwrap_or(now_ms);
+    let last_seen = ms(row.last_seen_at).unwrap_or(sent);
+    let withdrawn = withdrawal(
+        withdrawals,
+        row.account_id,
+        row.invitation_id,
+        row.last_seen_at,
+    )
+    .and_then(|at| ms(at));
+    let ended = row.ended_at.and_then(ms);
+    let (fate, end, end_exact) = classify(row.gone, row.connected, withdrawn, ended, last_seen);
+    Facts {
+        fate,
+        sent_ms: sent,
+        end_ms: end,
+        days_pending: whole_days_ms(sent, end.unwrap_or(now_ms)),
+        days_exact: row.sent_exact && end_exact,
+    }
+}
+
+/// The fate of one stored row at `now`, with its names and dates (the CSV export).
+pub fn infer(row: &FateRow, withdrawals: &Withdrawals, now: DateTime<Utc>) -> InvitationFate {
+    let now_ms = now.timestamp_millis();
+    let sent = ms(&row.sent_at).unwrap_or(now_ms);
+    let last_seen = ms(&row.last_seen_at).unwrap_or(sent);
+    let withdrawn_at = withdrawal(
+        withdrawals,
+        &row.account_id,
+        &row.invitation_id,
+        &row.last_seen_at,
+    );
+    let ended = row.ended_at.as_deref().and_then(ms);
+    let (fate, end, end_exact) = classify(
+        row.gone,
+        row.connected_at.is_some(),
+        withdrawn_at.and_then(|at| ms(at)),
+        ended,
+        last_seen,
+    );
+    let ended_at = match fate {
+        Fate::WithdrawnByApp => withdrawn_at.cloned(),
+        Fate::Pending => None,
+        _ => row.ended_at.clone(),
     };
-    let until = end.as_ref().map_or(now, |(_, t)| *t);
     InvitationFate {
         account_id: row.account_id.clone(),
         invitation_id: row.invitation_id.clone(),
@@ -121,8 +225,8 @@ pub fn infer(row: &FateRow, withdrawals: &Withdrawals, now: DateTime<Utc>) -> In
         fate,
         sent_at: row.sent_at.clone(),
         sent_exact: row.sent_exact,
-        ended_at: end.map(|(text, _)| text),
-        days_pending: whole_days(sent, until),
+        ended_at,
+        days_pending: whole_days_ms(sent, end.unwrap_or(now_ms)),
         days_exact: row.sent_exact && end_exact,
     }
 }
@@ -260,5 +364,29 @@ mod tests {
         let late = fate_of(&db, &w, "late", t(9));
         assert_eq!(late.fate, Fate::GoneOther);
         assert_eq!((late.days_pending, late.days_exact), (9, false));
+    }
+
+    #[test]
+    fn the_fast_timestamp_reader_agrees_with_chrono() {
+        for text in [
+            "2026-03-02T09:00:00.000Z",
+            "1999-12-31T23:59:59.999Z",
+            "2024-02-29T00:00:00.001Z",
+            "2000-01-01T12:34:56.789Z",
+        ] {
+            let want = crate::db::parse_ts(text).unwrap().timestamp_millis();
+            assert_eq!(ms(text), Some(want), "{text}");
+        }
+        assert_eq!(
+            ms("2026-03-02T09:00:00+01:00"),
+            Some(
+                "2026-03-02T08:00:00Z"
+                    .parse::<DateTime<Utc>>()
+                    .unwrap()
+                    .timestamp_millis()
+            ),
+            "other forms go through the general parser"
+        );
+        assert_eq!(ms("garbage"), None);
     }
 }

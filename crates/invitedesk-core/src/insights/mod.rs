@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::{activity, fates as table, parse_ts, Db};
+use crate::db::{activity, fates as table, Db};
 use crate::error::{AppError, AppResult};
 use crate::history::csv;
 use crate::invitations::{off_thread, ProviderSource};
@@ -124,18 +124,18 @@ pub struct InsightsService {
     source: Arc<dyn ProviderSource>,
 }
 
-/// The inferred fates of one account or all, and when tracking began.
+/// The facts of one account's or all accounts' invitations, and when tracking began.
 struct Loaded {
-    fates: Vec<InvitationFate>,
+    facts: Vec<fates::Facts>,
     tracking_since: Option<DateTime<Utc>>,
 }
 
-fn totals(fates: &[InvitationFate]) -> FateTotals {
+fn totals(facts: &[fates::Facts]) -> FateTotals {
     let mut t = FateTotals {
-        tracked: u32::try_from(fates.len()).unwrap_or(u32::MAX),
+        tracked: u32::try_from(facts.len()).unwrap_or(u32::MAX),
         ..FateTotals::default()
     };
-    for f in fates {
+    for f in facts {
         match f.fate {
             Fate::Accepted => t.accepted += 1,
             Fate::WithdrawnByApp => t.withdrawn += 1,
@@ -158,28 +158,53 @@ impl InsightsService {
         }
     }
 
+    fn known_accounts(&self) -> std::collections::HashSet<String> {
+        self.source.accounts().into_iter().map(|a| a.id).collect()
+    }
+
+    fn withdrawals(&self, account_id: Option<&str>) -> AppResult<fates::Withdrawals> {
+        let pairs = self.db.read(|c| activity::withdrawals(c, account_id))?;
+        Ok(fates::withdrawals_by_account(pairs))
+    }
+
+    /// The charts' view of every invitation: one pass over the table, nothing copied.
     fn load(&self, account_id: Option<&str>, now: DateTime<Utc>) -> AppResult<Loaded> {
-        let known: std::collections::HashSet<String> =
-            self.source.accounts().into_iter().map(|a| a.id).collect();
-        let (rows, withdrawals) = self.db.read(|c| {
-            Ok((
-                table::all(c, account_id)?,
-                fates::withdrawals_by_account(activity::withdrawals(c, account_id)?),
-            ))
+        let known = self.known_accounts();
+        let withdrawals = self.withdrawals(account_id)?;
+        let now_ms = now.timestamp_millis();
+        let mut facts = Vec::new();
+        let mut since: Option<i64> = None;
+        self.db.read(|c| {
+            table::for_each_facts(c, account_id, |row| {
+                if !known.contains(row.account_id) {
+                    return;
+                }
+                if let Some(first) = fates::ms(row.first_seen_at) {
+                    since = Some(since.map_or(first, |s| s.min(first)));
+                }
+                facts.push(fates::facts(row, &withdrawals, now_ms));
+            })
         })?;
+        Ok(Loaded {
+            facts,
+            tracking_since: since.and_then(DateTime::<Utc>::from_timestamp_millis),
+        })
+    }
+
+    /// Every invitation with its names and dates, oldest sent first (the CSV export).
+    fn load_fates(
+        &self,
+        account_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> AppResult<Vec<InvitationFate>> {
+        let known = self.known_accounts();
+        let withdrawals = self.withdrawals(account_id)?;
+        let rows = self.db.read(|c| table::all(c, account_id))?;
         let rows: Vec<_> = rows
             .into_iter()
             .filter(|r| known.contains(&r.account_id))
             .collect();
-        let tracking_since = rows
-            .iter()
-            .map(|r| r.first_seen_at.as_str())
-            .min()
-            .and_then(parse_ts);
-        Ok(Loaded {
-            fates: fates::infer_all(&rows, &withdrawals, now),
-            tracking_since,
-        })
+        Ok(fates::infer_all(&rows, &withdrawals, now))
     }
 
     /// The Insights screen's data at `now`, with `threshold_days` drawn on days to accept.
@@ -208,10 +233,10 @@ impl InsightsService {
         Ok(Insights {
             account_id: account_id.map(str::to_string),
             tracking_since: loaded.tracking_since.map(crate::db::ts),
-            totals: totals(&loaded.fates),
-            weeks: series::by_week_sent(&loaded.fates),
-            days_to_accept: series::days_to_accept(&loaded.fates, threshold),
-            backlog: series::backlog(&loaded.fates, loaded.tracking_since, now),
+            totals: totals(&loaded.facts),
+            weeks: series::by_week_sent(&loaded.facts),
+            days_to_accept: series::days_to_accept(&loaded.facts, threshold),
+            backlog: series::backlog(&loaded.facts, loaded.tracking_since, now),
             actions: series::actions_per_day(&counts, now),
             acceptance_notes: notes,
         })
@@ -235,8 +260,7 @@ impl InsightsService {
         now: DateTime<Utc>,
     ) -> AppResult<PathBuf> {
         let (header, rows) = if which == InsightsSeries::Fates {
-            let loaded = self.load(account_id, now)?;
-            fates_csv(&loaded.fates)
+            fates_csv(&self.load_fates(account_id, now)?)
         } else {
             series_csv(&self.insights_at(account_id, threshold_days, now)?, which)
         };

@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::fates::{Fate, InvitationFate};
-use crate::db::parse_ts;
+use super::fates::{Facts, Fate};
 
 /// Acceptance by the week invitations were sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -95,22 +94,29 @@ fn percent(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0)
 }
 
-fn day_of(text: &str) -> Option<NaiveDate> {
-    parse_ts(text).map(|t| t.date_naive())
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Days since 1970-01-01 (UTC) of an instant in ms.
+fn day_number(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
 }
 
-fn monday(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+fn date_of(day: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + Duration::days(day)
+}
+
+/// The Monday (a day number) of a day's week: 1970-01-01 was a Thursday.
+fn monday_number(day: i64) -> i64 {
+    day - (day + 3).rem_euclid(7)
 }
 
 /// Acceptance rate by the week invitations were sent, oldest first, weeks without any left out.
-pub fn by_week_sent(fates: &[InvitationFate]) -> Vec<WeekOutcome> {
-    let mut weeks: BTreeMap<NaiveDate, [u32; 5]> = BTreeMap::new();
+pub fn by_week_sent(fates: &[Facts]) -> Vec<WeekOutcome> {
+    let mut weeks: BTreeMap<i64, [u32; 5]> = BTreeMap::new();
     for f in fates {
-        let Some(day) = day_of(&f.sent_at) else {
-            continue;
-        };
-        let w = weeks.entry(monday(day)).or_default();
+        let w = weeks
+            .entry(monday_number(day_number(f.sent_ms)))
+            .or_default();
         w[0] += 1;
         let slot = match f.fate {
             Fate::Accepted => 1,
@@ -124,7 +130,7 @@ pub fn by_week_sent(fates: &[InvitationFate]) -> Vec<WeekOutcome> {
         .into_iter()
         .map(
             |(week, [sent, accepted, withdrawn, gone_other, pending])| WeekOutcome {
-                week: week.format("%Y-%m-%d").to_string(),
+                week: date_of(week).format("%Y-%m-%d").to_string(),
                 sent,
                 accepted,
                 withdrawn,
@@ -137,7 +143,7 @@ pub fn by_week_sent(fates: &[InvitationFate]) -> Vec<WeekOutcome> {
 }
 
 /// The days-to-accept distribution, with what it says about `threshold_days`.
-pub fn days_to_accept(fates: &[InvitationFate], threshold_days: u32) -> DaysToAccept {
+pub fn days_to_accept(fates: &[Facts], threshold_days: u32) -> DaysToAccept {
     let mut counts = vec![0u32; LAST_BUCKET as usize + 1];
     let (mut accepted, mut about, mut within) = (0u32, 0u32, 0u32);
     let (mut reached, mut reached_accepted) = (0u32, 0u32);
@@ -195,7 +201,7 @@ fn first_day(since: NaiveDate, today: NaiveDate) -> NaiveDate {
 /// Pending invitations at the end of each day from `tracking_since` (the first refresh:
 /// before it nothing was listed) to today.
 pub fn backlog(
-    fates: &[InvitationFate],
+    fates: &[Facts],
     tracking_since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Vec<BacklogPoint> {
@@ -204,16 +210,16 @@ pub fn backlog(
     };
     let today = now.date_naive();
     let start = first_day(since.date_naive(), today);
-    let len = (today - start).num_days() as usize + 1;
+    let start_n = (start - date_of(0)).num_days();
+    let today_n = (today - date_of(0)).num_days();
+    let len = (today_n - start_n) as usize + 1;
     // +1 on the day sent (or the first day charted), −1 on the day it ended.
     let mut delta = vec![0i64; len + 1];
-    let index = |d: NaiveDate| -> usize { (d - start).num_days().clamp(0, len as i64) as usize };
+    let index = |d: i64| -> usize { (d - start_n).clamp(0, len as i64) as usize };
     for f in fates {
-        let Some(sent) = day_of(&f.sent_at) else {
-            continue;
-        };
-        let end = f.ended_at.as_deref().and_then(day_of);
-        if end.is_some_and(|e| e < start) || sent > today {
+        let sent = day_number(f.sent_ms);
+        let end = f.end_ms.map(day_number);
+        if end.is_some_and(|e| e < start_n) || sent > today_n {
             continue;
         }
         delta[index(sent)] += 1;
@@ -282,15 +288,12 @@ pub fn actions_per_day(counts: &[(String, String, u32)], now: DateTime<Utc>) -> 
 mod tests {
     use super::*;
 
-    fn fate(sent: &str, fate: Fate, days: u32, ended: Option<&str>) -> InvitationFate {
-        InvitationFate {
-            account_id: "a".into(),
-            invitation_id: format!("{sent}-{days}-{fate:?}"),
-            name: "x".into(),
+    fn fate(sent: &str, fate: Fate, days: u32, ended: Option<&str>) -> Facts {
+        let at = |day: &str| super::super::fates::ms(&format!("{day}T10:00:00.000Z")).unwrap();
+        Facts {
             fate,
-            sent_at: format!("{sent}T10:00:00.000Z"),
-            sent_exact: true,
-            ended_at: ended.map(|e| format!("{e}T10:00:00.000Z")),
+            sent_ms: at(sent),
+            end_ms: ended.map(at),
             days_pending: days,
             days_exact: true,
         }
@@ -334,7 +337,7 @@ mod tests {
         // 90 % (9 of 10) came within 12 days; 9 of 10 within the threshold.
         // Reached 30 days pending: the 45-day acceptance, a 31-day withdrawal, a 60-day pending
         // and a 30-day gone → 4, of which 1 accepted = 25 %.
-        let mut fates: Vec<InvitationFate> = [0, 1, 1, 2, 2, 3, 5, 8, 12, 45]
+        let mut fates: Vec<Facts> = [0, 1, 1, 2, 2, 3, 5, 8, 12, 45]
             .iter()
             .map(|&d| fate("2026-01-05", Fate::Accepted, d, Some("2026-02-01")))
             .collect();
