@@ -74,6 +74,23 @@ pub struct FateRow {
     pub checked_at: Option<String>,
 }
 
+impl FateRow {
+    /// The row as the fate rule reads it (`insights::fates::facts`), borrowed.
+    pub fn as_facts(&self) -> FateFacts<'_> {
+        FateFacts {
+            account_id: &self.account_id,
+            invitation_id: &self.invitation_id,
+            sent_at: &self.sent_at,
+            sent_exact: self.sent_exact,
+            first_seen_at: &self.first_seen_at,
+            last_seen_at: &self.last_seen_at,
+            gone: self.gone,
+            ended_at: self.ended_at.as_deref(),
+            connected: self.connected_at.is_some(),
+        }
+    }
+}
+
 /// Records one complete listing of an account's sent invitations (the rows the cache stores):
 /// listed ones are pending (one that was gone and is listed again is pending again), pending
 /// ones not listed are gone as of `now`.

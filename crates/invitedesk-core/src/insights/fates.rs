@@ -196,25 +196,15 @@ pub fn facts(row: &FateFacts<'_>, withdrawals: &Withdrawals, now_ms: i64) -> Fac
 
 /// The fate of one stored row at `now`, with its names and dates (the CSV export).
 pub fn infer(row: &FateRow, withdrawals: &Withdrawals, now: DateTime<Utc>) -> InvitationFate {
-    let now_ms = now.timestamp_millis();
-    let sent = ms(&row.sent_at).unwrap_or(now_ms);
-    let last_seen = ms(&row.last_seen_at).unwrap_or(sent);
-    let withdrawn_at = withdrawal(
-        withdrawals,
-        &row.account_id,
-        &row.invitation_id,
-        &row.last_seen_at,
-    );
-    let ended = row.ended_at.as_deref().and_then(ms);
-    let (fate, end, end_exact) = classify(
-        row.gone,
-        row.connected_at.is_some(),
-        withdrawn_at.and_then(|at| ms(at)),
-        ended,
-        last_seen,
-    );
-    let ended_at = match fate {
-        Fate::WithdrawnByApp => withdrawn_at.cloned(),
+    let facts = facts(&row.as_facts(), withdrawals, now.timestamp_millis());
+    let ended_at = match facts.fate {
+        Fate::WithdrawnByApp => withdrawal(
+            withdrawals,
+            &row.account_id,
+            &row.invitation_id,
+            &row.last_seen_at,
+        )
+        .cloned(),
         Fate::Pending => None,
         _ => row.ended_at.clone(),
     };
@@ -222,12 +212,12 @@ pub fn infer(row: &FateRow, withdrawals: &Withdrawals, now: DateTime<Utc>) -> In
         account_id: row.account_id.clone(),
         invitation_id: row.invitation_id.clone(),
         name: row.name.clone(),
-        fate,
+        fate: facts.fate,
         sent_at: row.sent_at.clone(),
         sent_exact: row.sent_exact,
         ended_at,
-        days_pending: whole_days_ms(sent, end.unwrap_or(now_ms)),
-        days_exact: row.sent_exact && end_exact,
+        days_pending: facts.days_pending,
+        days_exact: facts.days_exact,
     }
 }
 

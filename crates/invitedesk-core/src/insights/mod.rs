@@ -294,7 +294,7 @@ impl InsightsService {
                     db.read(|c| {
                         Ok((
                             table::unchecked_gone(c, &id, CHECKS_PER_ACCOUNT)?,
-                            activity::withdrawals(c, Some(&id))?,
+                            fates::withdrawals_by_account(activity::withdrawals(c, Some(&id))?),
                         ))
                     })
                 })
@@ -306,9 +306,12 @@ impl InsightsService {
             let id = account.id.clone();
             let provider = off_thread(&self.source, move |s| s.provider(&id)).await?;
             for row in todo {
-                let key = (row.account_id.clone(), row.invitation_id.clone());
-                // Withdrawn by InviteDesk, or no profile to ask about: nothing to learn.
-                let connected = match (&row.profile_url, withdrawals.contains_key(&key)) {
+                // Withdrawn by InviteDesk (by the same rule the charts follow: a withdrawal a
+                // later listing contradicts does not count), or no profile to ask about:
+                // nothing to learn.
+                let withdrawn =
+                    fates::facts(&row.as_facts(), &withdrawals, 0).fate == Fate::WithdrawnByApp;
+                let connected = match (&row.profile_url, withdrawn) {
                     (Some(url), false) => match provider.is_connected(url).await {
                         Ok(answer) => answer.unwrap_or(false),
                         Err(e) => {
