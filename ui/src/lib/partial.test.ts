@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import { partialText } from './partial';
 import Sent from '../screens/Sent.svelte';
@@ -10,15 +10,6 @@ import { account, sentRow } from '../test/fixtures';
 const stop = { pages: 312, fetched: 31_200, expectedTotal: 52_000, reason: 'Edges did not answer in time.' };
 
 describe('a refresh that stopped part-way', () => {
-  beforeEach(() => {
-    app.reset();
-    jobs.reset();
-  });
-  afterEach(() => {
-    app.reset();
-    jobs.reset();
-  });
-
   it('is said with what is shown, of how many, where it stopped and why', () => {
     expect(partialText('Agency', stop)).toBe(
       'Agency: showing 31,200 of ~52,000: the refresh stopped at page 312: Edges did not answer in time.',

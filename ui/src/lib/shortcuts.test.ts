@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { handleKey, helpRows, installShortcuts, SHORTCUTS, type ShortcutContext } from './shortcuts';
 import ShortcutHelp from './components/ShortcutHelp.svelte';
@@ -127,15 +127,6 @@ describe('the help overlay', () => {
 });
 
 describe('shortcuts on the Sent screen', () => {
-  beforeEach(() => {
-    app.reset();
-    jobs.reset();
-  });
-  afterEach(() => {
-    app.reset();
-    jobs.reset();
-  });
-
   it('select all, then W opens the withdrawal preview and starts nothing', async () => {
     app.accounts = [account()];
     app.accountsLoaded = true;

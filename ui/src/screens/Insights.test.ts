@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import Insights from './Insights.svelte';
 import { app } from '../lib/app-state.svelte';
@@ -47,8 +47,6 @@ function setup(handlers: Record<string, Handler> = {}) {
   return calls;
 }
 
-beforeEach(() => app.reset());
-afterEach(() => app.reset());
 
 describe('Insights screen', () => {
   it('says what the days-to-accept data means for the threshold, with totals and the marker', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Send from './Send.svelte';
 import { app } from '../lib/app-state.svelte';
@@ -16,8 +16,6 @@ function setup(handlers: Record<string, Handler> = {}) {
 const field = (id: string) => screen.getByTestId(id) as HTMLInputElement;
 const submit = () => screen.getByTestId('send-submit') as HTMLButtonElement;
 
-beforeEach(() => app.reset());
-afterEach(() => app.reset());
 
 describe('Send screen', () => {
   it('counts the trimmed note as the provider does against the account limit and blocks a long one', async () => {
