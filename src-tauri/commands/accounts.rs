@@ -50,14 +50,8 @@ pub async fn add_accounts(
 
 #[tauri::command]
 pub async fn add_demo_account(desk: State<'_, Desk>) -> AppResult<AccountView> {
-    let view = with_accounts(&desk.accounts, |a| a.add_demo()).await?;
-    // Months of invented history, so Insights has something to show (issue 14).
-    let id = view.id.clone();
-    crate::insights::off_thread_insights(&desk.insights, move |s| {
-        s.seed_demo_history(&id, chrono::Utc::now())
-    })
-    .await?;
-    Ok(view)
+    let desk = desk.inner().clone();
+    blocking(move || desk.add_demo_account()).await
 }
 
 #[tauri::command]

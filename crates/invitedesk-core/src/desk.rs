@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::accounts::storage::{AccountsStorage, ACCOUNTS_FILE_NAME};
-use crate::accounts::{Accounts, AccountsOptions, SecretStore};
+use crate::accounts::{AccountView, Accounts, AccountsOptions, SecretStore};
 use crate::db::{recovery, Db, FILE_NAME};
 use crate::error::AppResult;
 use crate::insights::InsightsService;
@@ -147,6 +147,15 @@ impl Desk {
         self.accounts.get(account_id)?;
         self.db.remove_account_data(account_id, delete_history)?;
         self.accounts.remove(account_id)
+    }
+
+    /// Adds the demo account with months of invented history, so Insights has something to
+    /// show without a key. Blocking (file and database writes): call it off the async runtime.
+    pub fn add_demo_account(&self) -> AppResult<AccountView> {
+        let view = self.accounts.add_demo()?;
+        self.insights
+            .seed_demo_history(&view.id, chrono::Utc::now())?;
+        Ok(view)
     }
 }
 
