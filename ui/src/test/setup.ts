@@ -16,9 +16,10 @@ beforeEach(() => {
   app.reset();
   jobs.reset();
 });
+// Resets first: stopping the jobs store unlistens through the mocked IPC, which clearMocks removes.
 afterEach(() => {
-  cleanup();
-  clearMocks();
   app.reset();
   jobs.reset();
+  cleanup();
+  clearMocks();
 });
