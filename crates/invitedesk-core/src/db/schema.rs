@@ -162,6 +162,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, person_key)
     ) WITHOUT ROWID;
     "#,
+    // 3: lists (issue 13): the do-not-contact list, for every account. `person_key` is the
+    // key the user named them by (`in:<slug>` / `id:<member id>`); `also_keys` the other keys
+    // the same person was known by when added from a row (space-separated), so an invitation
+    // that carries only those still matches.
+    r#"
+    CREATE TABLE do_not_contact (
+        person_key  TEXT PRIMARY KEY,
+        also_keys   TEXT NOT NULL DEFAULT '',
+        name        TEXT,
+        profile_url TEXT,
+        added_at    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.
