@@ -37,4 +37,13 @@ pub const COMMANDS: &[&str] = &[
     "list_activity",
     "export_activity_csv",
     "send_invitation",
+    "preview_withdraw_list",
+    "sent_flags",
+    "preview_withdraw_do_not_contact",
+    "preview_withdraw_duplicates",
+    "list_do_not_contact",
+    "import_do_not_contact",
+    "add_do_not_contact",
+    "remove_do_not_contact",
+    "export_do_not_contact_csv",
 ];

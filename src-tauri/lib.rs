@@ -13,8 +13,8 @@ pub mod store_adapter;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, blocking, damaged, db, desk, error, history, invitations, jobs, linkedin, model,
-    providers,
+    accounts, age, blocking, damaged, db, desk, error, history, invitations, jobs, linkedin, lists,
+    model, providers,
 };
 
 use std::sync::Arc;
@@ -64,6 +64,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::activity::list_activity,
             commands::activity::export_activity_csv,
             commands::send::send_invitation,
+            commands::lists::preview_withdraw_list,
+            commands::lists::sent_flags,
+            commands::lists::preview_withdraw_do_not_contact,
+            commands::lists::preview_withdraw_duplicates,
+            commands::lists::list_do_not_contact,
+            commands::lists::import_do_not_contact,
+            commands::lists::add_do_not_contact,
+            commands::lists::remove_do_not_contact,
+            commands::lists::export_do_not_contact_csv,
         ])
 }
 

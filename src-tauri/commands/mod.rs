@@ -5,6 +5,7 @@ pub mod activity;
 pub mod app;
 pub mod desk;
 pub mod jobs;
+pub mod lists;
 pub mod received;
 pub mod send;
 pub mod sent;

@@ -5,13 +5,14 @@
 import * as api from './api';
 import type { AccountView, AppError, AppInfo } from './types';
 
-export type Screen = 'accounts' | 'sent' | 'received' | 'send' | 'activity' | 'settings';
+export type Screen = 'accounts' | 'sent' | 'received' | 'send' | 'lists' | 'activity' | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sent', label: 'Sent' },
   { id: 'received', label: 'Received' },
   { id: 'send', label: 'Send' },
+  { id: 'lists', label: 'Lists' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
 ];
