@@ -8,6 +8,7 @@ mod flows;
 mod framebuffer;
 mod harness;
 mod jobs;
+mod lists;
 mod received;
 mod recovery;
 mod sent;
