@@ -62,7 +62,7 @@ fn member(i: usize) -> String {
 
 fn invitation(i: usize) -> SentInvitation {
     // Account a's rows carry a profile address, b's a public id and a member id.
-    let person = if i % 2 == 0 {
+    let person = if i.is_multiple_of(2) {
         Person {
             name: format!("Person {i}"),
             profile_url: Some(format!("https://www.linkedin.com/in/{}", slug(i))),

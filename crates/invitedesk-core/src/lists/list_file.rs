@@ -90,7 +90,7 @@ fn records(text: &str) -> Vec<(u32, String)> {
             current.push('\n');
         }
         current.push_str(line.trim_end_matches('\r'));
-        if current.matches('"').count() % 2 == 0 {
+        if current.matches('"').count().is_multiple_of(2) {
             out.push((start, std::mem::take(&mut current)));
         }
     }

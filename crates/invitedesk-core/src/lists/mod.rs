@@ -20,6 +20,7 @@ use crate::invitations::InvitationService;
 use crate::jobs::{JobPlan, JobService, WithdrawRequest};
 use crate::model::Person;
 
+pub mod bulk_send;
 pub mod do_not_contact;
 pub mod duplicates;
 pub mod list_file;
