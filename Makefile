@@ -97,6 +97,7 @@ test: deps ui
 bench: deps ui
 	$(CARGO) bench --bench list_sent
 	$(CARGO) bench --bench job_overhead
+	$(CARGO) bench --bench list_preview
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
 	$(CARGO) bench --bench insights
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact insights_bench::insights_open_100k

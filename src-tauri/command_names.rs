@@ -41,4 +41,13 @@ pub const COMMANDS: &[&str] = &[
     "export_insights_csv",
     "check_acceptances",
     "limits_at_a_glance",
+    "preview_withdraw_list",
+    "sent_flags",
+    "preview_withdraw_do_not_contact",
+    "preview_withdraw_duplicates",
+    "list_do_not_contact",
+    "import_do_not_contact",
+    "add_do_not_contact",
+    "remove_do_not_contact",
+    "export_do_not_contact_csv",
 ];

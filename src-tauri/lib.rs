@@ -14,7 +14,7 @@ pub mod store_adapter;
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
     accounts, age, blocking, damaged, db, desk, error, history, insights, invitations, jobs,
-    linkedin, model, providers,
+    linkedin, lists, model, providers,
 };
 
 use std::sync::Arc;
@@ -68,6 +68,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::insights::export_insights_csv,
             commands::insights::check_acceptances,
             commands::insights::limits_at_a_glance,
+            commands::lists::preview_withdraw_list,
+            commands::lists::sent_flags,
+            commands::lists::preview_withdraw_do_not_contact,
+            commands::lists::preview_withdraw_duplicates,
+            commands::lists::list_do_not_contact,
+            commands::lists::import_do_not_contact,
+            commands::lists::add_do_not_contact,
+            commands::lists::remove_do_not_contact,
+            commands::lists::export_do_not_contact_csv,
         ])
 }
 

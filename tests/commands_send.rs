@@ -298,3 +298,83 @@ fn a_person_withdrawn_within_21_days_is_refused_without_a_request() {
         Ok(json!("done"))
     );
 }
+
+/// Issue 13 through the IPC: the do-not-contact list (import, flags on Sent, the one-click
+/// withdrawal preview) and Send's refusal; withdraw by list against the fake's pending list.
+#[test]
+fn the_do_not_contact_list_flags_sent_refuses_send_and_a_list_previews_its_matches() {
+    let t = TestApp::start();
+    t.ok("refresh_sent", json!({"accountId": null}));
+    let pending = t.fake.sent(ALICE);
+    let (first, second) = (&pending[0], &pending[1]);
+
+    let imported = t.ok(
+        "import_do_not_contact",
+        json!({"text": format!("https://de.linkedin.com/in/{}/\nJane Doe\n", first.public_id)}),
+    );
+    assert_eq!(imported["added"], 1);
+    let rejected = imported["notRecognised"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["line"], 2);
+    assert!(rejected[0]["reason"].as_str().unwrap().contains("spaces"));
+
+    let flags = t.ok("sent_flags", json!({}));
+    let flagged_key = format!("{}/{}", t.account_id, first.id);
+    assert_eq!(flags["doNotContact"], json!([flagged_key]));
+    assert_eq!(flags["duplicates"], json!([]));
+    let plan = t.ok(
+        "preview_withdraw_do_not_contact",
+        json!({"accountId": null}),
+    );
+    assert_eq!(plan["items"].as_array().unwrap().len(), 1);
+    assert_eq!(plan["items"][0]["key"], flagged_key.as_str());
+
+    let mark = t.server.log.len();
+    let refused = t
+        .send(
+            &format!("https://www.linkedin.com/in/{}", first.public_id),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(refused["kind"], "invalidInput", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("do-not-contact list"),
+        "{refused}"
+    );
+    assert_eq!(
+        t.requests_since(mark),
+        Vec::<String>::new(),
+        "nothing reached the provider"
+    );
+
+    let preview = t.ok(
+        "preview_withdraw_list",
+        json!({
+            "text": format!("urn:li:fsd_profile:{}\nnobody-here\n", second.member_id),
+            "accountId": t.account_id,
+        }),
+    );
+    assert_eq!(
+        (preview["matched"].clone(), preview["notPending"].clone()),
+        (json!(1), json!(1))
+    );
+    let statuses: Vec<&str> = preview["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["matched", "notPending"]);
+    assert_eq!(
+        preview["plan"]["items"][0]["key"],
+        format!("{}/{}", t.account_id, second.id).as_str()
+    );
+
+    let entries = t.ok("list_do_not_contact", json!({}));
+    let key = entries[0]["personKey"].as_str().unwrap().to_string();
+    t.ok("remove_do_not_contact", json!({"personKey": key}));
+    assert_eq!(t.ok("sent_flags", json!({}))["doNotContact"], json!([]));
+}

@@ -6,6 +6,7 @@ pub mod app;
 pub mod desk;
 pub mod insights;
 pub mod jobs;
+pub mod lists;
 pub mod received;
 pub mod send;
 pub mod sent;

@@ -11,6 +11,7 @@ mod insights;
 mod insights_bench;
 mod jobs;
 mod linkup;
+mod lists;
 mod received;
 mod recovery;
 mod sent;

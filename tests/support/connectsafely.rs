@@ -278,6 +278,17 @@ impl ConnectSafelyFake {
         }
     }
 
+    /// Adds a hand-made pending sent invitation to an account (the same person invited from
+    /// two accounts); its id is the fake's next. Returns the stored invitation.
+    pub fn push_sent(&self, account_id: &str, mut invitation: Sent) -> Sent {
+        let mut s = self.lock();
+        invitation.id = s.fresh_id();
+        if let Some(a) = s.account_mut(account_id) {
+            a.sent.push(invitation.clone());
+        }
+        invitation
+    }
+
     /// Fixes the fake's clock (weekly limit, hold, `X-RateLimit-Reset`).
     pub fn set_now(&self, now: DateTime<Utc>) {
         self.lock().clock = Some(now);

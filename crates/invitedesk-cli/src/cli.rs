@@ -182,7 +182,7 @@ pub struct ReceivedListArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("which").required(true).args(["older_than", "ids"])))]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["older_than", "ids", "profiles"])))]
 pub struct WithdrawArgs {
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
@@ -193,6 +193,11 @@ pub struct WithdrawArgs {
     /// prints) or invitation id per line; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub ids: Option<PathBuf>,
+    /// The people listed in FILE (`-`: standard input): LinkedIn profile addresses, public ids
+    /// or member ids, one a line, or a CSV with a profile column. Each line's match is printed;
+    /// the matched pending invitations are planned.
+    #[arg(long, value_name = "FILE")]
+    pub profiles: Option<PathBuf>,
     /// Fetch the lists from the providers before planning.
     #[arg(long)]
     pub refresh: bool,

@@ -16,6 +16,7 @@ use invitedesk_core::error::{AppError, AppResult};
 use invitedesk_core::history::{self, csv::to_csv, ActivityFilter};
 use invitedesk_core::invitations::rules;
 use invitedesk_core::jobs::{JobPlan, JobState, JobSummary, WithdrawRequest};
+use invitedesk_core::lists::LineStatus;
 use invitedesk_core::model::{Age, InvitationCategory, ProviderKind, Response};
 
 use crate::cli::*;
@@ -444,22 +445,26 @@ async fn received_list(desk: &Desk, args: ReceivedListArgs) -> AppResult<Exit> {
 
 /// Keys from `--ids FILE`: `<accountId>/<invitationId>` as given; a bare invitation id is
 /// looked up in the cached list (within `--account`). Blank lines and `#` comments are skipped.
+/// A file's text, or standard input's for `-`.
+fn read_text(path: &Path) -> AppResult<String> {
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| AppError::invalid_input(format!("Could not read standard input: {e}")))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| AppError::invalid_input(format!("Could not read {}: {e}", path.display())))
+    }
+}
+
 fn read_keys(
     path: &Path,
     known: &[(String, String)],
     scope: Option<&str>,
 ) -> AppResult<Vec<String>> {
-    let text = if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| AppError::invalid_input(format!("Could not read standard input: {e}")))?;
-        s
-    } else {
-        std::fs::read_to_string(path).map_err(|e| {
-            AppError::invalid_input(format!("Could not read {}: {e}", path.display()))
-        })?
-    };
+    let text = read_text(path)?;
     let mut keys = Vec::new();
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
@@ -501,6 +506,9 @@ fn read_keys(
 async fn withdraw(desk: &Desk, events: &CliEvents, args: WithdrawArgs) -> AppResult<Exit> {
     let scope = resolve_scope(desk, args.account.as_deref())?;
     refresh_if_needed(desk, Screen::Sent, scope.as_deref(), args.refresh).await?;
+    if let Some(path) = &args.profiles {
+        return withdraw_by_list(desk, events, &read_text(path)?, scope, &args).await;
+    }
     let request = match (&args.ids, args.older_than) {
         (Some(path), _) => {
             let known: Vec<(String, String)> = desk
@@ -526,6 +534,55 @@ async fn withdraw(desk: &Desk, events: &CliEvents, args: WithdrawArgs) -> AppRes
     };
     let plan = desk.jobs.preview_withdraw(&request)?;
     plan_then_run(desk, events, plan, args.yes, args.json).await
+}
+
+/// `withdraw --profiles FILE`: each line's match, then the plan for the matched invitations.
+async fn withdraw_by_list(
+    desk: &Desk,
+    events: &CliEvents,
+    text: &str,
+    scope: Option<String>,
+    args: &WithdrawArgs,
+) -> AppResult<Exit> {
+    let preview = desk.lists().preview_withdraw_list(text, scope.as_deref())?;
+    if args.json {
+        json_line("lines", &preview.lines);
+    } else {
+        println!(
+            "{} matched, {} not pending, {} not recognised.",
+            plural(preview.matched, "line", "lines"),
+            preview.not_pending,
+            preview.not_recognised
+        );
+        for l in preview
+            .lines
+            .iter()
+            .filter(|l| l.status != LineStatus::Matched)
+        {
+            let what = match l.status {
+                LineStatus::NotPending => "not pending",
+                _ => "not recognised",
+            };
+            println!(
+                "  line {}: {what}: {} ({})",
+                l.line,
+                clean(&l.text),
+                l.reason
+            );
+        }
+        println!();
+    }
+    match preview.plan {
+        Some(plan) => plan_then_run(desk, events, plan, args.yes, args.json).await,
+        None => {
+            if args.json {
+                json_line("plan", &Option::<JobPlan>::None);
+            } else {
+                println!("No line matched a pending invitation: nothing to withdraw.");
+            }
+            Ok(Exit::Done)
+        }
+    }
 }
 
 async fn accept(desk: &Desk, events: &CliEvents, args: AcceptArgs) -> AppResult<Exit> {

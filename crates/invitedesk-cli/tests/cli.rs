@@ -259,6 +259,76 @@ fn a_dry_run_sends_nothing_and_yes_withdraws_exactly_the_plan_once() {
 }
 
 #[test]
+fn withdraw_by_profiles_says_why_each_line_did_not_match_and_withdraws_exactly_the_matched() {
+    let world = World::start(SEEDED, 0);
+    world.add_account(0);
+    let pending = world.fake.sent(REMOTE);
+    let (a, b) = (&pending[2], &pending[5]);
+    let list = world.dir.path().join("customers.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "Name,LinkedIn URL\n\
+             {} {},https://de.linkedin.com/in/{}/?trk=x\n\
+             Someone,urn:li:fsd_profile:{}\n\
+             Nobody,https://www.linkedin.com/in/not-invited-anywhere\n\
+             Mail,jane@example.com\n",
+            a.first_name, a.last_name, a.public_id, b.member_id
+        ),
+    )
+    .unwrap();
+    let path = list.to_str().unwrap();
+
+    // People see every line that did not match, with its reason, and the plan; nothing is sent.
+    let out = world.run(&["withdraw", "--profiles", path]);
+    expect_code(&out, 0, &["withdraw", "--profiles"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2 lines matched, 1 not pending, 1 not recognised."),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 4: not pending: https://www.linkedin.com/in/not-invited-anywhere"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 5: not recognised: jane@example.com (An email address"),
+        "{text}"
+    );
+    assert!(text.contains("Withdraw 2 invitations"), "{text}");
+    assert!(world.withdrawals().is_empty());
+
+    // --yes: exactly the two matched, once each.
+    let run = world.json(&["withdraw", "--profiles", path, "--yes", "--json"], 0);
+    let lines = by_kind(&run, "lines")[0].as_array().unwrap().clone();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["matched", "matched", "notPending", "notRecognised"]
+    );
+    assert_eq!(lines[0]["line"], 2, "the header is line 1");
+    let plan = by_kind(&run, "plan")[0];
+    assert_eq!(
+        plan_profiles(plan),
+        [a.public_id.clone(), b.public_id.clone()].into()
+    );
+    assert_eq!(by_kind(&run, "job")[0]["succeeded"], 2);
+    let mut sent = world.withdrawals();
+    sent.sort();
+    let mut expected = vec![a.public_id.clone(), b.public_id.clone()];
+    expected.sort();
+    assert_eq!(sent, expected);
+
+    // Nothing left to match: the plan is null, exit 0.
+    let again = world.json(&["withdraw", "--profiles", path, "--json"], 0);
+    assert!(by_kind(&again, "plan")[0].is_null());
+    assert_eq!(world.withdrawals().len(), 2);
+}
+
+#[test]
 fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     let world = World::start(SEEDED, 0);
     world.add_account(0);
@@ -409,6 +479,32 @@ fn every_json_output_matches_the_documented_schema() {
         ],
         0,
     );
+    let profiles = world.dir.path().join("profiles.txt");
+    std::fs::write(
+        &profiles,
+        "https://www.linkedin.com/in/not-invited\nnot a profile\n",
+    )
+    .unwrap();
+    run(
+        &[
+            "withdraw",
+            "--profiles",
+            profiles.to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
+    let first = world.fake.sent(REMOTE)[0].public_id.clone();
+    std::fs::write(&profiles, format!("{first}\n")).unwrap();
+    run(
+        &[
+            "withdraw",
+            "--profiles",
+            profiles.to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
     // One failure, one success, then a hold: item lines with and without an error, a paused job.
     let not_found = Fault::status(404, json!({"success": false, "error": "Profile not found"}));
     world
@@ -434,8 +530,8 @@ fn every_json_output_matches_the_documented_schema() {
         .flat_map(|l| l.as_object().unwrap().keys().map(String::as_str))
         .collect();
     let expected_kinds: BTreeSet<&str> = [
-        "accounts", "settings", "sent", "received", "plan", "item", "job", "jobs", "activity",
-        "error",
+        "accounts", "settings", "sent", "received", "lines", "plan", "item", "job", "jobs",
+        "activity", "error",
     ]
     .into();
     assert_eq!(kinds, expected_kinds);

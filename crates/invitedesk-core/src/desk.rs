@@ -130,6 +130,11 @@ impl Desk {
         self
     }
 
+    /// Withdraw by list, the do-not-contact list and duplicates across accounts.
+    pub fn lists(&self) -> crate::lists::ListService {
+        crate::lists::ListService::new(self.db.clone(), self.invitations.clone(), self.jobs.clone())
+    }
+
     /// Messages for the user from start-up (damaged files set aside, a refused provider
     /// address, …): banners over the first screen and Settings in the app, warnings in the tool.
     pub fn notices(&self) -> Vec<String> {

@@ -8,7 +8,8 @@
 //! - `db` (the stored state; the types of its rows live with their tables) and `providers`
 //!   (the HTTP clients), side by side, neither importing the other;
 //! - `accounts` (on `providers`), `history` (on `db`);
-//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome);
+//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome),
+//!   then `lists` (withdraw by list, do-not-contact, duplicates: ending in a job's preview);
 //!   `insights` (fates, chart data, limits at a glance) reads beside them.
 //! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
@@ -24,5 +25,6 @@ pub mod insights;
 pub mod invitations;
 pub mod jobs;
 pub mod linkedin;
+pub mod lists;
 pub mod model;
 pub mod providers;

@@ -41,7 +41,11 @@ pub fn parse_profile_slug(url: &str, scheme: Scheme, tail: PathTail) -> Option<S
         return None;
     }
     let mut segments = parsed.path_segments()?.filter(|s| !s.is_empty());
-    if segments.next()? != "in" {
+    let mut first = segments.next()?;
+    if first != "in" && is_path_prefix(first) {
+        first = segments.next()?;
+    }
+    if first != "in" {
         return None;
     }
     let encoded = segments.next()?;
@@ -54,6 +58,21 @@ pub fn parse_profile_slug(url: &str, scheme: Scheme, tail: PathTail) -> Option<S
         && !slug.contains(['/', '?', '#'])
         && !slug.contains(char::is_whitespace);
     ok.then_some(slug)
+}
+
+/// A path segment LinkedIn puts before `/in/` on some shared links: a locale (`/fr/in/…`,
+/// `/pt-br/in/…`, `/en_US/in/…`) or the lite mobile site (`/mwlite/in/…`).
+fn is_path_prefix(segment: &str) -> bool {
+    if segment.eq_ignore_ascii_case("mwlite") {
+        return true;
+    }
+    let bytes = segment.as_bytes();
+    let letters = |b: &[u8]| b.iter().all(u8::is_ascii_alphabetic);
+    match bytes.len() {
+        2 => letters(bytes),
+        5 => letters(&bytes[..2]) && matches!(bytes[2], b'-' | b'_') && letters(&bytes[3..]),
+        _ => false,
+    }
 }
 
 /// Percent-decodes a slug; `+` stays a `+` (it is not a space in a path).
@@ -104,6 +123,26 @@ mod tests {
             Some("a+b")
         );
         assert_eq!(profile_slug("ftp://www.linkedin.com/in/jane"), None);
+        for prefixed in [
+            "https://www.linkedin.com/fr/in/jane",
+            "https://www.linkedin.com/pt-br/in/jane/",
+            "https://www.linkedin.com/en_US/in/jane",
+            "https://www.linkedin.com/mwlite/in/jane",
+        ] {
+            assert_eq!(
+                profile_slug(prefixed).as_deref(),
+                Some("jane"),
+                "{prefixed}"
+            );
+        }
+        assert_eq!(
+            profile_slug("https://www.linkedin.com/company/in/jane"),
+            None
+        );
+        assert_eq!(
+            profile_slug("https://www.linkedin.com/fr/company/acme"),
+            None
+        );
         assert_eq!(profile_slug("https://www.linkedin.com/in/a%20b"), None);
         let strict = |u| parse_profile_slug(u, Scheme::HttpsOnly, PathTail::Forbidden);
         assert_eq!(

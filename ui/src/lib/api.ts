@@ -36,6 +36,11 @@ import type {
   InsightsSeries,
   AcceptanceCheck,
   AccountLimits,
+  DoNotContactEntry,
+  DoNotContactImport,
+  ListWithdrawPreview,
+  Person,
+  SentFlags,
 } from './types';
 
 export type { AppError };
@@ -187,6 +192,32 @@ export const exportActivityCsv = (filter: ActivityFilter) =>
 
 export const sendInvitation = (accountId: string, request: NewInvitation) =>
   call<WriteOutcome>('send_invitation', { accountId, request });
+
+// ---- lists (withdraw by list, do-not-contact, duplicates) -------------------------------------
+
+/** Matches a pasted list against the pending sent invitations and previews the withdrawal. */
+export const previewWithdrawList = (text: string, accountId: string | null) =>
+  call<ListWithdrawPreview>('preview_withdraw_list', { text, accountId });
+
+export const sentFlags = () => call<SentFlags>('sent_flags');
+
+export const previewWithdrawDoNotContact = (accountId: string | null) =>
+  call<JobPlan>('preview_withdraw_do_not_contact', { accountId });
+
+export const previewWithdrawDuplicates = () => call<JobPlan>('preview_withdraw_duplicates');
+
+export const listDoNotContact = () => call<DoNotContactEntry[]>('list_do_not_contact');
+
+export const importDoNotContact = (text: string) =>
+  call<DoNotContactImport>('import_do_not_contact', { text });
+
+export const addDoNotContact = (person: Person) =>
+  call<DoNotContactEntry>('add_do_not_contact', { person });
+
+export const removeDoNotContact = (personKey: string) =>
+  call<void>('remove_do_not_contact', { personKey });
+
+export const exportDoNotContactCsv = () => call<string>('export_do_not_contact_csv');
 
 // ---- events -------------------------------------------------------------------------------
 

@@ -5,13 +5,22 @@
 import * as api from './api';
 import type { AccountView, AppError, AppInfo } from './types';
 
-export type Screen = 'accounts' | 'sent' | 'received' | 'send' | 'activity' | 'insights' | 'settings';
+export type Screen =
+  | 'accounts'
+  | 'sent'
+  | 'received'
+  | 'send'
+  | 'lists'
+  | 'activity'
+  | 'insights'
+  | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'sent', label: 'Sent' },
   { id: 'received', label: 'Received' },
   { id: 'send', label: 'Send' },
+  { id: 'lists', label: 'Lists' },
   { id: 'activity', label: 'Activity' },
   { id: 'insights', label: 'Insights' },
   { id: 'settings', label: 'Settings' },

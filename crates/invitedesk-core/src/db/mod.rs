@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 
 pub mod activity;
 pub mod cache;
+pub mod do_not_contact;
 pub mod fates;
 pub mod holds;
 pub mod journal;

@@ -193,6 +193,19 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX invitation_fates_by_state ON invitation_fates (account_id, state, checked_at);
     "#,
+    // 5: lists (issue 13): the do-not-contact list, for every account. `person_key` is the
+    // key the user named them by (`in:<slug>` / `id:<member id>`); `also_keys` the other keys
+    // the same person was known by when added from a row (space-separated), so an invitation
+    // that carries only those still matches.
+    r#"
+    CREATE TABLE do_not_contact (
+        person_key  TEXT PRIMARY KEY,
+        also_keys   TEXT NOT NULL DEFAULT '',
+        name        TEXT,
+        profile_url TEXT,
+        added_at    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

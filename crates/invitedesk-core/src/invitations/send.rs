@@ -76,6 +76,23 @@ fn profile_address(raw: &str) -> AppResult<(String, String)> {
     Ok((linkedin::canonical_profile_url(&slug), slug))
 }
 
+/// Refuses a person on the do-not-contact list (the Lists screen), saying since when.
+pub fn check_do_not_contact(db: &Db, invitation: &CheckedInvitation) -> AppResult<()> {
+    let keys = [invitation.person_key.clone()];
+    let Some(entry) = db.read(|c| crate::db::do_not_contact::find(c, &keys))? else {
+        return Ok(());
+    };
+    let since = parse_ts(&entry.added_at).map(local_day).unwrap_or_default();
+    Err(AppError::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "{} is on your do-not-contact list (since {since}), so nothing was sent. Remove them \
+             from the list on the Lists screen if this is a mistake.",
+            invitation.slug
+        ),
+    ))
+}
+
 /// Refuses when this account withdrew an invitation to the person and LinkedIn's re-invite
 /// block (21 days from the withdrawal) has not ended yet. `withdrawals` are the account's own.
 pub fn check_cooldown(
@@ -256,6 +273,8 @@ pub async fn send_invitation(
         off_thread(move || {
             let account = accounts.get(&account_id)?;
             let checked = check_request(&request, account.provider)?;
+            // Someone who asked not to be contacted is refused before anything else.
+            check_do_not_contact(&db, &checked)?;
             check_cooldown(&withdrawals(&db, &account_id)?, &checked, Utc::now())?;
             let provider = accounts.provider(&account_id)?;
             let settings = RunSettings::from(accounts.settings(&account_id)?);
@@ -569,6 +588,23 @@ mod tests {
             now - Duration::days(1),
         );
         assert!(check_cooldown(&[other], &jane, now).is_ok());
+    }
+
+    #[test]
+    fn a_person_on_the_do_not_contact_list_is_refused_with_the_reason() {
+        let db = Db::open_in_memory().unwrap();
+        let jane = check("https://fr.linkedin.com/in/Jane-Doe/", None).unwrap();
+        assert!(check_do_not_contact(&db, &jane).is_ok());
+        crate::lists::do_not_contact::import(&db, "linkedin.com/in/jane-doe", Utc::now()).unwrap();
+        let err = check_do_not_contact(&db, &jane).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(
+            err.message
+                .starts_with("Jane-Doe is on your do-not-contact list (since "),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("nothing was sent"));
     }
 
     #[test]
