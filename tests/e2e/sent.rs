@@ -599,8 +599,23 @@ async fn a_withdrawal_held_by_the_provider_across_a_kill_is_checked_only_once_it
         .await?;
     let panel = format!("{}[data-job-id=\"{job_id}\"]", tid("job-progress"));
     // The call in doubt waits for its check; the rest go on meanwhile.
-    app.wait_for(&format!("{panel} {}", tid("job-checking-count")))
-        .await?;
+    let checking = format!("{panel} {}", tid("job-checking-count"));
+    if let Err(e) = wait_long(
+        &app,
+        Duration::from_secs(20),
+        "the call in doubt shows as being checked",
+        || async { Ok(app.count(&checking).await? == 1) },
+    )
+    .await
+    {
+        let shown = app.text(&panel).await.unwrap_or_default();
+        let _ = app.screenshot("sent-07-not-checking").await;
+        return Err(format!(
+            "{e}; the panel shows {shown:?}; withdrawals of the held one so far: {:?}",
+            world.withdraw_requests().get(&in_flight)
+        )
+        .into());
+    }
     assert_eq!(
         world.withdraw_requests().get(&in_flight),
         Some(&1),
