@@ -555,7 +555,8 @@ async fn a_withdrawal_held_by_the_provider_across_a_kill_is_checked_only_once_it
         gate.layer(),
         // A 20 s request timeout: the provider can apply a write until 40 s after it started.
         // The kill, a cold relaunch and the resume must all fit inside that window for the
-        // check to still be waiting when the test looks (8 s was too tight on a fresh CI machine, 15 s on a loaded one).
+        // check to still be waiting when the test looks (8 s was too tight on a fresh CI
+        // machine, 15 s on a loaded one).
         &[("INVITEDESK_TEST_HTTP_TIMEOUT_MS", "20000".to_string())],
     )?;
     let app = world.desktop.launch().await?;
