@@ -88,7 +88,12 @@ class AppState {
 
   async loadAccounts(): Promise<void> {
     try {
-      this.accounts = await api.listAccounts();
+      const fresh = await api.listAccounts();
+      // Unchanged (the usual answer to a focus reload): keep the same array, so nothing that
+      // depends on the accounts reloads for nothing.
+      if (!this.accountsLoaded || JSON.stringify(fresh) !== JSON.stringify(this.accounts)) {
+        this.accounts = fresh;
+      }
       this.accountsError = null;
       // A removed account cannot stay selected.
       if (this.selectedAccountId !== null && !this.accountById(this.selectedAccountId)) {
