@@ -262,6 +262,19 @@ async fn two_accounts_inviting_one_person_keep_the_newest_and_do_not_contact_is_
     app.wait_for(&format!("{row} {}", tid("row-flag-do-not-contact")))
         .await?;
     app.screenshot("lists-04-do-not-contact-flagged").await?;
+    // With the limits meter, the flags, "Withdraw by list" and Refresh, the header still shows
+    // the whole title and keeps the account switcher inside the window (it once cut both).
+    let fits = app
+        .client
+        .execute(
+            "const h = document.querySelector('header h1'); \
+             const s = document.querySelector('header select, header [data-testid=account-switcher]'); \
+             return h.scrollWidth <= h.clientWidth && h.getBoundingClientRect().width > 0 \
+               && (!s || s.getBoundingClientRect().right <= window.innerWidth);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(fits.as_bool(), Some(true), "Sent's header is cut off");
     app.click(&tid("sent-flag-do-not-contact")).await?;
     wait_row_count(&app, "sent-table", 1).await?;
     app.click(&tid("sent-list-filter-withdraw")).await?;
