@@ -13,8 +13,8 @@ pub mod store_adapter;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, blocking, damaged, db, desk, error, history, invitations, jobs, linkedin, model,
-    providers,
+    accounts, age, autopilot, blocking, damaged, db, desk, error, history, invitations, jobs,
+    linkedin, model, providers,
 };
 
 use std::sync::Arc;

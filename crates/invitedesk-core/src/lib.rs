@@ -8,11 +8,13 @@
 //! - `db` (the stored state; the types of its rows live with their tables) and `providers`
 //!   (the HTTP clients), side by side, neither importing the other;
 //! - `accounts` (on `providers`), `history` (on `db`);
-//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome).
+//! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome),
+//!   then `autopilot` (scheduled rules that run as jobs).
 //! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
 pub mod accounts;
 pub mod age;
+pub mod autopilot;
 pub mod blocking;
 pub mod damaged;
 pub mod db;
