@@ -53,3 +53,20 @@ export type { SentSnapshot } from './bindings/SentSnapshot';
 export type { SkipCount } from './bindings/SkipCount';
 export type { WithdrawRequest } from './bindings/WithdrawRequest';
 export type { WriteOutcome } from './bindings/WriteOutcome';
+
+// Autopilot (issue 12).
+export type { AcceptConditions } from './bindings/AcceptConditions';
+export type { AutopilotOverview } from './bindings/AutopilotOverview';
+export type { AutopilotRule } from './bindings/AutopilotRule';
+export type { QuietHours } from './bindings/QuietHours';
+export type { RuleAction } from './bindings/RuleAction';
+export type { RuleDraft } from './bindings/RuleDraft';
+export type { RulePreview } from './bindings/RulePreview';
+export type { RuleRun } from './bindings/RuleRun';
+export type { RuleSchedule } from './bindings/RuleSchedule';
+export type { RuleView } from './bindings/RuleView';
+export type { RunOutcome } from './bindings/RunOutcome';
+export type { RunReport } from './bindings/RunReport';
+export type { RunSkipReason } from './bindings/RunSkipReason';
+export type { RunTrigger } from './bindings/RunTrigger';
+export type { TimerStatus } from './bindings/TimerStatus';

@@ -60,6 +60,19 @@ pub struct RuleView {
     pub last_run: Option<RuleRun>,
 }
 
+/// The Autopilot screen: the rules, the pause switch and how rules run without the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "AutopilotOverview.ts")]
+pub struct AutopilotOverview {
+    pub rules: Vec<RuleView>,
+    pub paused: bool,
+    pub close_to_tray: bool,
+    pub timer: systemd::TimerStatus,
+    /// The default for a new rule.
+    pub system_time_zone: String,
+}
+
 /// The list a rule would act on now, for the first-preview confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -335,11 +348,35 @@ impl AutopilotService {
 
     /// The global pause, shared by the app and the tool (it is in the database).
     pub fn paused(&self) -> AppResult<bool> {
-        self.inner.db.read(table::paused)
+        self.inner.db.read(|c| table::flag(c, table::PAUSED))
     }
 
     pub fn set_paused(&self, paused: bool) -> AppResult<()> {
-        self.inner.db.write(|tx| table::set_paused(tx, paused))
+        self.inner
+            .db
+            .write(|tx| table::set_flag(tx, table::PAUSED, paused))
+    }
+
+    /// Whether closing the window keeps the app in the tray (off until the user turns it on).
+    pub fn close_to_tray(&self) -> AppResult<bool> {
+        self.inner.db.read(|c| table::flag(c, table::CLOSE_TO_TRAY))
+    }
+
+    pub fn set_close_to_tray(&self, on: bool) -> AppResult<()> {
+        self.inner
+            .db
+            .write(|tx| table::set_flag(tx, table::CLOSE_TO_TRAY, on))
+    }
+
+    /// Everything the Autopilot screen shows.
+    pub fn overview(&self, timer: systemd::TimerStatus) -> AppResult<AutopilotOverview> {
+        Ok(AutopilotOverview {
+            rules: self.views()?,
+            paused: self.paused()?,
+            close_to_tray: self.close_to_tray()?,
+            timer,
+            system_time_zone: schedule::system_zone(),
+        })
     }
 
     /// A rule's runs, newest first, with the counts of the jobs they started.

@@ -109,7 +109,7 @@ pub(crate) fn non_blank(text: &Option<String>) -> Option<&str> {
 /// When a rule fires: at `time` (local to the rule's time zone) on each chosen weekday.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "RuleSchedule.ts")]
+#[ts(export, export_to = "RuleSchedule.ts", rename = "RuleSchedule")]
 pub struct Schedule {
     /// `HH:MM`, 24-hour.
     pub time: String,
@@ -145,7 +145,7 @@ pub struct RuleDraft {
 /// A stored rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "AutopilotRule.ts")]
+#[ts(export, export_to = "AutopilotRule.ts", rename = "AutopilotRule")]
 pub struct Rule {
     pub id: String,
     pub account_id: String,
@@ -164,7 +164,7 @@ pub struct Rule {
 /// Why a run did not act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "RunSkipReason.ts")]
+#[ts(export, export_to = "RunSkipReason.ts", rename = "RunSkipReason")]
 pub enum SkipReason {
     /// Autopilot, or this rule, is paused.
     Paused,

@@ -222,24 +222,27 @@ pub fn rule_done_since(
     )?)
 }
 
-const PAUSED_KEY: &str = "paused";
+/// Autopilot is paused everywhere (the app, the tray, the tool, the timer).
+pub const PAUSED: &str = "paused";
+/// Closing the window keeps the app in the tray so rules fire on time.
+pub const CLOSE_TO_TRAY: &str = "closeToTray";
 
-pub fn paused(conn: &Connection) -> AppResult<bool> {
+pub fn flag(conn: &Connection, key: &str) -> AppResult<bool> {
     Ok(conn
         .query_row(
             "SELECT value FROM autopilot_settings WHERE key = ?1",
-            [PAUSED_KEY],
+            [key],
             |r| r.get::<_, String>(0),
         )
         .optional()?
         .is_some_and(|v| v == "1"))
 }
 
-pub fn set_paused(tx: &Transaction<'_>, paused: bool) -> AppResult<()> {
+pub fn set_flag(tx: &Transaction<'_>, key: &str, on: bool) -> AppResult<()> {
     tx.execute(
         "INSERT INTO autopilot_settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![PAUSED_KEY, if paused { "1" } else { "0" }],
+        params![key, if on { "1" } else { "0" }],
     )?;
     Ok(())
 }

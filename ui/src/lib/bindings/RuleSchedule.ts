@@ -3,7 +3,7 @@
 /**
  * When a rule fires: at `time` (local to the rule's time zone) on each chosen weekday.
  */
-export type Schedule = { 
+export type RuleSchedule = { 
 /**
  * `HH:MM`, 24-hour.
  */

@@ -3,12 +3,12 @@ import type { JobAction } from "./JobAction";
 import type { JobSummary } from "./JobSummary";
 import type { PlanItem } from "./PlanItem";
 import type { RunOutcome } from "./RunOutcome";
-import type { SkipReason } from "./RunSkipReason";
+import type { RunSkipReason } from "./RunSkipReason";
 
 /**
  * One rule's part of a run, for the tray's notification and the command line.
  */
-export type RunReport = { ruleId: string, description: string, accountId: string, accountLabel: string, action: JobAction, outcome: RunOutcome, skipReason: SkipReason | null, detail: string | null, 
+export type RunReport = { ruleId: string, description: string, accountId: string, accountLabel: string, action: JobAction, outcome: RunOutcome, skipReason: RunSkipReason | null, detail: string | null, 
 /**
  * The job as it ended (acted) .
  */

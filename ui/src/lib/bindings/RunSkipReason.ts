@@ -3,4 +3,4 @@
 /**
  * Why a run did not act.
  */
-export type SkipReason = "paused" | "notConfirmed" | "quietHours" | "hold" | "capReached" | "nothingToDo" | "runningElsewhere";
+export type RunSkipReason = "paused" | "notConfirmed" | "quietHours" | "hold" | "capReached" | "nothingToDo" | "runningElsewhere";
