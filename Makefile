@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run      install what is missing, build the UI, start InviteDesk"
 	@echo "make test     install what is missing, then lint, unit, IPC, provider, keyring and end-to-end tests"
-	@echo "make bench    benchmarks (provider listing, job overhead, table rendering in the real window)"
+	@echo "make bench    benchmarks (provider listing, job overhead, table rendering and Insights over 100,000 invitations in the real window)"
 	@echo "make package  build the .deb (target/release/bundle/deb/)"
 	@echo "single suites: make test-rust | test-ui | test-keyring | test-cli | test-e2e"
 
@@ -98,6 +98,8 @@ bench: deps ui
 	$(CARGO) bench --bench list_sent
 	$(CARGO) bench --bench job_overhead
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
+	$(CARGO) bench --bench insights
+	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact insights_bench::insights_open_100k
 
 # The Tauri CLI comes from npm on demand (prebuilt; `cargo install tauri-cli` would compile ~600
 # crates). It is not in ui/package.json: its optional per-platform packages would have to be in the

@@ -15,8 +15,8 @@ pub mod tray;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, autopilot, blocking, damaged, db, desk, error, history, invitations, jobs,
-    linkedin, model, providers,
+    accounts, age, autopilot, blocking, damaged, db, desk, error, history, insights, invitations,
+    jobs, linkedin, model, providers,
 };
 
 use std::sync::Arc;
@@ -68,6 +68,10 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::activity::list_activity,
             commands::activity::export_activity_csv,
             commands::send::send_invitation,
+            commands::insights::get_insights,
+            commands::insights::export_insights_csv,
+            commands::insights::check_acceptances,
+            commands::insights::limits_at_a_glance,
             commands::autopilot::autopilot_overview,
             commands::autopilot::create_autopilot_rule,
             commands::autopilot::update_autopilot_rule,
@@ -124,6 +128,14 @@ pub fn open_desk<R: tauri::Runtime>(
 }
 
 pub fn run() {
+    // Keys must outlive the process: a build without this OS's keyring does not start.
+    let secrets = match accounts::KeyringStore::native() {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            eprintln!("InviteDesk cannot start: {}", e.message);
+            std::process::exit(1);
+        }
+    };
     // First: a second launch hands over to the running app (which comes to the front) and
     // exits before it opens anything, so two windows never run jobs on the same data. The
     // job lease (`jobs::lease`) covers the processes this cannot see (the command-line tool).
@@ -149,14 +161,9 @@ pub fn run() {
             }
         });
     builder(app)
-        .setup(|app| {
+        .setup(move |app| {
             let paths = app_paths(app)?;
-            let desk = open_desk(
-                app.handle(),
-                paths,
-                Arc::new(accounts::KeyringStore::new()),
-                desk::DeskOptions::default(),
-            )?;
+            let desk = open_desk(app.handle(), paths, secrets, desk::DeskOptions::default())?;
             let autopilot = desk.autopilot.clone();
             tray::install(app.handle(), autopilot.paused().unwrap_or(false));
             app.manage(desk);

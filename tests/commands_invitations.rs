@@ -184,7 +184,10 @@ fn sent_received_jobs_and_activity_over_ipc() {
     assert_eq!(empty["rows"], json!([]));
     assert_eq!(
         empty["asOf"],
-        json!([{"accountId": "A", "at": null}, {"accountId": "B", "at": null}])
+        json!([
+            {"accountId": "A", "at": null, "partial": null},
+            {"accountId": "B", "at": null, "partial": null}
+        ])
     );
 
     let summary = t.ok("refresh_sent", json!({"accountId": null}));
@@ -192,6 +195,8 @@ fn sent_received_jobs_and_activity_over_ipc() {
     assert_eq!(summary["accounts"][0]["ok"], true);
     assert_eq!(summary["accounts"][0]["count"], 4);
     assert_eq!(summary["accounts"][0]["error"], Value::Null);
+    assert_eq!(summary["accounts"][0]["complete"], true);
+    assert_eq!(summary["accounts"][0]["partial"], Value::Null);
     let progress = t.events("refresh-progress");
     assert!(progress
         .iter()

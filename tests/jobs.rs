@@ -186,6 +186,45 @@ async fn a_plan_runs_once_and_no_invitation_is_withdrawn_twice() {
     assert!(events.iter().any(|e| e["item"]["outcome"] == "running"));
 }
 
+/// Issue 15: the preview said 47 s for a job that took 2.8 s, counting a second per item
+/// whatever the pause. It now counts the pause the runner keeps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_estimate_follows_the_pause_the_job_keeps() {
+    let w = world();
+    let local = FakeLinkedIn::new(ProviderKind::ConnectSafely, true).with_sent("a", 47, 40);
+    let real = FakeLinkedIn::new(ProviderKind::ConnectSafely, true)
+        .with_sent("r", 47, 40)
+        .as_real_account();
+    w.source.add("A", "Alice", local.clone(), NO_PACING);
+    w.source.add("R", "Rita", real, NO_PACING);
+    refresh(&w.invitations, Screen::Sent).await;
+    let only = |account: &str| WithdrawRequest::OlderThan {
+        older_than_days: 30,
+        account_id: Some(account.into()),
+    };
+
+    // A real account is paced at least 1 s apart whatever the settings: the preview shows
+    // that pause and counts it.
+    let plan = w.jobs.preview_withdraw(&only("R")).unwrap();
+    let r = &plan.per_account[0];
+    assert_eq!((r.pace_min_secs, r.pace_max_secs), (1, 1));
+    assert_eq!(plan.estimated_secs, 47);
+
+    // A test server with no pause: a few seconds at most, and the job keeps to it.
+    let plan = w.jobs.preview_withdraw(&only("A")).unwrap();
+    assert!(plan.estimated_secs <= 3, "{} s", plan.estimated_secs);
+    let started = Instant::now();
+    let job = w.jobs.start(&plan.plan_id).unwrap();
+    let done = finish(&w.jobs, &job.id).await;
+    assert_eq!(done.succeeded, 47);
+    assert!(
+        started.elapsed().as_secs_f64() <= f64::from(plan.estimated_secs) + 1.0,
+        "took {:?}, estimated {} s",
+        started.elapsed(),
+        plan.estimated_secs
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pinned_rows_are_never_withdrawn_even_when_pinned_after_the_preview() {
     let w = world();

@@ -1497,3 +1497,32 @@ async fn reqwest_get(url: &str, key: &str) -> reqwest::header::HeaderMap {
         .headers()
         .clone()
 }
+
+#[tokio::test]
+async fn the_relationship_lookup_says_whether_someone_is_now_a_connection() {
+    let fake = ConnectSafelyFake::new(DEFAULT_KEY)
+        .with_account(AccountSeed::new(ACC).sent(1).connected_to("old-friend"));
+    let server = fake.start().await;
+    let client = client(&server);
+    let friend = client
+        .is_connected("https://www.linkedin.com/in/old-friend/")
+        .await
+        .unwrap();
+    assert_eq!(friend, Some(true));
+    let pending = fake.sent(ACC)[0].public_id.clone();
+    let invited = client
+        .is_connected(&format!("https://www.linkedin.com/in/{pending}"))
+        .await
+        .unwrap();
+    assert_eq!(invited, Some(false));
+    assert_eq!(
+        client.is_connected("not a profile").await.unwrap(),
+        None,
+        "nothing to ask about"
+    );
+    assert_eq!(
+        server.log.len(),
+        2,
+        "one relationship lookup each, no write"
+    );
+}

@@ -1057,3 +1057,146 @@ async fn a_write_answered_with_garbage_is_unconfirmed() {
     }
     assert_eq!(fake.sent(UID).len(), 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Listings that stop part-way (issue 15)
+
+/// The page cap stops a listing whose cursor still advances: what was fetched is kept, marked
+/// stopped, for the refresh; a caller that needs the whole list gets the error.
+#[tokio::test]
+async fn a_listing_stopped_by_the_page_cap_keeps_what_it_fetched() {
+    let (_fake, server, client) = setup(350, 0).await;
+    let client = client.with_max_listing_pages(2);
+    let listed = client.list_sent_partial(&quiet).await.unwrap();
+    assert_eq!(listed.items.len(), 200);
+    let stopped = listed.stopped.as_ref().expect("stopped part-way");
+    assert_eq!((stopped.stop.pages, stopped.stop.fetched), (2, 200));
+    assert!(
+        stopped.stop.reason.contains("more after 2 pages"),
+        "{}",
+        stopped.stop.reason
+    );
+    assert_eq!(
+        server.log.count("POST", &sent_path()),
+        2,
+        "no page past the cap"
+    );
+
+    let whole = client.list_sent(&quiet).await.unwrap_err();
+    assert_eq!(whole.kind, ErrorKind::UnexpectedResponse);
+
+    // With room for the 4 pages the cursor still advances through, it ends by itself.
+    let listed = client
+        .with_max_listing_pages(4)
+        .list_sent_partial(&quiet)
+        .await
+        .unwrap();
+    assert!(listed.is_complete());
+    assert_eq!(listed.items.len(), 350);
+}
+
+/// A page that keeps failing after others arrived stops the listing there, keeping the rest;
+/// a failure on the first page is an error as before.
+#[tokio::test]
+async fn a_page_failing_after_the_first_keeps_the_pages_before_it() {
+    let (_fake, server, client) = setup(250, 0).await;
+    let faults = server.faults.clone();
+    let path = sent_path();
+    let after_first = move |event: ListingEvent| {
+        if event == ListingEvent::page(100, None) {
+            faults.inject(
+                Some("POST"),
+                &path,
+                10,
+                fake_edges::fault_error(400, "BAD_PARAMETERS", "Bad page"),
+            );
+        }
+    };
+    let listed = client.list_sent_partial(&after_first).await.unwrap();
+    assert_eq!(listed.items.len(), 100);
+    let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
+    assert_eq!((stop.pages, stop.fetched), (1, 100));
+
+    server.faults.clear();
+    server.faults.inject(
+        Some("POST"),
+        &sent_path(),
+        10,
+        fake_edges::fault_error(400, "BAD_PARAMETERS", "Bad page"),
+    );
+    assert!(client.list_sent_partial(&quiet).await.is_err());
+}
+
+/// A source with one Edges account whose client the test swaps (to inject a page cap).
+struct OneEdgesAccount(Mutex<std::sync::Arc<Edges>>);
+
+impl invitedesk_lib::invitations::ProviderSource for OneEdgesAccount {
+    fn accounts(&self) -> Vec<invitedesk_lib::invitations::AccountRef> {
+        vec![invitedesk_lib::invitations::AccountRef {
+            id: "E".into(),
+            label: "Agency".into(),
+            provider: ProviderKind::Edges,
+            can_ignore: false,
+        }]
+    }
+    fn provider(
+        &self,
+        _: &str,
+    ) -> invitedesk_lib::error::AppResult<std::sync::Arc<dyn InvitationProvider>> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn settings(&self, _: &str) -> invitedesk_lib::invitations::RunSettings {
+        Default::default()
+    }
+}
+
+/// Issue 15: an Edges account with more pending than the page cap lost every fetched row (0
+/// shown). Now the refresh keeps them, says it is partial and where it stopped, and takes no
+/// invitation it did not reach as gone; a complete refresh clears the mark.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_stopped_by_the_page_cap_keeps_its_rows_marked_partial() {
+    use invitedesk_lib::db::cache::Screen;
+    use invitedesk_lib::invitations::InvitationService;
+
+    let (fake, server, _) = setup(350, 0).await;
+    let source = std::sync::Arc::new(OneEdgesAccount(Mutex::new(std::sync::Arc::new(client(
+        &server,
+    )))));
+    let db = invitedesk_lib::db::Db::open_in_memory().unwrap();
+    let inv = InvitationService::new(db, source.clone());
+    let refresh = || inv.refresh(Screen::Sent, None, std::sync::Arc::new(|_| {}));
+
+    // A first, complete refresh: 350 cached.
+    let summary = refresh().await.unwrap();
+    assert!(summary.accounts[0].complete);
+    assert_eq!(inv.list_sent(None).unwrap().rows.len(), 350);
+
+    // 10 are withdrawn elsewhere; the next refresh stops after 2 pages of 100.
+    let gone: Vec<u64> = fake.sent(UID).iter().take(10).map(|s| s.id).collect();
+    for id in &gone {
+        assert!(fake.remove_sent(UID, *id));
+    }
+    *source.0.lock().unwrap() = std::sync::Arc::new(client(&server).with_max_listing_pages(2));
+    let summary = refresh().await.unwrap();
+    let account = &summary.accounts[0];
+    assert!(account.ok && !account.complete, "{account:?}");
+    let stop = account.partial.clone().expect("marked partial");
+    assert_eq!((stop.pages, stop.fetched), (2, 200));
+    // Nothing it did not reach is taken as gone: all 350 rows are still there.
+    let snapshot = inv.list_sent(None).unwrap();
+    assert_eq!(snapshot.rows.len(), 350);
+    assert_eq!(account.count, 350);
+    assert_eq!(
+        snapshot.as_of[0].partial,
+        Some(stop),
+        "the list says so until a complete refresh"
+    );
+
+    // A complete refresh drops the 10 withdrawn ones and the partial mark.
+    *source.0.lock().unwrap() = std::sync::Arc::new(client(&server));
+    let summary = refresh().await.unwrap();
+    assert!(summary.accounts[0].complete && summary.accounts[0].partial.is_none());
+    let snapshot = inv.list_sent(None).unwrap();
+    assert_eq!(snapshot.rows.len(), 340);
+    assert_eq!(snapshot.as_of[0].partial, None);
+}

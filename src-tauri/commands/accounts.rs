@@ -50,7 +50,8 @@ pub async fn add_accounts(
 
 #[tauri::command]
 pub async fn add_demo_account(desk: State<'_, Desk>) -> AppResult<AccountView> {
-    with_accounts(&desk.accounts, |a| a.add_demo()).await
+    let desk = desk.inner().clone();
+    blocking(move || desk.add_demo_account()).await
 }
 
 #[tauri::command]

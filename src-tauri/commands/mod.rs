@@ -5,6 +5,7 @@ pub mod activity;
 pub mod app;
 pub mod autopilot;
 pub mod desk;
+pub mod insights;
 pub mod jobs;
 pub mod received;
 pub mod send;

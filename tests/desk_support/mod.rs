@@ -3,7 +3,7 @@
 //! tests can assert "withdrawn exactly once" at the provider; faults are queued per call.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -73,6 +73,8 @@ pub struct FakeLinkedIn {
     pub settle: Duration,
     /// `InvitationProvider::reaches_linkedin`: false, like a loopback test server.
     pub real: bool,
+    /// Profile URLs of people who accepted (`accept_sent`), for `is_connected`.
+    connected: Mutex<HashSet<String>>,
 }
 
 pub fn sent(id: &str, slug: &str, age: Age) -> SentInvitation {
@@ -127,6 +129,7 @@ impl FakeLinkedIn {
             lists: AtomicU32::new(0),
             hung: Arc::new(tokio::sync::Notify::new()),
             late: Mutex::new(Vec::new()),
+            connected: Mutex::new(HashSet::new()),
             settle: Duration::from_millis(150),
             real: false,
         })
@@ -173,6 +176,17 @@ impl FakeLinkedIn {
     /// The invitation leaves LinkedIn's pending list (accepted, withdrawn elsewhere, expired).
     pub fn drop_sent(&self, invitation_id: &str) {
         self.sent.lock().unwrap().retain(|s| s.id != invitation_id);
+    }
+
+    /// The person accepts: the invitation leaves the list and they are a connection.
+    pub fn accept_sent(&self, invitation_id: &str) {
+        let mut sent = self.sent.lock().unwrap();
+        if let Some(i) = sent.iter().position(|s| s.id == invitation_id) {
+            let gone = sent.remove(i);
+            if let Some(url) = gone.person.profile_url {
+                self.connected.lock().unwrap().insert(url);
+            }
+        }
     }
 
     pub fn push_received(&self, invitation: ReceivedInvitation) {
@@ -403,6 +417,13 @@ impl InvitationProvider for FakeLinkedIn {
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
         Ok(Vec::new())
+    }
+
+    async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        if let Some(e) = self.list_faults.lock().unwrap().pop_front() {
+            return Err(e);
+        }
+        Ok(Some(self.connected.lock().unwrap().contains(profile_url)))
     }
 
     fn settle_delay(&self) -> Duration {

@@ -7,11 +7,15 @@ mod bench;
 mod flows;
 mod framebuffer;
 mod harness;
+mod insights;
+mod insights_bench;
 mod jobs;
+mod linkup;
 mod received;
 mod recovery;
 mod sent;
 mod shell;
+mod shortcuts;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with
 /// `support::serve_in_thread` and given to the app through `INVITEDESK_*_URL`.

@@ -553,8 +553,10 @@ async fn a_withdrawal_held_by_the_provider_across_a_kill_is_checked_only_once_it
     let world = ConnectSafelyDesk::start_wrapped_with_env(
         SEEDED,
         gate.layer(),
-        // An 8 s request timeout: the provider can apply a write until 16 s after it started.
-        &[("INVITEDESK_TEST_HTTP_TIMEOUT_MS", "8000".to_string())],
+        // A 15 s request timeout: the provider can apply a write until 30 s after it started.
+        // The kill, a cold relaunch and the resume must all fit inside that window for the
+        // check to still be waiting when the test looks (8 s was too tight on a fresh CI machine).
+        &[("INVITEDESK_TEST_HTTP_TIMEOUT_MS", "15000".to_string())],
     )?;
     let app = world.desktop.launch().await?;
     let account = add_connectsafely_account(&app, DEFAULT_KEY).await?;

@@ -1,21 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import App, { ADDED_NOTICE_MS } from './App.svelte';
-import { app } from './lib/app-state.svelte';
-import { jobs } from './lib/jobs.svelte';
 import { callsOf, mockBackend } from './test/ipc';
 import { account } from './test/fixtures';
 
-beforeEach(() => {
-  app.reset();
-  jobs.reset();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  app.reset();
-  jobs.reset();
-});
+afterEach(() => vi.useRealTimers());
 
 /** Adds one ConnectSafely account through the dialog, from the empty state; returns the "Added" notice. */
 async function addAccountThroughDialog(): Promise<HTMLElement> {

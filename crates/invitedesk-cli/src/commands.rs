@@ -283,6 +283,20 @@ async fn refresh_if_needed(
             a.label
         ));
     }
+    for (a, stop) in summary
+        .accounts
+        .iter()
+        .filter_map(|a| a.partial.as_ref().map(|p| (a, p)))
+    {
+        output::warn(&format!(
+            "{}: the refresh stopped at page {} after {} invitations ({}); those it did not \
+             reach are kept as last seen, none taken as gone",
+            a.label,
+            stop.pages,
+            stop.fetched,
+            stop.reason.trim_end_matches('.')
+        ));
+    }
     Ok(())
 }
 

@@ -72,10 +72,7 @@ fn open_desk(events: Arc<CliEvents>) -> AppResult<Desk> {
         })?;
     }
     let registry = Box::new(JsonFileStorage::new(paths.accounts_file()));
-    Ok(Desk::open(
-        paths,
-        Arc::new(KeyringStore::new()),
-        registry,
-        events,
-    ))
+    // Keys must outlive the process: a build without this OS's keyring refuses to run.
+    let secrets = Arc::new(KeyringStore::native()?);
+    Ok(Desk::open(paths, secrets, registry, events))
 }

@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::accounts::storage::{AccountsStorage, ACCOUNTS_FILE_NAME};
-use crate::accounts::{Accounts, AccountsOptions, SecretStore};
+use crate::accounts::{AccountView, Accounts, AccountsOptions, SecretStore};
 use crate::autopilot::clock::{Clock, SystemClock};
 use crate::autopilot::AutopilotService;
 use crate::db::{recovery, Db, FILE_NAME};
 use crate::error::AppResult;
+use crate::insights::InsightsService;
 use crate::invitations::{InvitationService, ProviderSource};
 use crate::jobs::lease::Lease;
 use crate::jobs::{JobConfig, JobEvents, JobService};
@@ -63,6 +64,7 @@ pub struct Desk {
     pub db: Arc<Db>,
     pub invitations: InvitationService,
     pub jobs: JobService,
+    pub insights: InsightsService,
     pub autopilot: AutopilotService,
     /// What start-up had to repair or could not do, for the user (besides the registry's own).
     notices: Vec<String>,
@@ -103,8 +105,13 @@ impl Desk {
         let source: Arc<dyn ProviderSource> = options.source.unwrap_or_else(|| accounts.clone());
         let db = opened.db;
         let invitations = InvitationService::new(db.clone(), source.clone());
-        let jobs =
-            JobService::with_lease(db.clone(), source, events, options.jobs, Arc::new(lease));
+        let jobs = JobService::with_lease(
+            db.clone(),
+            source.clone(),
+            events,
+            options.jobs,
+            Arc::new(lease),
+        );
         let clock = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let desk = Desk {
             autopilot: AutopilotService::new(
@@ -114,6 +121,7 @@ impl Desk {
                 Some(paths.data_dir.clone()),
                 clock,
             ),
+            insights: InsightsService::new(db.clone(), source.clone()),
             invitations,
             jobs,
             paths,
@@ -160,6 +168,15 @@ impl Desk {
         self.accounts.get(account_id)?;
         self.db.remove_account_data(account_id, delete_history)?;
         self.accounts.remove(account_id)
+    }
+
+    /// Adds the demo account with months of invented history, so Insights has something to
+    /// show without a key. Blocking (file and database writes): call it off the async runtime.
+    pub fn add_demo_account(&self) -> AppResult<AccountView> {
+        let view = self.accounts.add_demo()?;
+        self.insights
+            .seed_demo_history(&view.id, chrono::Utc::now())?;
+        Ok(view)
     }
 }
 

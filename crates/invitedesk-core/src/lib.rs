@@ -9,7 +9,8 @@
 //!   (the HTTP clients), side by side, neither importing the other;
 //! - `accounts` (on `providers`), `history` (on `db`);
 //! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome),
-//!   then `autopilot` (scheduled rules that run as jobs).
+//!   then `autopilot` (scheduled rules that run as jobs); `insights` (fates, chart data, limits
+//!   at a glance) reads beside them.
 //! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
 pub mod accounts;
@@ -21,6 +22,7 @@ pub mod db;
 pub mod desk;
 pub mod error;
 pub mod history;
+pub mod insights;
 pub mod invitations;
 pub mod jobs;
 pub mod linkedin;

@@ -39,6 +39,10 @@ import type {
   TimerStatus,
   WithdrawRequest,
   WriteOutcome,
+  Insights,
+  InsightsSeries,
+  AcceptanceCheck,
+  AccountLimits,
 } from './types';
 
 export type { AppError };
@@ -192,6 +196,15 @@ export const sendInvitation = (accountId: string, request: NewInvitation) =>
   call<WriteOutcome>('send_invitation', { accountId, request });
 
 // ---- events -------------------------------------------------------------------------------
+
+// Insights (issue 14).
+export const getInsights = (accountId: string | null, thresholdDays: number | null) =>
+  call<Insights>('get_insights', { accountId, thresholdDays });
+export const checkAcceptances = (accountId: string | null) =>
+  call<AcceptanceCheck>('check_acceptances', { accountId });
+export const limitsAtAGlance = (accountId: string) => call<AccountLimits>('limits_at_a_glance', { accountId });
+export const exportInsightsCsv = (accountId: string | null, series: InsightsSeries, thresholdDays: number | null) =>
+  call<string>('export_insights_csv', { accountId, series, thresholdDays });
 
 /**
  * Subscribes to an event. Resolves to the unsubscribe function; when the event system is not

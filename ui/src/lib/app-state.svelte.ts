@@ -5,7 +5,15 @@
 import * as api from './api';
 import type { AccountView, AppError, AppInfo } from './types';
 
-export type Screen = 'accounts' | 'sent' | 'received' | 'send' | 'activity' | 'autopilot' | 'settings';
+export type Screen =
+  | 'accounts'
+  | 'sent'
+  | 'received'
+  | 'send'
+  | 'activity'
+  | 'insights'
+  | 'autopilot'
+  | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
@@ -13,6 +21,7 @@ export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'received', label: 'Received' },
   { id: 'send', label: 'Send' },
   { id: 'activity', label: 'Activity' },
+  { id: 'insights', label: 'Insights' },
   { id: 'autopilot', label: 'Autopilot' },
   { id: 'settings', label: 'Settings' },
 ];

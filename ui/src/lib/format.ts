@@ -123,13 +123,20 @@ export function formatRelative(iso: string | null | undefined, now = new Date())
   return `${plural(days, 'day')} ago`;
 }
 
-/** A duration for estimates and ETAs: "40 s", "12 min", "1 h 5 min". */
+/** A duration for estimates and ETAs: "40 s", "12 min", "1 h 5 min", "2 days 3 h". */
 export function formatDuration(totalSecs: number | null | undefined): string {
   if (totalSecs === null || totalSecs === undefined || !Number.isFinite(totalSecs)) return '—';
   const secs = Math.max(0, Math.round(totalSecs));
   if (secs < 60) return `${secs} s`;
   const mins = Math.round(secs / 60);
   if (mins < 60) return `${mins} min`;
+  const hours = Math.round(mins / 60);
+  if (hours >= 24) {
+    // A daily cap spreads work over days: minutes no longer matter.
+    const d = Math.floor(hours / 24);
+    const h = hours % 24;
+    return h === 0 ? plural(d, 'day') : `${plural(d, 'day')} ${h} h`;
+  }
   const h = Math.floor(mins / 60);
   const m = mins % 60;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planWarnings, warningText } from './plan';
+import { estimateText, planWarnings, warningText } from './plan';
 import { plan, planItem } from '../test/fixtures';
 
 describe('plan warnings in words', () => {
@@ -49,5 +49,24 @@ describe('plan warnings in words', () => {
     expect(categories).toContain('1 newsletter');
     expect(others).toEqual(['Accepting cannot be undone from InviteDesk.']);
     expect(planWarnings(plan()).categories).toBeNull();
+  });
+});
+
+describe('the time estimate in words', () => {
+  const cap = { kind: 'dailyCapExceeded' as const, accountId: 'a', account: 'Sales', count: 30, left: 5, cap: 10, action: 'withdraw' as const };
+  const hold = { kind: 'providerHold' as const, accountId: 'a', account: 'Sales', until: '2024-05-01T10:30:00.000Z', reason: 'Weekly limit.' };
+
+  it('gives the pacing time when nothing waits', () => {
+    expect(estimateText({ estimatedSecs: 3, warnings: [] })).toBe('Takes about 3 s at the current pacing.');
+    expect(estimateText({ estimatedSecs: 37, warnings: [] })).toBe('Takes about 37 s at the current pacing.');
+  });
+
+  it('says when a daily cap or a hold is in the time, and counts days', () => {
+    expect(estimateText({ estimatedSecs: 2 * 86_400 + 3 * 3600 + 60, warnings: [cap] })).toBe(
+      'Finishes in about 2 days 3 h, waiting for the daily cap (see below).',
+    );
+    expect(estimateText({ estimatedSecs: 5400, warnings: [hold, cap] })).toBe(
+      'Finishes in about 1 h 30 min, waiting for a provider hold and the daily cap (see below).',
+    );
   });
 });

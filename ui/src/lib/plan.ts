@@ -1,6 +1,6 @@
 /** Wording for job plans and jobs, shared by the preview dialog, the one-row confirmations and the progress panel. */
 import type { InvitationCategory, JobAction, JobPlan, PlanWarning } from './types';
-import { plural } from './format';
+import { formatDuration, plural } from './format';
 
 export const ACTION_VERB: Record<JobAction, { verb: string; ing: string; done: string; nouns: string }> = {
   withdraw: { verb: 'Withdraw', ing: 'Withdrawing', done: 'withdrawn', nouns: 'withdrawals' },
@@ -71,4 +71,18 @@ export function planWarnings(plan: Pick<JobPlan, 'warnings'>): { categories: str
     categories: categories ? warningText(categories) : null,
     others: plan.warnings.filter((w) => w.kind !== 'specialCategories').map(warningText),
   };
+}
+
+/**
+ * How long the plan takes, in words: the pause each account really keeps (the safety floors
+ * included), and, when a provider hold or a daily cap makes an account wait, that the time
+ * includes the wait (the warnings say which).
+ */
+export function estimateText(plan: Pick<JobPlan, 'estimatedSecs' | 'warnings'>): string {
+  const held = plan.warnings.some((w) => w.kind === 'providerHold');
+  const capped = plan.warnings.some((w) => w.kind === 'dailyCapExceeded');
+  const duration = formatDuration(plan.estimatedSecs);
+  if (!held && !capped) return `Takes about ${duration} at the current pacing.`;
+  const waits = listed([held ? 'a provider hold' : '', capped ? 'the daily cap' : ''].filter(Boolean));
+  return `Finishes in about ${duration}, waiting for ${waits} (see below).`;
 }

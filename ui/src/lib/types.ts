@@ -13,6 +13,7 @@ export type { Age } from './bindings/Age';
 export type { AppError } from './bindings/AppError';
 export type { AppInfo } from './bindings/AppInfo';
 export type { AsOf } from './bindings/AsOf';
+export type { ListingStop } from './bindings/ListingStop';
 export type { Capabilities } from './bindings/Capabilities';
 export type { CategoryCount } from './bindings/CategoryCount';
 export type { EntryKind } from './bindings/EntryKind';
@@ -54,6 +55,24 @@ export type { SkipCount } from './bindings/SkipCount';
 export type { WithdrawRequest } from './bindings/WithdrawRequest';
 export type { WriteOutcome } from './bindings/WriteOutcome';
 
+// Insights (issue 14).
+export type { AcceptanceCheck } from './bindings/AcceptanceCheck';
+export type { ActionDay } from './bindings/ActionDay';
+export type { BacklogPoint } from './bindings/BacklogPoint';
+export type { DayCount } from './bindings/DayCount';
+export type { DaysToAccept } from './bindings/DaysToAccept';
+export type { Fate } from './bindings/Fate';
+export type { FateTotals } from './bindings/FateTotals';
+export type { Insights } from './bindings/Insights';
+export type { InsightsSeries } from './bindings/InsightsSeries';
+export type { InvitationFate } from './bindings/InvitationFate';
+export type { WeekOutcome } from './bindings/WeekOutcome';
+export type { AccountLimits } from './bindings/AccountLimits';
+export type { BacklogEta } from './bindings/BacklogEta';
+export type { CapUse } from './bindings/CapUse';
+export type { HoldView } from './bindings/HoldView';
+export type { WeeklyCount } from './bindings/WeeklyCount';
+export type { WriteKind } from './bindings/WriteKind';
 // Autopilot (issue 12).
 export type { AcceptConditions } from './bindings/AcceptConditions';
 export type { AutopilotOverview } from './bindings/AutopilotOverview';

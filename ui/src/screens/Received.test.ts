@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Received from './Received.svelte';
 import { app } from '../lib/app-state.svelte';
@@ -22,14 +22,6 @@ function setup(rows: ReceivedRow[], handlers: Record<string, Handler> = {}) {
 
 const rowKeys = () => screen.queryAllByTestId('received-row').map((r) => r.dataset.key);
 
-beforeEach(() => {
-  app.reset();
-  jobs.reset();
-});
-afterEach(() => {
-  app.reset();
-  jobs.reset();
-});
 
 describe('Received screen', () => {
   const mixed = [

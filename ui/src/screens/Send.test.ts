@@ -1,14 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Send from './Send.svelte';
 import { app } from '../lib/app-state.svelte';
 import { callsOf, mockBackend, type Handler } from '../test/ipc';
-import { account } from '../test/fixtures';
+import { account, accountLimits } from '../test/fixtures';
 
 function setup(handlers: Record<string, Handler> = {}) {
   app.accounts = [account()];
   app.accountsLoaded = true;
-  const calls = mockBackend({ account_limits: () => [], ...handlers });
+  const calls = mockBackend({ limits_at_a_glance: () => accountLimits(), ...handlers });
   render(Send);
   return calls;
 }
@@ -16,8 +16,6 @@ function setup(handlers: Record<string, Handler> = {}) {
 const field = (id: string) => screen.getByTestId(id) as HTMLInputElement;
 const submit = () => screen.getByTestId('send-submit') as HTMLButtonElement;
 
-beforeEach(() => app.reset());
-afterEach(() => app.reset());
 
 describe('Send screen', () => {
   it('counts the trimmed note as the provider does against the account limit and blocks a long one', async () => {
@@ -49,9 +47,10 @@ describe('Send screen', () => {
 
   it('shows the weekly limit the provider reports', async () => {
     setup({
-      account_limits: () => [
-        { action: 'CONNECT', used: 12, limit: 100, remaining: 88, resetsAt: null, source: 'ConnectSafely weekly limit' },
-      ],
+      limits_at_a_glance: () =>
+        accountLimits([
+          { action: 'CONNECT', used: 12, limit: 100, remaining: 88, resetsAt: null, source: 'ConnectSafely weekly limit' },
+        ]),
     });
     expect((await screen.findByTestId('send-limit')).textContent).toContain('ConnectSafely weekly limit: 12 of 100 used');
   });
@@ -61,12 +60,16 @@ describe('Send screen', () => {
     app.accounts = [edges];
     app.accountsLoaded = true;
     mockBackend({
-      account_limits: () => [
-        {
-          action: 'CONNECT', used: null, limit: 25, remaining: null, resetsAt: null,
-          source: 'Edges smart limit: 25 connection requests per identity per rolling 24 h (30 with Sales Navigator)',
-        },
-      ],
+      limits_at_a_glance: () =>
+        accountLimits(
+          [
+            {
+              action: 'CONNECT', used: null, limit: 25, remaining: null, resetsAt: null,
+              source: 'Edges smart limit: 25 connection requests per identity per rolling 24 h (30 with Sales Navigator)',
+            },
+          ],
+          { accountId: 'acc-e', label: 'Ada Lovelace (Edges)', provider: 'edges' },
+        ),
     });
     render(Send);
     const limit = await screen.findByTestId('send-limit');
@@ -139,5 +142,24 @@ describe('Send screen', () => {
       profileUrl: 'https://www.linkedin.com/in/sam',
       note: null,
     });
+  });
+  it('counts a single send in the header meter and asks for the limits once per load', async () => {
+    let sentToday = 0;
+    const calls = setup({
+      limits_at_a_glance: () => {
+        const l = accountLimits();
+        return { ...l, caps: l.caps.map((c) => (c.kind === 'send' ? { ...c, usedToday: sentToday, left: c.cap - sentToday } : c)) };
+      },
+      send_invitation: () => {
+        sentToday += 1;
+        return 'done';
+      },
+    });
+    expect((await screen.findByTestId('limits-meter')).textContent).toContain('30 of 30');
+    expect(callsOf(calls, 'limits_at_a_glance')).toHaveLength(1);
+    await fireEvent.input(field('send-profile-url'), { target: { value: 'https://www.linkedin.com/in/jane' } });
+    await fireEvent.click(submit());
+    await waitFor(() => expect(screen.getByTestId('limits-meter').textContent).toContain('29 of 30'));
+    expect(callsOf(calls, 'limits_at_a_glance')).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Sent from './Sent.svelte';
 import { app } from '../lib/app-state.svelte';
@@ -20,14 +20,6 @@ function setup(rows: SentRow[], handlers: Record<string, Handler> = {}) {
 
 const rowKeys = () => screen.queryAllByTestId('sent-row').map((r) => r.dataset.key);
 
-beforeEach(() => {
-  app.reset();
-  jobs.reset();
-});
-afterEach(() => {
-  app.reset();
-  jobs.reset();
-});
 
 describe('Sent screen', () => {
   it('filters "older than N days" on the lower bound of the age only', async () => {

@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import Settings from './Settings.svelte';
 import { app } from '../lib/app-state.svelte';
 import { callsOf, mockBackend } from '../test/ipc';
 import { account } from '../test/fixtures';
 
-beforeEach(() => app.reset());
-afterEach(() => app.reset());
 
 const info = {
   version: '0.1.0',

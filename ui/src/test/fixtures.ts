@@ -1,9 +1,11 @@
 /** Small builders for backend-shaped test data. */
 import type {
+  AccountLimits,
   AccountView,
   InvitationCategory,
   JobAction,
   JobPlan,
+  Limit,
   PlanItem,
   PlanWarning,
   ReceivedRow,
@@ -147,6 +149,29 @@ export function plan(over: Partial<JobPlan> = {}): JobPlan {
     skippedOther: [],
     estimatedSecs: 8,
     warnings: warningsFor(action, items),
+    ...over,
+  };
+}
+
+/** Limits at a glance for `acc-1` with the provider's own figures and nothing used today. */
+export function accountLimits(providerLimits: Limit[] = [], over: Partial<AccountLimits> = {}): AccountLimits {
+  const resetsAt = '2026-03-03T00:00:00.000Z';
+  return {
+    accountId: 'acc-1',
+    label: 'Ada Lovelace',
+    provider: 'connectsafely',
+    providerLimits,
+    providerError: null,
+    weeklySends: null,
+    caps: (['withdraw', 'accept', 'ignore', 'send'] as const).map((kind) => ({
+      kind,
+      usedToday: 0,
+      cap: kind === 'send' ? 30 : 100,
+      left: kind === 'send' ? 30 : 100,
+      resetsAt,
+    })),
+    holds: [],
+    backlog: { thresholdDays: 30, stale: 0, perDay: 100, leftToday: 100, days: 0, clearBy: null },
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 //! What the user pastes (key, login token, country), checked before anything is sent, and how
 //! testing a key can fail, worded for the user.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::record::NewAccountInput;
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -22,6 +22,28 @@ pub(super) struct Credentials {
     pub api_key: SecretString,
     pub login_token: Option<SecretString>,
     pub country: Option<String>,
+}
+
+impl Credentials {
+    /// A SHA-256 digest of everything a key test depends on, to recognise the same
+    /// credentials again without keeping them.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        let parts = [
+            self.provider.label(),
+            self.api_key.expose_secret(),
+            self.login_token.as_ref().map_or("", |t| t.expose_secret()),
+            self.country.as_deref().unwrap_or(""),
+        ];
+        for part in parts {
+            // Length-prefixed, so no two different inputs join into the same bytes.
+            ctx.update(&(part.len() as u64).to_le_bytes());
+            ctx.update(part.as_bytes());
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.finish().as_ref());
+        out
+    }
 }
 
 pub(super) fn check_input(input: &NewAccountInput) -> AppResult<Credentials> {

@@ -21,6 +21,7 @@
 mod credentials;
 mod naming;
 mod orphans;
+mod recent;
 pub mod record;
 mod salvage;
 pub mod secrets;
@@ -47,6 +48,7 @@ use crate::providers::{self, InvitationProvider, ProviderConfig, ProviderError};
 
 use credentials::{check_input, discovery_error, unusable_reason, Credentials};
 use naming::{new_id, unique_label};
+use recent::RecentTest;
 use secrets::{api_key_entry, login_token_entry};
 use view::KeyState;
 
@@ -95,6 +97,8 @@ pub struct Accounts {
     key_states: Mutex<HashMap<String, KeyState>>,
     /// One client per account, built on first use; demo state lives in its client.
     clients: Mutex<HashMap<String, Arc<dyn InvitationProvider>>>,
+    /// The key test the user just made, for the "Add" that follows it.
+    recent_test: RecentTest,
     notices: Vec<String>,
     /// Set when the stored file could not be read: saving would overwrite it, so we refuse.
     read_only: Option<String>,
@@ -126,6 +130,7 @@ impl Accounts {
             file: Mutex::new(file),
             key_states: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
+            recent_test: RecentTest::default(),
             notices,
             read_only,
         }
@@ -268,7 +273,9 @@ impl Accounts {
     /// Tests a pasted key: the LinkedIn accounts (identities) it gives access to. Saves nothing.
     pub async fn discover(&self, input: &NewAccountInput) -> AppResult<Vec<RemoteAccount>> {
         let creds = check_input(input)?;
-        self.discover_with(&creds, None).await
+        let found = self.discover_with(&creds, None).await?;
+        self.recent_test.remember(creds.fingerprint(), &found);
+        Ok(found)
     }
 
     async fn discover_with(
@@ -291,8 +298,10 @@ impl Accounts {
         Ok(found)
     }
 
-    /// Tests the key again, then saves the chosen accounts: metadata to the store, the key
-    /// (and login token) to the keyring, one entry per account. All or nothing.
+    /// Saves the chosen accounts: metadata to the store, the key (and login token) to the
+    /// keyring, one entry per account. All or nothing. The key is tested again unless the user
+    /// just tested these very credentials (`discover`, within `recent::REUSE_FOR`): a test can
+    /// cost a credit (LinkupAPI reads a page), so "Test" then "Add" pays for one.
     pub async fn add(
         &self,
         input: &NewAccountInput,
@@ -311,7 +320,10 @@ impl Accounts {
             ));
         }
         self.check_writable()?;
-        let found = self.discover_with(&creds, None).await?;
+        let found = match self.recent_test.found(&creds.fingerprint()) {
+            Some(found) => found,
+            None => self.discover_with(&creds, None).await?,
+        };
         let p = creds.provider.label();
         let chosen: Vec<&RemoteAccount> = wanted
             .iter()
@@ -379,6 +391,7 @@ impl Accounts {
             }
             return Err(e);
         }
+        self.recent_test.forget();
         for a in &new_accounts {
             self.remember_key_state(&a.id, &creds);
         }

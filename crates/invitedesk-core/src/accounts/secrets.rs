@@ -111,6 +111,17 @@ impl KeyringStore {
         KeyringStore
     }
 
+    /// The OS keyring, after checking that this build really has one. keyring 3 falls back
+    /// to an in-memory mock on a target whose native store is not compiled in: keys "saved"
+    /// there would be gone at the next start, so the app and the tool refuse to run instead.
+    pub fn native() -> AppResult<Self> {
+        refuse_unless_persistent(
+            keyring::default::default_credential_builder().persistence(),
+            std::env::consts::OS,
+        )?;
+        Ok(KeyringStore)
+    }
+
     fn entry(&self, entry: &str) -> AppResult<keyring::Entry> {
         keyring::Entry::new(SERVICE, entry).map_err(|e| keyring_error("open", entry, e))
     }
@@ -141,6 +152,27 @@ impl SecretStore for KeyringStore {
     fn list_entries(&self) -> AppResult<Vec<String>> {
         search_entry_names()
     }
+}
+
+/// Only a store that keeps credentials until they are deleted will do (not the mock, which
+/// keeps them in the entry, nor one that forgets them at reboot).
+fn refuse_unless_persistent(
+    persistence: keyring::credential::CredentialPersistence,
+    os: &str,
+) -> AppResult<()> {
+    use keyring::credential::CredentialPersistence;
+    if matches!(persistence, CredentialPersistence::UntilDelete) {
+        return Ok(());
+    }
+    Err(AppError::new(
+        ErrorKind::KeyringUnavailable,
+        format!(
+            "This build of InviteDesk has no system keyring for {os}: API keys would only be \
+             kept in memory and lost when it closes, so it does not start. Install a build \
+             made for {os} (macOS Keychain, Windows Credential Manager or the Secret Service \
+             on Linux)."
+        ),
+    ))
 }
 
 /// Searches the Secret Service by our service attribute: keyring 3 can only look up one entry
@@ -395,5 +427,39 @@ mod tests {
         assert_eq!(parse_entry(PROBE_ENTRY), None);
         assert_eq!(parse_entry("account::api-key"), None);
         assert_eq!(parse_entry("account:x:password"), None);
+    }
+
+    /// Issue 15: with only the Secret Service feature, keyring 3 uses its in-memory mock on
+    /// any other target. This build (Linux) must store keys in the Secret Service.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_linux_build_keeps_keys_in_the_secret_service_not_the_mock() {
+        let builder = keyring::default::default_credential_builder();
+        assert!(
+            builder
+                .as_any()
+                .is::<keyring::secret_service::SsCredentialBuilder>(),
+            "the default keyring backend is the Secret Service"
+        );
+        assert!(!builder
+            .as_any()
+            .is::<keyring::mock::MockCredentialBuilder>());
+        assert!(KeyringStore::native().is_ok());
+    }
+
+    #[test]
+    fn a_store_that_forgets_keys_is_refused_with_a_clear_error() {
+        use keyring::credential::CredentialPersistence;
+        let mock = keyring::mock::default_credential_builder().persistence();
+        let e = refuse_unless_persistent(mock, "freebsd").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::KeyringUnavailable);
+        assert!(
+            e.message.contains("no system keyring for freebsd"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("does not start"));
+        assert!(refuse_unless_persistent(CredentialPersistence::UntilReboot, "linux").is_err());
+        assert!(refuse_unless_persistent(CredentialPersistence::UntilDelete, "macos").is_ok());
     }
 }

@@ -813,3 +813,37 @@ async fn an_unreadable_registry_never_calls_keys_orphaned() {
         .is_err());
     assert_eq!(secrets.entry_names().len(), 1);
 }
+
+/// Issue 15: on LinkupAPI a key test reads a page (a credit), and "Add" right after "Test"
+/// read it again. The test just made stands for the add; other credentials are tested anew.
+#[tokio::test]
+async fn add_right_after_a_test_of_the_same_key_asks_the_provider_once() {
+    let f = Fixture::new();
+    let accounts = f.open();
+    accounts.discover(&cs_input(GOOD_KEY)).await.unwrap();
+    accounts
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.built.load(Ordering::SeqCst),
+        1,
+        "one key test for Test + Add"
+    );
+
+    // A test of one key does not stand for another.
+    accounts.discover(&cs_input(GOOD_KEY)).await.unwrap();
+    accounts
+        .add(&cs_input(OTHER_GOOD_KEY), &ids(&["cs-2"]))
+        .await
+        .unwrap();
+    assert_eq!(f.built.load(Ordering::SeqCst), 3);
+
+    // Nor is it reused once an add used it.
+    let e = accounts
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1"]))
+        .await
+        .unwrap_err();
+    assert!(e.message.contains("already in InviteDesk"), "{}", e.message);
+    assert_eq!(f.built.load(Ordering::SeqCst), 4);
+}

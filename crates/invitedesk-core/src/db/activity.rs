@@ -224,6 +224,44 @@ pub(crate) fn parse_category(text: &str) -> InvitationCategory {
     }
 }
 
+/// InviteDesk's withdrawals by (account, invitation): the latest time of each (Insights tells
+/// "withdrawn by InviteDesk" from "gone" with it).
+pub fn withdrawals(
+    conn: &Connection,
+    account_id: Option<&str>,
+) -> AppResult<std::collections::HashMap<(String, String), String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, invitation_id, MAX(at) FROM activity
+         WHERE action = 'withdrawn' AND invitation_id IS NOT NULL
+           AND (?1 IS NULL OR account_id = ?1)
+         GROUP BY account_id, invitation_id",
+    )?;
+    let rows = stmt
+        .query_map(params![account_id], |r| {
+            Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// (UTC day `YYYY-MM-DD`, action, count) for every day with activity, oldest first.
+pub fn counts_by_day(
+    conn: &Connection,
+    account_id: Option<&str>,
+) -> AppResult<Vec<(String, String, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(at, 1, 10) AS day, action, COUNT(*) FROM activity
+         WHERE (?1 IS NULL OR account_id = ?1)
+         GROUP BY day, action ORDER BY day",
+    )?;
+    let rows = stmt
+        .query_map(params![account_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

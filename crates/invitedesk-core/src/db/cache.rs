@@ -53,6 +53,80 @@ pub fn replace_account(
     rows: &[NewRow],
     now: &str,
 ) -> AppResult<usize> {
+    upsert_rows(tx, screen, account_id, rows, now)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.invitation_id.as_str()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "DELETE FROM invitation_cache
+         WHERE screen = ?1 AND account_id = ?2
+           AND invitation_id NOT IN (SELECT value FROM json_each(?3))",
+        params![screen.as_str(), account_id, ids],
+    )?;
+    record_sync(tx, screen, account_id, now, None)?;
+    count(tx, screen, account_id)
+}
+
+/// Adds what a listing that stopped part-way fetched, and removes nothing: an invitation it did
+/// not reach may still be pending, so it stays as last seen. `partial` (where and why it
+/// stopped, JSON) is kept until a complete listing. Returns how many rows the account now has.
+pub fn merge_partial(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    rows: &[NewRow],
+    now: &str,
+    partial: &str,
+) -> AppResult<usize> {
+    upsert_rows(tx, screen, account_id, rows, now)?;
+    record_sync(tx, screen, account_id, now, Some(partial))?;
+    count(tx, screen, account_id)
+}
+
+/// Where and why the account's last refresh stopped part-way (JSON); `None` when it was complete.
+pub fn partial(conn: &Connection, screen: Screen, account_id: &str) -> AppResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT partial FROM sync_state WHERE screen = ?1 AND account_id = ?2",
+            params![screen.as_str(), account_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+fn record_sync(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    now: &str,
+    partial: Option<&str>,
+) -> AppResult<()> {
+    tx.execute(
+        "INSERT INTO sync_state (screen, account_id, synced_at, partial) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (screen, account_id) DO UPDATE
+             SET synced_at = excluded.synced_at, partial = excluded.partial",
+        params![screen.as_str(), account_id, now, partial],
+    )?;
+    Ok(())
+}
+
+fn count(tx: &Transaction<'_>, screen: Screen, account_id: &str) -> AppResult<usize> {
+    let count: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM invitation_cache WHERE screen = ?1 AND account_id = ?2",
+        params![screen.as_str(), account_id],
+        |r| r.get(0),
+    )?;
+    Ok(count as usize)
+}
+
+/// New rows get `first_seen_at = now`; rows seen before keep theirs.
+fn upsert_rows(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    rows: &[NewRow],
+    now: &str,
+) -> AppResult<()> {
     let mut upsert = tx.prepare_cached(
         "INSERT INTO invitation_cache
              (screen, account_id, invitation_id, person_key, data, first_seen_at, last_seen_at)
@@ -72,25 +146,7 @@ pub fn replace_account(
             now
         ])?;
     }
-    let ids: Vec<&str> = rows.iter().map(|r| r.invitation_id.as_str()).collect();
-    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-    tx.execute(
-        "DELETE FROM invitation_cache
-         WHERE screen = ?1 AND account_id = ?2
-           AND invitation_id NOT IN (SELECT value FROM json_each(?3))",
-        params![screen.as_str(), account_id, ids],
-    )?;
-    tx.execute(
-        "INSERT INTO sync_state (screen, account_id, synced_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (screen, account_id) DO UPDATE SET synced_at = excluded.synced_at",
-        params![screen.as_str(), account_id, now],
-    )?;
-    let count: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM invitation_cache WHERE screen = ?1 AND account_id = ?2",
-        params![screen.as_str(), account_id],
-        |r| r.get(0),
-    )?;
-    Ok(count as usize)
+    Ok(())
 }
 
 /// When the account's list was last fetched successfully.

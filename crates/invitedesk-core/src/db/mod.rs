@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult};
 pub mod activity;
 pub mod autopilot;
 pub mod cache;
+pub mod fates;
 pub mod holds;
 pub mod journal;
 pub mod pins;
@@ -94,8 +95,8 @@ impl Db {
     }
 
     /// Forgets everything stored for an account: cached invitations, sync times, pins and,
-    /// when `delete_history` is set, its activity rows and job journal. Called when the user
-    /// removes the account.
+    /// when `delete_history` is set, its activity rows, job journal and invitation fates.
+    /// Called when the user removes the account.
     pub fn remove_account_data(&self, account_id: &str, delete_history: bool) -> AppResult<()> {
         self.write(|tx| {
             cache::delete_account(tx, account_id)?;
@@ -105,6 +106,7 @@ impl Db {
             if delete_history {
                 activity::delete_account(tx, account_id)?;
                 journal::delete_account(tx, account_id)?;
+                fates::delete_account(tx, account_id)?;
             }
             Ok(())
         })

@@ -162,6 +162,37 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, person_key)
     ) WITHOUT ROWID;
     "#,
+    // 3: partial refreshes (issue 15): a listing that stopped part-way keeps what it fetched; where
+    // and why it stopped (JSON, `providers::ListingStop`), NULL after a complete one.
+    r#"
+    ALTER TABLE sync_state ADD COLUMN partial TEXT;
+    "#,
+    // 4: insights (issue 14): every sent invitation's fate, from successive complete refreshes.
+    r#"
+    -- One row per sent invitation ever listed. `state` is what the listings say: `pending`
+    -- while listed, `gone` once a complete refresh no longer lists it (`ended_at` is that
+    -- refresh; it left after `last_seen_at`). Whether "gone" was an acceptance or a withdrawal by
+    -- InviteDesk is read beside it: `connected_at` (a provider said the person is a connection)
+    -- and the activity record. `sent_at` is the best estimate of when it was sent; `sent_exact`
+    -- is 0 when it only bounds it (LinkedIn's "2 weeks ago").
+    CREATE TABLE invitation_fates (
+        account_id    TEXT NOT NULL,
+        invitation_id TEXT NOT NULL,
+        person_key    TEXT,
+        name          TEXT NOT NULL,
+        profile_url   TEXT,
+        sent_at       TEXT NOT NULL,
+        sent_exact    INTEGER NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('pending', 'gone')),
+        ended_at      TEXT,
+        connected_at  TEXT,
+        checked_at    TEXT,
+        PRIMARY KEY (account_id, invitation_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX invitation_fates_by_state ON invitation_fates (account_id, state, checked_at);
+    "#,
     // Autopilot (issue 12): rules that run on a schedule, the confirmation of each rule's
     // first preview, the history of its runs, and the global pause.
     r#"

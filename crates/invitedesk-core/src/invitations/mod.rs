@@ -13,7 +13,9 @@ use crate::db::pins::{self, PinSet, PinTarget};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::model::{ReceivedInvitation, SentInvitation};
+use crate::providers::ListingStop;
 
+mod inflight;
 pub mod limits;
 mod refresh;
 pub mod rules;
@@ -68,6 +70,10 @@ pub struct ReceivedRow {
 pub struct AsOf {
     pub account_id: String,
     pub at: Option<String>,
+    /// The last refresh stopped part-way: where and why. Its rows are shown, and rows it did
+    /// not reach are kept from before, never taken as gone.
+    #[ts(optional = nullable)]
+    pub partial: Option<ListingStop>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -101,11 +107,17 @@ pub fn ignore_disabled_reason(account: &AccountRef) -> Option<String> {
 pub struct InvitationService {
     db: Arc<Db>,
     source: Arc<dyn ProviderSource>,
+    /// The refreshes running now, so the same list is never fetched twice at once.
+    inflight: Arc<inflight::InFlight<refresh::Refreshed>>,
 }
 
 impl InvitationService {
     pub fn new(db: Arc<Db>, source: Arc<dyn ProviderSource>) -> Self {
-        Self { db, source }
+        Self {
+            db,
+            source,
+            inflight: Arc::default(),
+        }
     }
 
     pub fn source(&self) -> &Arc<dyn ProviderSource> {
@@ -128,6 +140,8 @@ impl InvitationService {
                     Ok(AsOf {
                         account_id: a.id.clone(),
                         at: cache::synced_at(c, screen, &a.id)?,
+                        partial: cache::partial(c, screen, &a.id)?
+                            .and_then(|json| serde_json::from_str(&json).ok()),
                     })
                 })
                 .collect()
@@ -215,6 +229,7 @@ impl InvitationService {
             screen,
             accounts,
             progress,
+            self.inflight.clone(),
         )
         .await)
     }

@@ -8,12 +8,15 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use ts_rs::TS;
 
+use super::inflight::InFlight;
 use super::rules;
 use super::source::{off_thread, AccountRef, ProviderSource};
 use crate::db::cache::{self, NewRow, Screen};
+use crate::db::fates;
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppErrorShape, AppResult};
-use crate::providers::{ListingEvent, PageProgress};
+use crate::providers::listing::Stopped;
+use crate::providers::{ListingEvent, ListingStop, PageProgress};
 
 /// Accounts fetched at the same time. Each provider rate-limits per key; a few in parallel keeps
 /// "refresh all" quick without bursting.
@@ -46,6 +49,19 @@ pub struct RefreshAccount {
     pub count: u32,
     #[ts(as = "Option<AppErrorShape>")]
     pub error: Option<AppError>,
+    /// Every page was read: the cache now holds exactly what is pending.
+    pub complete: bool,
+    /// The listing stopped part-way (`ok`, not `complete`): what it fetched is kept, nothing
+    /// it did not reach is taken as gone.
+    #[ts(optional = nullable)]
+    pub partial: Option<ListingStop>,
+}
+
+/// What one account's refresh gave: rows now cached, and where it stopped if part-way.
+#[derive(Debug, Clone)]
+pub(super) struct Refreshed {
+    count: u32,
+    partial: Option<ListingStop>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -70,19 +86,27 @@ pub(super) async fn refresh_accounts(
     screen: Screen,
     accounts: Vec<AccountRef>,
     progress: Progress,
+    inflight: Arc<InFlight<Refreshed>>,
 ) -> RefreshSummary {
     let gate = Arc::new(Semaphore::new(PARALLEL_ACCOUNTS));
     let mut tasks = JoinSet::new();
     for (index, account) in accounts.iter().cloned().enumerate() {
-        let (db, source, progress, gate) =
-            (db.clone(), source.clone(), progress.clone(), gate.clone());
+        let (db, source, progress, gate, inflight) = (
+            db.clone(),
+            source.clone(),
+            progress.clone(),
+            gate.clone(),
+            inflight.clone(),
+        );
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
-            let result = refresh_one(&db, &source, screen, &account, &progress).await;
+            // The same list already being fetched: take its result rather than pay twice.
+            let refresh = refresh_one(&db, &source, screen, &account, &progress);
+            let result = inflight.run(screen, &account.id, refresh).await;
             (index, result)
         });
     }
-    let mut results: Vec<Option<AppResult<u32>>> = vec![None; accounts.len()];
+    let mut results: Vec<Option<AppResult<Refreshed>>> = vec![None; accounts.len()];
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, result)) => results[index] = Some(result),
@@ -99,12 +123,14 @@ pub(super) async fn refresh_accounts(
                 ))
             });
             match result {
-                Ok(count) => RefreshAccount {
+                Ok(Refreshed { count, partial }) => RefreshAccount {
                     account_id: account.id,
                     label: account.label,
                     ok: true,
                     count,
                     error: None,
+                    complete: partial.is_none(),
+                    partial,
                 },
                 Err(error) => RefreshAccount {
                     count: cached_count(&db, screen, &account.id),
@@ -112,6 +138,8 @@ pub(super) async fn refresh_accounts(
                     label: account.label,
                     ok: false,
                     error: Some(error),
+                    complete: false,
+                    partial: None,
                 },
             }
         })
@@ -131,7 +159,7 @@ async fn refresh_one(
     screen: Screen,
     account: &AccountRef,
     progress: &Progress,
-) -> AppResult<u32> {
+) -> AppResult<Refreshed> {
     let report = |fetched: usize, total: Option<usize>, done: bool, notice: Option<String>| {
         progress(RefreshProgress {
             account_id: account.id.clone(),
@@ -157,43 +185,66 @@ async fn refresh_one(
     };
     let result = fetch_rows(source, screen, &account.id, &on_page).await;
     let result = match result {
-        Ok(rows) => {
+        Ok((rows, None)) => {
             let now = Utc::now();
             let at = store::ts(now);
-            let stored = db.write(|tx| cache::replace_account(tx, screen, &account.id, &rows, &at));
+            let stored = db.write(|tx| {
+                let count = cache::replace_account(tx, screen, &account.id, &rows, &at)?;
+                // Only a complete listing gets here: Insights' fates never see a partial one.
+                if screen == Screen::Sent {
+                    fates::record_listing(tx, &account.id, &rows, now)?;
+                }
+                Ok(count)
+            });
             if stored.is_ok() {
                 source.synced(&account.id, now);
             }
-            stored.map(to_u32)
+            stored.map(|n| Refreshed {
+                count: to_u32(n),
+                partial: None,
+            })
+        }
+        // Stopped part-way: keep what arrived, take nothing it did not reach as gone.
+        Ok((rows, Some(stopped))) => {
+            source.failed(&account.id, &AppError::from(stopped.error));
+            let at = store::ts(Utc::now());
+            let json = store::to_json(&stopped.stop)?;
+            db.write(|tx| cache::merge_partial(tx, screen, &account.id, &rows, &at, &json))
+                .map(|n| Refreshed {
+                    count: to_u32(n),
+                    partial: Some(stopped.stop),
+                })
         }
         Err(e) => {
             source.failed(&account.id, &e);
             Err(e)
         }
     };
-    let fetched = result.as_ref().map(|n| *n as usize).unwrap_or(0);
+    let fetched = result.as_ref().map(|r| r.count as usize).unwrap_or(0);
     report(
         fetched,
-        result.as_ref().ok().map(|n| *n as usize),
+        result.as_ref().ok().map(|r| r.count as usize),
         true,
         None,
     );
     result
 }
 
-/// All pages of one account's list, as rows to store.
+/// All pages of one account's list, as rows to store, and where it stopped if part-way.
 async fn fetch_rows(
     source: &Arc<dyn ProviderSource>,
     screen: Screen,
     account_id: &str,
     on_page: PageProgress<'_>,
-) -> AppResult<Vec<NewRow>> {
+) -> AppResult<(Vec<NewRow>, Option<Stopped>)> {
     let id = account_id.to_string();
     let provider = off_thread(source, move |s| s.provider(&id)).await?;
-    match screen {
+    let rows = match screen {
         Screen::Sent => {
-            let list = provider.list_sent(on_page).await?;
-            list.iter()
+            let list = provider.list_sent_partial(on_page).await?;
+            let rows = list
+                .items
+                .iter()
                 .map(|i| {
                     Ok(NewRow {
                         invitation_id: i.id.clone(),
@@ -201,11 +252,14 @@ async fn fetch_rows(
                         data: store::to_json(i)?,
                     })
                 })
-                .collect()
+                .collect::<AppResult<_>>()?;
+            (rows, list.stopped)
         }
         Screen::Received => {
-            let list = provider.list_received(on_page).await?;
-            list.iter()
+            let list = provider.list_received_partial(on_page).await?;
+            let rows = list
+                .items
+                .iter()
                 .map(|i| {
                     Ok(NewRow {
                         invitation_id: i.id.clone(),
@@ -213,7 +267,9 @@ async fn fetch_rows(
                         data: store::to_json(i)?,
                     })
                 })
-                .collect()
+                .collect::<AppResult<_>>()?;
+            (rows, list.stopped)
         }
-    }
+    };
+    Ok(rows)
 }

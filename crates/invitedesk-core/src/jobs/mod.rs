@@ -24,7 +24,7 @@ use crate::db::plans::{self, StoredPlan};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::history;
-use crate::invitations::{InvitationService, ProviderSource};
+use crate::invitations::{limits, InvitationService, ProviderSource};
 use crate::model::Response;
 use lease::Lease;
 
@@ -251,11 +251,19 @@ impl JobService {
             }
             let settings = self.inner.source.settings(account);
             let kind = action.write_kind();
+            // Whether the safety floors apply; an account whose client cannot be built now
+            // (no key, …) is taken as real: the estimate then errs on the long side.
+            let reaches_linkedin = self
+                .inner
+                .source
+                .provider(account)
+                .map_or(true, |p| p.reaches_linkedin());
+            let cap = limits::effective(&settings, kind, reaches_linkedin).daily_cap;
             let done = self
                 .inner
                 .db
                 .read(|c| history::done_today(c, account, kind, now))?;
-            let cap_left_today = Some(settings.daily_cap(kind).saturating_sub(done));
+            let cap_left_today = Some(cap.saturating_sub(done));
             let hold = self
                 .inner
                 .db
@@ -265,13 +273,14 @@ impl JobService {
                 account.clone(),
                 plan::AccountPlanInput {
                     settings,
+                    reaches_linkedin,
                     cap_left_today,
                     hold,
                 },
             );
         }
         let items = store::to_json(&selection.items)?;
-        let job_plan = plan::build_plan(new_id("plan", now), action, selection, &inputs);
+        let job_plan = plan::build_plan(new_id("plan", now), action, selection, &inputs, now);
         let stored = StoredPlan {
             id: job_plan.plan_id.clone(),
             action: action.as_str().to_string(),
@@ -780,11 +789,9 @@ pub(crate) fn summary_of(
                     .and_then(store::parse_ts)
                     .map(|u| (u - now).num_seconds().max(0) as f64)
                     .unwrap_or(0.0);
-                if left == 0 {
-                    0.0
-                } else {
-                    pause + pacing::account_secs(left, a.pace_min_secs, a.pace_max_secs)
-                }
+                // Below the 1 s floor only a test server or the demo runs (`limits`).
+                let call = pacing::call_secs(a.pace_min_secs >= limits::MIN_PACE_SECS);
+                pause + pacing::run_secs(left, a.pace_min_secs, a.pace_max_secs, call)
             })
             .fold(0.0, f64::max)
             // A write being checked holds the job until its check time.

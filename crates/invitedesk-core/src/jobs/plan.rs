@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::pacing;
+use chrono::{DateTime, Utc};
+
+use super::pacing::{self, AccountWork, DailyCap};
 use super::types::{
     CategoryCount, ItemOutcome, JobAction, JobPlan, PlanAccount, PlanItem, PlanWarning,
     PlannedInvitation, PlannedItem, SkipCount, WithdrawRequest,
 };
-use crate::history::REINVITE_BLOCK_DAYS;
-use crate::invitations::{rules, ReceivedRow, RunSettings, SentRow};
+use crate::history::{self, REINVITE_BLOCK_DAYS};
+use crate::invitations::{limits, rules, ReceivedRow, RunSettings, SentRow};
 use crate::model::{Age, InvitationCategory};
 
 /// Where an invitation stands in earlier jobs: `(account_id, invitation_id) → (state, job_id)`.
@@ -210,7 +212,10 @@ pub fn select_respond(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountPlanInput {
     pub settings: RunSettings,
-    /// Actions of this kind the daily cap still allows today.
+    /// The account reaches LinkedIn (not a loopback test server or the demo): the safety
+    /// floors apply to its pause and cap, and its calls take real time.
+    pub reaches_linkedin: bool,
+    /// Actions of this kind the daily cap (after the floors) still allows today.
     pub cap_left_today: Option<u32>,
     /// A provider hold on this account and action: (until, reason).
     pub hold: Option<(String, String)>,
@@ -237,12 +242,50 @@ fn special_categories_warning(items: &[PlannedItem], action: JobAction) -> Optio
     (!counts.is_empty()).then_some(PlanWarning::SpecialCategories { action, counts })
 }
 
-/// Assembles the plan the user sees from a selection and the accounts' settings.
+/// What the runner will do with one account's share: the pause and cap after the safety
+/// floors, the hold it waits out first, the days its cap spreads the work over.
+fn account_work(
+    a: &PlanAccount,
+    input: Option<&AccountPlanInput>,
+    action: JobAction,
+    now: DateTime<Utc>,
+) -> AccountWork {
+    let reaches_linkedin = input.is_none_or(|i| i.reaches_linkedin);
+    let starts_in_secs = input
+        .and_then(|i| i.hold.as_ref())
+        .and_then(|(until, _)| crate::db::parse_ts(until))
+        .map_or(0.0, |until| {
+            (until - now).num_milliseconds().max(0) as f64 / 1000.0
+        });
+    let per_day = input.map_or(u32::MAX, |i| {
+        limits::effective(&i.settings, action.write_kind(), i.reaches_linkedin).daily_cap
+    });
+    let resets_in_secs = (history::next_local_midnight(now) - now)
+        .num_milliseconds()
+        .max(0) as f64
+        / 1000.0;
+    AccountWork {
+        count: a.count,
+        pace_min_secs: a.pace_min_secs,
+        pace_max_secs: a.pace_max_secs,
+        call_secs: pacing::call_secs(reaches_linkedin),
+        starts_in_secs,
+        cap: a.cap_left_today.map(|left_today| DailyCap {
+            left_today,
+            per_day,
+            resets_in_secs,
+        }),
+    }
+}
+
+/// Assembles the plan the user sees from a selection and the accounts' settings, as of `now`
+/// (holds end and daily caps start over at given times).
 pub fn build_plan(
     plan_id: String,
     action: JobAction,
     selection: Selection,
     accounts: &HashMap<String, AccountPlanInput>,
+    now: DateTime<Utc>,
 ) -> JobPlan {
     // Accounts in the order they first appear in the list.
     let mut per_account: Vec<PlanAccount> = Vec::new();
@@ -254,13 +297,18 @@ pub fn build_plan(
             Some(a) => a.count += 1,
             None => {
                 let input = accounts.get(&item.item.account_id);
-                let settings = input.map(|i| i.settings).unwrap_or_default();
+                // The pause the runner will really keep: the setting within the safety floors.
+                let pace = limits::effective(
+                    &input.map(|i| i.settings).unwrap_or_default(),
+                    action.write_kind(),
+                    input.is_none_or(|i| i.reaches_linkedin),
+                );
                 per_account.push(PlanAccount {
                     account_id: item.item.account_id.clone(),
                     label: item.item.account_label.clone(),
                     count: 1,
-                    pace_min_secs: settings.pace_min_secs,
-                    pace_max_secs: settings.pace_max_secs,
+                    pace_min_secs: pace.pace_min_secs,
+                    pace_max_secs: pace.pace_max_secs,
                     cap_left_today: input.and_then(|i| i.cap_left_today),
                     held_until: input.and_then(|i| i.hold.as_ref()).map(|h| h.0.clone()),
                 });
@@ -270,7 +318,7 @@ pub fn build_plan(
     let estimated_secs = pacing::job_secs(
         per_account
             .iter()
-            .map(|a| (a.count, a.pace_min_secs, a.pace_max_secs)),
+            .map(|a| account_work(a, accounts.get(&a.account_id), action, now)),
     );
 
     let mut warnings = vec![PlanWarning::CannotBeUndone { action }];
@@ -296,7 +344,10 @@ pub fn build_plan(
                 count: a.count,
                 left,
                 cap: input
-                    .map(|i| i.settings.daily_cap(action.write_kind()))
+                    .map(|i| {
+                        limits::effective(&i.settings, action.write_kind(), i.reaches_linkedin)
+                            .daily_cap
+                    })
                     .unwrap_or_default(),
                 action,
             });
@@ -387,6 +438,11 @@ mod tests {
 
     fn never_active(_: &str) -> bool {
         false
+    }
+
+    /// An hour and a half before the hold in `a_held_account_is_warned_about_with_its_hold`.
+    fn now() -> DateTime<Utc> {
+        "2024-05-01T09:00:00Z".parse().unwrap()
     }
 
     /// The rows older than 30 days (of one account, or all), with no job ever involved.
@@ -487,6 +543,7 @@ mod tests {
                     a.to_string(),
                     AccountPlanInput {
                         settings: RunSettings::default(),
+                        reaches_linkedin: true,
                         cap_left_today: cap_left,
                         hold: None,
                     },
@@ -502,7 +559,23 @@ mod tests {
             .chain((0..3).map(|i| sent("b", &i.to_string(), Some(40), false)))
             .collect();
         let sel = older_than_30_days(&rows, None);
-        let plan = build_plan("p".into(), JobAction::Withdraw, sel, &inputs(Some(5)));
+        let plan = build_plan(
+            "p".into(),
+            JobAction::Withdraw,
+            sel.clone(),
+            &inputs(None),
+            now(),
+        );
+        // Slowest account: the first call, then 9 pauses of 4 s on average (2–6 s).
+        assert_eq!(plan.estimated_secs, 37);
+
+        let plan = build_plan(
+            "p".into(),
+            JobAction::Withdraw,
+            sel,
+            &inputs(Some(5)),
+            now(),
+        );
         assert_eq!(plan.items.len(), 13);
         let counts: Vec<(&str, u32)> = plan
             .per_account
@@ -511,8 +584,9 @@ mod tests {
             .collect();
         assert_eq!(counts, vec![("a", 10), ("b", 3)]);
         assert_eq!(plan.per_account[0].cap_left_today, Some(5));
-        // Slowest account: 9 pauses of 4 s + 10 calls of 1 s.
-        assert_eq!(plan.estimated_secs, 46);
+        // 5 today, the other 5 after midnight.
+        let to_midnight = (history::next_local_midnight(now()) - now()).num_seconds() as u32;
+        assert_eq!(plan.estimated_secs, to_midnight + 1 + 4 * 4);
         assert_eq!(
             plan.warnings,
             vec![
@@ -546,7 +620,10 @@ mod tests {
             JobAction::Withdraw,
             older_than_30_days(&rows, None),
             &accounts,
+            now(),
         );
+        // The job starts when the hold ends, an hour and a half from now.
+        assert_eq!(plan.estimated_secs, 5400 + 1);
         assert_eq!(
             plan.per_account[0].held_until.as_deref(),
             Some("2024-05-01T10:30:00.000Z")
@@ -573,7 +650,7 @@ mod tests {
             sel.items[1].item.name, "Entity 2",
             "pages and newsletters show their name"
         );
-        let plan = build_plan("p".into(), JobAction::Accept, sel, &inputs(None));
+        let plan = build_plan("p".into(), JobAction::Accept, sel, &inputs(None), now());
         assert_eq!(
             plan.warnings,
             vec![
@@ -599,10 +676,68 @@ mod tests {
         assert_eq!(plan.per_account[0].cap_left_today, None);
 
         let only_people = respond_to(&rows[..1], &keys[..1], JobAction::Accept);
-        let plan = build_plan("p".into(), JobAction::Accept, only_people, &inputs(None));
+        let plan = build_plan(
+            "p".into(),
+            JobAction::Accept,
+            only_people,
+            &inputs(None),
+            now(),
+        );
         assert!(!plan
             .warnings
             .iter()
             .any(|w| matches!(w, PlanWarning::SpecialCategories { .. })));
+    }
+
+    #[test]
+    fn the_estimate_uses_the_pause_the_runner_keeps() {
+        let rows: Vec<SentRow> = (0..47)
+            .map(|i| sent("a", &i.to_string(), Some(40), false))
+            .collect();
+        let no_pause = RunSettings {
+            pace_min_secs: 0,
+            pace_max_secs: 0,
+            ..RunSettings::default()
+        };
+        let input = |reaches_linkedin| {
+            HashMap::from([(
+                "a".to_string(),
+                AccountPlanInput {
+                    settings: no_pause,
+                    reaches_linkedin,
+                    cap_left_today: None,
+                    hold: None,
+                },
+            )])
+        };
+        let plan_for = |reaches_linkedin| {
+            build_plan(
+                "p".into(),
+                JobAction::Withdraw,
+                older_than_30_days(&rows, None),
+                &input(reaches_linkedin),
+                now(),
+            )
+        };
+        // A test server with no pause: seconds, not 47 (the issue: "47 s shown, 2.8 s taken").
+        let local = plan_for(false);
+        assert!(local.estimated_secs <= 3, "{}", local.estimated_secs);
+        assert_eq!(
+            (
+                local.per_account[0].pace_min_secs,
+                local.per_account[0].pace_max_secs
+            ),
+            (0, 0)
+        );
+        // A real account never goes below the 1 s floor, and the preview says so.
+        let real = plan_for(true);
+        assert_eq!(
+            (
+                real.per_account[0].pace_min_secs,
+                real.per_account[0].pace_max_secs
+            ),
+            (1, 1)
+        );
+        assert_eq!(real.estimated_secs, 47);
     }
 }

@@ -363,6 +363,14 @@ impl InvitationProvider for ConnectSafely {
         self.http.reaches_linkedin()
     }
 
+    /// `GET /relationship/{profileId}`: `connected` says it (providers.md §1.3).
+    async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        let Some(slug) = profile_slug(profile_url) else {
+            return Ok(None);
+        };
+        Ok(self.relationship(&slug).await?.connected)
+    }
+
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {
         let id = self.default_account_id().await?;
         let quota = self

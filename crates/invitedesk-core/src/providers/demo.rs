@@ -29,6 +29,7 @@ use crate::model::{
 use data::{HEADLINES, PERSONAS, RECEIVED, SENT_NOTES, SENT_PEOPLE};
 
 mod data;
+pub mod history;
 
 pub const CAPABILITIES: Capabilities = super::capabilities_of(ProviderKind::Demo);
 
@@ -148,6 +149,14 @@ impl InvitationProvider for Demo {
         };
         report_pages(rows.len(), progress);
         Ok(rows)
+    }
+
+    async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        self.simulate_latency().await;
+        let Some(slug) = profile_slug(profile_url) else {
+            return Ok(None);
+        };
+        Ok(Some(self.world.lock().unwrap().connections.contains(&slug)))
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {

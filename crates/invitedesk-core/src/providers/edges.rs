@@ -7,6 +7,9 @@
 //!   read until one is empty or brings no new identity, so a short list costs two requests.
 //! - Listings follow `X-Pagination-Next` (a full URL, re-POSTed with the same body) until it is
 //!   absent, never building page URLs; a repeated URL or an empty page with a next link stops.
+//!   While the cursor advances, up to `MAX_LISTING_PAGES` pages are read (500,000 invitations);
+//!   a listing that stops part-way (that cap, or a page failing after others arrived) keeps
+//!   what it fetched, marked stopped (`list_*_partial`), for the refresh to show.
 //!   `NO_RESULT` / `STATUS_404` on a listing means "nothing (more) to list".
 //! - Outputs carry no invitation type: everything is shown as a connection invitation.
 //! - Writes are repeated at most once after an ambiguous failure (timeout, dropped connection,
@@ -29,7 +32,7 @@ use serde::Serialize;
 use super::http::{self, Auth, Call, HttpConfig};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
+use super::{Listed, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -56,8 +59,10 @@ pub const MAX_NOTE_CHARS: usize = 300;
 /// Navigator; the lower figure is shown since the account type is not known).
 pub const SMART_CONNECT_LIMIT: u32 = 25;
 
-/// Safety stops against a server that never stops paginating.
-const MAX_LISTING_PAGES: usize = 500;
+/// Safety stops against a server that never stops paginating. Listings: a cursor that repeats
+/// stops at once; one that keeps advancing is followed this far, 100 invitations a page (an
+/// agency account with 50,000 pending needs 500 pages, so the old 500-page stop was reached).
+pub const MAX_LISTING_PAGES: u32 = 5_000;
 const MAX_IDENTITY_PAGES: u32 = 100;
 
 const SENT_ACTION: &str = "linkedin-extract-sent-invitations";
@@ -72,6 +77,8 @@ pub struct Edges {
     /// The identity uid every action runs for; `None` until one is chosen.
     identity: Option<String>,
     page_delay: Duration,
+    /// Pages one listing reads at most (`MAX_LISTING_PAGES`; tests inject a small one).
+    max_pages: u32,
     /// `postponed_until` of the last `LIMIT_REACHED` seen on a connection request.
     connect_blocked_until: Mutex<Option<DateTime<Utc>>>,
 }
@@ -99,6 +106,7 @@ impl Edges {
             http,
             identity: config.remote_account_id.filter(|s| !s.trim().is_empty()),
             page_delay: DEFAULT_PAGE_DELAY,
+            max_pages: MAX_LISTING_PAGES,
             connect_blocked_until: Mutex::new(None),
         })
     }
@@ -106,6 +114,12 @@ impl Edges {
     /// Pause between listing pages (tests and benchmarks use zero).
     pub fn with_page_delay(mut self, delay: Duration) -> Self {
         self.page_delay = delay;
+        self
+    }
+
+    /// The most pages one listing reads (tests use a small one).
+    pub fn with_max_listing_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages.max(1);
         self
     }
 
@@ -119,20 +133,32 @@ impl Edges {
         })
     }
 
-    /// Every item of a listing action, following `X-Pagination-Next` to the end.
+    /// Every item of a listing action, following `X-Pagination-Next` to the end; stopped
+    /// part-way (the page cap, a failing page after the first), what it fetched.
     async fn extract(
         &self,
         action: &str,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<InvitationItem>, ProviderError> {
+    ) -> Result<Listed<InvitationItem>, ProviderError> {
         let body = LiveRun::<()>::new(self.identity()?, None);
         let mut target = action_path(action);
         let mut visited = HashSet::new();
         let mut seen_ids = HashSet::new();
         let mut items = Vec::new();
-        for page_number in 1..=MAX_LISTING_PAGES {
+        let mut pages_read: u32 = 0;
+        loop {
+            if pages_read >= self.max_pages {
+                let error = ProviderError::new(
+                    ErrorKind::UnexpectedResponse,
+                    format!(
+                        "Edges still had more after {pages_read} pages, the most one refresh \
+                         reads"
+                    ),
+                );
+                return Ok(Listed::stopped(items, pages_read, None, error));
+            }
             let call = Call::post(target.as_str(), &body);
-            let page = PageRef::one(page_number as u32);
+            let page = PageRef::one(pages_read + 1);
             let (reply, page) = match self
                 .http
                 .read_page::<ListPage<InvitationItem>>(call, page, progress)
@@ -140,9 +166,13 @@ impl Edges {
             {
                 Ok((reply, page)) => (reply, page.into_vec()),
                 // NO_RESULT / STATUS_404 on a listing: nothing (more) to list.
-                Err(e) if e.kind == ErrorKind::NoPendingInvitation => return Ok(items),
-                Err(e) => return Err(e),
+                Err(e) if e.kind == ErrorKind::NoPendingInvitation => {
+                    return Ok(Listed::complete(items))
+                }
+                Err(e) if pages_read == 0 => return Err(e),
+                Err(e) => return Ok(Listed::stopped(items, pages_read, None, e)),
             };
+            pages_read += 1;
             let page_was_empty = page.is_empty();
             items.extend(page.into_iter().filter(|item| match item_key(item) {
                 // LinkedIn's list can shift while it is read: keep the first copy.
@@ -151,24 +181,17 @@ impl Edges {
             }));
             progress(ListingEvent::page(items.len(), None));
             let Some(next) = reply.header(NEXT_PAGE_HEADER).map(str::to_owned) else {
-                return Ok(items);
+                return Ok(Listed::complete(items));
             };
             if page_was_empty || !visited.insert(next.clone()) {
-                log::warn!("Edges: {action} page {page_number} repeats or is empty; stopping");
-                return Ok(items);
+                log::warn!("Edges: {action} page {pages_read} repeats or is empty; stopping");
+                return Ok(Listed::complete(items));
             }
             target = next;
             if !self.page_delay.is_zero() {
                 tokio::time::sleep(self.page_delay).await;
             }
         }
-        Err(ProviderError::new(
-            ErrorKind::UnexpectedResponse,
-            format!(
-                "Edges kept sending more pages after {MAX_LISTING_PAGES}; the listing was \
-                 stopped. Try again later."
-            ),
-        ))
     }
 
     /// Runs a write action once. An ambiguous failure is unconfirmed: the caller checks the
@@ -250,12 +273,16 @@ impl super::InvitationProvider for Edges {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
+        self.list_sent_partial(progress).await?.into_complete()
+    }
+
+    async fn list_sent_partial(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
         let now = Utc::now();
-        let items = self.extract(SENT_ACTION, progress).await?;
-        Ok(items
-            .into_iter()
-            .filter_map(|item| wire::sent_invitation(item, now))
-            .collect())
+        let listed = self.extract(SENT_ACTION, progress).await?;
+        Ok(listed.map(|item| wire::sent_invitation(item, now)))
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -274,12 +301,16 @@ impl super::InvitationProvider for Edges {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        self.list_received_partial(progress).await?.into_complete()
+    }
+
+    async fn list_received_partial(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
         let now = Utc::now();
-        let items = self.extract(RECEIVED_ACTION, progress).await?;
-        Ok(items
-            .into_iter()
-            .filter_map(|item| wire::received_invitation(item, now))
-            .collect())
+        let listed = self.extract(RECEIVED_ACTION, progress).await?;
+        Ok(listed.map(|item| wire::received_invitation(item, now)))
     }
 
     async fn respond(

@@ -3,6 +3,11 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ProviderError;
+
 /// Where a listing reports. Called from the reading task; keep it quick.
 pub type PageProgress<'a> = &'a (dyn Fn(ListingEvent) + Send + Sync);
 
@@ -80,6 +85,85 @@ impl fmt::Display for RetryNotice {
             "{}; retrying {} (attempt {} of {})…",
             self.reason, self.page, self.attempt, self.attempts
         )
+    }
+}
+
+/// Where a listing stopped before its end, and why: what the user reads under the list
+/// ("showing 31,200 of ~52,000: the refresh stopped at page 312: …").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ListingStop.ts")]
+pub struct ListingStop {
+    /// The last page read.
+    pub pages: u32,
+    /// Invitations fetched before the stop.
+    pub fetched: u32,
+    /// How many the provider said there are, when it says.
+    pub expected_total: Option<u32>,
+    /// Why it stopped, for the user.
+    pub reason: String,
+}
+
+/// A listing, whole or stopped part-way. A stopped one keeps what it fetched: the refresh
+/// shows it marked partial and takes nothing it did not reach as gone; a caller that needs the
+/// whole list (a job's check of its writes) turns the stop back into its error.
+#[derive(Debug)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub stopped: Option<Stopped>,
+}
+
+/// The stop of a partial listing and the error behind it.
+#[derive(Debug)]
+pub struct Stopped {
+    pub stop: ListingStop,
+    pub error: ProviderError,
+}
+
+impl<T> Listed<T> {
+    pub fn complete(items: Vec<T>) -> Self {
+        Listed {
+            items,
+            stopped: None,
+        }
+    }
+
+    /// What was fetched before `error` on the page after `pages`.
+    pub fn stopped(
+        items: Vec<T>,
+        pages: u32,
+        expected_total: Option<u32>,
+        error: ProviderError,
+    ) -> Self {
+        let stop = ListingStop {
+            pages,
+            fetched: u32::try_from(items.len()).unwrap_or(u32::MAX),
+            expected_total,
+            reason: error.message.clone(),
+        };
+        Listed {
+            items,
+            stopped: Some(Stopped { stop, error }),
+        }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.stopped.is_none()
+    }
+
+    /// The whole list, or the error that stopped it.
+    pub fn into_complete(self) -> Result<Vec<T>, ProviderError> {
+        match self.stopped {
+            None => Ok(self.items),
+            Some(s) => Err(s.error),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> Option<U>) -> Listed<U> {
+        Listed {
+            items: self.items.into_iter().filter_map(f).collect(),
+            stopped: self.stopped,
+        }
     }
 }
 

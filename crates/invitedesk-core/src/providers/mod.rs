@@ -28,7 +28,9 @@ pub mod listing;
 pub mod notes;
 pub mod writes;
 
-pub use listing::{ignore_progress, ListingEvent, PageProgress, PageRef, RetryNotice};
+pub use listing::{
+    ignore_progress, Listed, ListingEvent, ListingStop, PageProgress, PageRef, RetryNotice,
+};
 
 /// What each provider can do (providers.md §4): the one table, used by the clients'
 /// `capabilities()` and by the account list (which needs neither a client nor a secret).
@@ -86,6 +88,24 @@ pub trait InvitationProvider: Send + Sync {
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError>;
 
+    /// Like `list_sent`, but a listing that stops part-way (its page cap, a page that fails
+    /// after others arrived) gives back what it fetched, marked stopped, for the refresh to
+    /// keep. Providers that never stop part-way keep this default.
+    async fn list_sent_partial(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
+        self.list_sent(progress).await.map(Listed::complete)
+    }
+
+    /// `list_received`, as `list_sent_partial` is to `list_sent`.
+    async fn list_received_partial(
+        &self,
+        progress: PageProgress<'_>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
+        self.list_received(progress).await.map(Listed::complete)
+    }
+
     /// Accept or ignore one. Providers without ignore answer `ErrorKind::NotSupported`.
     async fn respond(
         &self,
@@ -98,6 +118,13 @@ pub trait InvitationProvider: Send + Sync {
 
     /// Quotas the provider reports; empty when it reports none.
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError>;
+
+    /// Whether the person at `profile_url` is now a first-degree connection (Insights asks it
+    /// of invitations that left the pending list), or `None` where the provider cannot tell
+    /// at no cost. A read: retried like any listing.
+    async fn is_connected(&self, _profile_url: &str) -> Result<Option<bool>, ProviderError> {
+        Ok(None)
+    }
 
     /// How long after the start of an unconfirmed write the provider can no longer apply it;
     /// the write is checked (and maybe sent again) only after that. See

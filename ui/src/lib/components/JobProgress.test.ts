@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import JobProgress from './JobProgress.svelte';
 import { app } from '../app-state.svelte';
@@ -15,11 +15,6 @@ function summary(over: Partial<JobSummary> = {}): JobSummary {
   };
 }
 const tracked = (s: JobSummary): TrackedJob => ({ summary: s, items: [], itemsError: null, dismissed: false, quiet: false });
-
-afterEach(() => {
-  app.reset();
-  jobs.reset();
-});
 
 describe('Job progress', () => {
   it('shows counts, ETA, a paused account and cancels', async () => {

@@ -42,6 +42,20 @@ describe('Preview dialog', () => {
     expect(screen.getByTestId('preview-warnings').textContent).not.toContain('newsletter');
   });
 
+  it('shows the estimate the backend made from the real pacing, and says when it waits for a cap', () => {
+    mockBackend();
+    const { unmount } = render(PreviewDialog, { plan: plan({ estimatedSecs: 3 }), onclose: vi.fn(), onstarted: vi.fn() });
+    expect(screen.getByTestId('preview-estimate').textContent).toContain('Takes about 3 s at the current pacing.');
+    unmount();
+    const base = plan({ estimatedSecs: 90_000 });
+    const warnings = [
+      ...base.warnings,
+      { kind: 'dailyCapExceeded' as const, accountId: 'acc-1', account: 'Sales', count: 2, left: 1, cap: 80, action: 'withdraw' as const },
+    ];
+    render(PreviewDialog, { plan: { ...base, warnings }, onclose: vi.fn(), onstarted: vi.fn() });
+    expect(screen.getByTestId('preview-estimate').textContent).toContain('Finishes in about 1 day 1 h, waiting for the daily cap');
+  });
+
   it('lists the daily cap and hold warnings of the plan', () => {
     mockBackend();
     const base = plan();
