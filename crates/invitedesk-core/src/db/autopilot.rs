@@ -59,9 +59,12 @@ fn rule_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RuleRow> {
     })
 }
 
-/// Every rule, oldest first.
+/// Every rule, oldest first. Rules made in the same millisecond (or under a test's stopped
+/// clock) keep the order they were made in: the tie goes to the insertion order (`rowid`), not
+/// to the id, whose tail is random, so the screen, the runs and the notification's sentence
+/// never shuffle.
 pub fn rules(conn: &Connection) -> AppResult<Vec<RuleRow>> {
-    let mut stmt = conn.prepare(&format!("{SELECT_RULE} ORDER BY r.created_at, r.id"))?;
+    let mut stmt = conn.prepare(&format!("{SELECT_RULE} ORDER BY r.created_at, r.rowid"))?;
     let rows = stmt.query_map([], rule_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
