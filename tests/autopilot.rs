@@ -200,7 +200,6 @@ async fn a_rule_never_acts_before_its_first_preview_is_confirmed() {
 }
 
 #[tokio::test]
-#[ignore = "hangs: the hold is set on the test clock, the job runner keeps real time (fix: end the hold in real time before the acting run)"]
 async fn the_daily_allowance_and_holds_hold_across_runs() {
     let fake = FakeLinkedIn::new(ProviderKind::Demo, true).with_sent("s", 8, 45);
     // The allowance is counted from the activity the jobs record at the real time.
@@ -225,19 +224,20 @@ async fn the_daily_allowance_and_holds_hold_across_runs() {
         .contains("3 withdrawals for today"));
     assert_eq!(w.fake.calls().len(), 3);
 
-    // The next day: a provider hold on withdrawals first, then it ends.
+    // The rule's next day: a provider hold on withdrawals first, then it ends. A hold is the
+    // provider's, in real time (the runner's clock), whatever the rule's clock says.
     w.clock.advance(chrono::Duration::days(1));
-    let until = w.clock_now() + chrono::Duration::hours(1);
+    let real_now = Utc::now();
     w.db.write(|tx| {
         holds::set(
             tx,
             &holds::Hold {
                 account_id: "acc".into(),
                 action: WriteKind::Withdraw,
-                until: db::ts(until),
+                until: db::ts(real_now + chrono::Duration::hours(1)),
                 reason: "Weekly limit".into(),
             },
-            &db::ts(w.clock_now()),
+            &db::ts(real_now),
         )
     })
     .unwrap();
@@ -250,7 +250,23 @@ async fn the_daily_allowance_and_holds_hold_across_runs() {
     assert!(held[0].detail.as_deref().unwrap().contains("Weekly limit"));
     assert_eq!(w.fake.calls().len(), 3, "a hold reaches no provider");
 
+    // Moving the rule's clock past the hold does not end it: the runner would still wait.
     w.clock.advance(chrono::Duration::hours(2));
+    let still = w
+        .autopilot
+        .run_all(RunOptions::new(RunTrigger::Manual, false))
+        .await
+        .unwrap();
+    assert_eq!(still[0].skip_reason, Some(SkipReason::Hold));
+    // The hour passes as the runner sees it: the hold now ends in the (real) past.
+    w.db.write(|tx| {
+        tx.execute(
+            "UPDATE holds SET until = ?1",
+            [db::ts(Utc::now() - chrono::Duration::seconds(1))],
+        )?;
+        Ok(())
+    })
+    .unwrap();
     let acted = w
         .autopilot
         .run_all(RunOptions::new(RunTrigger::Manual, false))

@@ -19,7 +19,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::db::autopilot::{self as table, RuleRow, RunRow};
-use crate::db::{self as store, holds, Db};
+use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::history;
 use crate::invitations::{InvitationService, ProviderSource};
@@ -754,11 +754,10 @@ impl AutopilotService {
         let kind = action.write_kind();
         let tz = schedule::parse_zone(&rule.time_zone)?;
 
-        if let Some(hold) = self
-            .inner
-            .db
-            .read(|c| holds::active(c, account, kind, &store::ts(now)))?
-        {
+        // Holds and the account's daily cap are the job engine's, on its clock (the real one):
+        // checked here exactly as the runner will check them. The rule's clock decides only
+        // when it fires and the rule's own day (its allowance, in its time zone).
+        if let Some(hold) = crate::jobs::hold_in_effect(&self.inner.db, account, kind)? {
             return Ok(Planned::Skip(
                 SkipReason::Hold,
                 Some(format!(
@@ -770,10 +769,11 @@ impl AutopilotService {
             ));
         }
         let settings = self.inner.source.settings(account);
+        let engine_now = Utc::now();
         let done = self
             .inner
             .db
-            .read(|c| history::done_today(c, account, kind, now))?;
+            .read(|c| history::done_today(c, account, kind, engine_now))?;
         let mut left = settings.daily_cap(kind).saturating_sub(done);
         let mut cap_text = format!(
             "The account's daily cap of {} {} is used up for today.",
