@@ -294,12 +294,6 @@ async fn the_daily_allowance_and_holds_hold_across_runs() {
     );
 }
 
-impl World {
-    fn clock_now(&self) -> DateTime<Utc> {
-        invitedesk_lib::autopilot::clock::Clock::now(self.clock.as_ref())
-    }
-}
-
 #[tokio::test]
 async fn scheduled_runs_fire_at_the_rules_local_time_once_and_respect_quiet_hours_and_pause() {
     let fake = FakeLinkedIn::new(ProviderKind::Demo, true).with_sent("s", 2, 45);
