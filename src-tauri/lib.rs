@@ -29,6 +29,9 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        // Autopilot's "what it did" after each run; sent from Rust, so the webview gets no
+        // notification permission (tests/ipc_acl.rs checks it is refused).
+        .plugin(tauri_plugin_notification::init())
         // The window never leaves the app's own pages (the IPC would go with it).
         .plugin(navigation::guard())
         // Steers the autopilot task, which `run()` starts once the desk is open.
@@ -148,9 +151,6 @@ pub fn run() {
         .plugin(logging::plugin())
         // The window comes back where and as large as the user left it.
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        // Autopilot's "what it did" after each run; sent from Rust, so the webview gets no
-        // notification permission.
-        .plugin(tauri_plugin_notification::init())
         // Close-to-tray (a setting on the Autopilot screen): the window hides, rules keep firing.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
