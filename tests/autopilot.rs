@@ -190,13 +190,25 @@ async fn a_rule_never_acts_before_its_first_preview_is_confirmed() {
         ]
     );
     assert_eq!(history[0].succeeded, 4);
-    // The Activity screen's tag: the job's rule.
+    // The Activity screen's tag: the job's rule, on each of its four withdrawals, and it
+    // stays when the rule is deleted.
     let job_id = history[0].job_id.clone().unwrap();
     assert_eq!(
         w.db.read(|c| db::autopilot::rule_of_job(c, &job_id))
             .unwrap(),
         Some(rule.id.clone())
     );
+    let tags = || -> Vec<Option<String>> {
+        invitedesk_lib::history::list(&w.db, &Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.rule)
+            .collect()
+    };
+    let label = "Withdraw pending invitations older than 30 days (at most 10 a day)";
+    assert_eq!(tags(), vec![Some(label.to_string()); 4]);
+    w.autopilot.delete(&rule.id).unwrap();
+    assert_eq!(tags(), vec![Some(label.to_string()); 4], "Activity stays");
 }
 
 #[tokio::test]

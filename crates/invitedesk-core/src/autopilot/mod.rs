@@ -503,16 +503,20 @@ impl AutopilotService {
             }
             Some(_lock) => match self.inner.jobs.start(plan_id) {
                 Ok(job) => {
-                    self.record(&RunRow {
-                        rule_id: rule_id.to_string(),
-                        at: at.clone(),
-                        trigger: RunTrigger::Confirmed.as_str().into(),
-                        outcome: RunOutcome::Acted.as_str().into(),
-                        reason: None,
-                        detail: None,
-                        job_id: Some(job.id.clone()),
-                        planned: job.total,
-                    })?;
+                    self.record_acted(
+                        &RunRow {
+                            rule_id: rule_id.to_string(),
+                            at: at.clone(),
+                            trigger: RunTrigger::Confirmed.as_str().into(),
+                            outcome: RunOutcome::Acted.as_str().into(),
+                            reason: None,
+                            detail: None,
+                            job_id: Some(job.id.clone()),
+                            planned: job.total,
+                        },
+                        &rule,
+                        &job.id,
+                    )?;
                     Some(job)
                 }
                 // An empty preview confirms the rule; there is nothing to start.
@@ -539,6 +543,16 @@ impl AutopilotService {
 
     fn record(&self, run: &RunRow) -> AppResult<()> {
         self.inner.db.write(|tx| table::insert_run(tx, run))
+    }
+
+    /// Records a run that started a job, and tags the job with the rule as it reads now, so
+    /// Activity names the rule beside each action (even after the rule is changed or deleted).
+    fn record_acted(&self, run: &RunRow, rule: &Rule, job_id: &str) -> AppResult<()> {
+        let label = rule.action.describe();
+        self.inner.db.write(|tx| {
+            table::insert_run(tx, run)?;
+            table::tag_job(tx, job_id, &rule.id, &label)
+        })
     }
 
     /// Runs the rules whose scheduled time has come and not been handled yet, each once.
@@ -682,16 +696,20 @@ impl AutopilotService {
                             report.outcome = RunOutcome::Acted;
                             // Recorded before waiting: the Activity tag and the history see
                             // the job while it runs.
-                            self.record(&RunRow {
-                                rule_id: rule.id.clone(),
-                                at: at.clone(),
-                                trigger: options.trigger.as_str().into(),
-                                outcome: RunOutcome::Acted.as_str().into(),
-                                reason: None,
-                                detail: None,
-                                job_id: Some(job.id.clone()),
-                                planned: report.planned,
-                            })?;
+                            self.record_acted(
+                                &RunRow {
+                                    rule_id: rule.id.clone(),
+                                    at: at.clone(),
+                                    trigger: options.trigger.as_str().into(),
+                                    outcome: RunOutcome::Acted.as_str().into(),
+                                    reason: None,
+                                    detail: None,
+                                    job_id: Some(job.id.clone()),
+                                    planned: report.planned,
+                                },
+                                rule,
+                                &job.id,
+                            )?;
                             report.job = Some(self.wait(&job.id, options).await?);
                             drop(lock);
                             return Ok(Some(report));

@@ -197,11 +197,21 @@ pub fn runs(conn: &Connection, rule_id: &str, limit: u32) -> AppResult<Vec<RunRo
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Tags a job with the rule whose run started it (`label`: the rule as it reads now), for
+/// Activity.
+pub fn tag_job(tx: &Transaction<'_>, job_id: &str, rule_id: &str, label: &str) -> AppResult<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO autopilot_jobs (job_id, rule_id, rule_label) VALUES (?1, ?2, ?3)",
+        params![job_id, rule_id, label],
+    )?;
+    Ok(())
+}
+
 /// The rule whose run started a job, for the Activity screen's tag.
 pub fn rule_of_job(conn: &Connection, job_id: &str) -> AppResult<Option<String>> {
     Ok(conn
         .query_row(
-            "SELECT rule_id FROM autopilot_runs WHERE job_id = ?1 LIMIT 1",
+            "SELECT rule_id FROM autopilot_jobs WHERE job_id = ?1",
             [job_id],
             |r| r.get(0),
         )

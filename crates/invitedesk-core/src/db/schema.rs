@@ -234,6 +234,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX autopilot_runs_by_rule ON autopilot_runs (rule_id, id);
     CREATE INDEX autopilot_runs_by_job ON autopilot_runs (job_id);
 
+    -- Which rule's run started a job, and the rule as it read then: Activity tags each action
+    -- with it. Not tied to the rule: deleting a rule keeps its tags (Activity stays).
+    CREATE TABLE autopilot_jobs (
+        job_id     TEXT PRIMARY KEY,
+        rule_id    TEXT NOT NULL,
+        rule_label TEXT NOT NULL
+    ) WITHOUT ROWID;
+
     CREATE TABLE autopilot_settings (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
