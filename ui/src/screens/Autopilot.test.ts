@@ -101,4 +101,38 @@ describe('Autopilot screen', () => {
     await waitFor(() => expect(callsOf(calls, 'set_autopilot_paused')).toHaveLength(1));
     expect(callsOf(calls, 'set_autopilot_paused')[0].args).toEqual({ paused: true });
   });
+
+  it('installs and removes the systemd timer from the screen, and says why it cannot', async () => {
+    app.accounts = [account({ id: 'acc-1' })];
+    let installed = false;
+    let refuse = false;
+    const unitDir = '/home/u/.config/systemd/user';
+    const calls = mockBackend({
+      autopilot_overview: () => ({ ...overview([ruleView()]), timer: { installed, unitDir } }),
+      install_autopilot_timer: () => {
+        if (refuse) throw { kind: 'notSupported', message: 'There is no systemd user session here (systemctl --user failed).' };
+        installed = true;
+        return { installed, unitDir };
+      },
+      remove_autopilot_timer: () => {
+        installed = false;
+        return { installed, unitDir };
+      },
+    });
+    render(Autopilot);
+    expect((await screen.findByTestId('timer-status')).textContent).toContain('Not installed');
+    await fireEvent.click(screen.getByTestId('timer-install'));
+    await waitFor(() => expect(screen.getByTestId('timer-status').textContent).toContain('Installed'));
+    expect(screen.getByTestId('timer-status').textContent).toContain(unitDir);
+    expect(screen.getByTestId('timer-status').textContent).toContain('invitedesk-cli autopilot run');
+
+    await fireEvent.click(screen.getByTestId('timer-remove'));
+    await waitFor(() => expect(screen.getByTestId('timer-status').textContent).toContain('Not installed'));
+    expect(callsOf(calls, 'remove_autopilot_timer')).toHaveLength(1);
+
+    refuse = true;
+    await fireEvent.click(screen.getByTestId('timer-install'));
+    expect((await screen.findByText(/no systemd user session/)).textContent).toContain('systemctl --user');
+    expect(screen.getByTestId('timer-status').textContent).toContain('Not installed');
+  });
 });
