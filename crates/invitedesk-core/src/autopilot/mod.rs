@@ -787,15 +787,22 @@ impl AutopilotService {
             ));
         }
         let settings = self.inner.source.settings(account);
+        // The cap the runner enforces: the account's, within the floors for real LinkedIn.
+        let reaches_linkedin = self
+            .inner
+            .source
+            .provider(account)
+            .map_or(true, |p| p.reaches_linkedin());
+        let cap =
+            crate::invitations::limits::effective(&settings, kind, reaches_linkedin).daily_cap;
         let engine_now = Utc::now();
         let done = self
             .inner
             .db
             .read(|c| history::done_today(c, account, kind, engine_now))?;
-        let mut left = settings.daily_cap(kind).saturating_sub(done);
+        let mut left = cap.saturating_sub(done);
         let mut cap_text = format!(
-            "The account's daily cap of {} {} is used up for today.",
-            settings.daily_cap(kind),
+            "The account's daily cap of {cap} {} is used up for today.",
             kind.noun_plural()
         );
         if let RuleAction::Withdraw { max_per_day, .. } = &rule.action {
