@@ -299,6 +299,11 @@ async fn the_daily_allowance_and_holds_hold_across_runs() {
         .await
         .unwrap();
     assert_eq!(nothing[0].skip_reason, Some(SkipReason::NothingToDo));
+    assert!(nothing[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("No pending invitation older than 30 days"));
     assert_eq!(
         acted_total(&w.fake, "s", 8),
         [1; 8],

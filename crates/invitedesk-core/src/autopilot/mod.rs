@@ -677,9 +677,11 @@ impl AutopilotService {
                     report.detail = Some(e.message);
                 }
                 Ok(Planned::Skip(reason, detail)) => skip(&mut report, reason, detail),
-                Ok(Planned::Plan(plan)) if plan.items.is_empty() => {
-                    skip(&mut report, SkipReason::NothingToDo, None)
-                }
+                Ok(Planned::Plan(plan)) if plan.items.is_empty() => skip(
+                    &mut report,
+                    SkipReason::NothingToDo,
+                    Some(rule.action.nothing_to_do()),
+                ),
                 Ok(Planned::Plan(plan)) if options.dry_run => {
                     report.outcome = RunOutcome::DryRun;
                     report.planned = plan.items.len() as u32;
@@ -881,7 +883,7 @@ impl AutopilotService {
         };
         Ok(match plan {
             Some(plan) => Planned::Plan(plan),
-            None => Planned::Skip(SkipReason::NothingToDo, None),
+            None => Planned::Skip(SkipReason::NothingToDo, Some(rule.action.nothing_to_do())),
         })
     }
 

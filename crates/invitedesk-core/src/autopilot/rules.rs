@@ -39,6 +39,23 @@ impl RuleAction {
     }
 
     /// One line for lists, notifications and the command line.
+    /// Why a run found nothing to act on, for the run history.
+    pub fn nothing_to_do(&self) -> String {
+        match self {
+            RuleAction::Withdraw {
+                older_than_days, ..
+            } => format!(
+                "No pending invitation older than {older_than_days} days that is not pinned or already done."
+            ),
+            RuleAction::Accept { .. } => {
+                "No connection invitation meets the conditions, or they are already done.".into()
+            }
+            RuleAction::Ignore { .. } => {
+                "No invitation of these kinds is waiting, or they are already done.".into()
+            }
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             RuleAction::Withdraw {
