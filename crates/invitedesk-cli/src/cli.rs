@@ -35,6 +35,9 @@ pub enum Command {
     Jobs(JobsCommand),
     /// What was done: withdrawals (with the re-invite date), acceptances, ignores, invitations.
     Activity(ActivityArgs),
+    /// Autopilot rules (made in the app's Autopilot screen) and their runs.
+    #[command(subcommand)]
+    Autopilot(AutopilotCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -261,6 +264,30 @@ pub struct ActivityArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AutopilotCommand {
+    /// Every rule: what it does, its schedule, whether it is confirmed, its next and last run.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs the rules that are due (what the systemd timer calls), each once per scheduled
+    /// time, with the app's pacing, caps, holds and "nothing twice".
+    Run(AutopilotRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AutopilotRunArgs {
+    /// Run every rule now, whatever its schedule (like "Run rules now" in the app).
+    #[arg(long)]
+    pub now: bool,
+    /// Print what each rule would act on; act on nothing and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl Command {
     /// Whether errors should be printed as JSON.
     pub fn json(&self) -> bool {
@@ -276,6 +303,8 @@ impl Command {
             | Command::Jobs(JobsCommand::Resume { json, .. })
             | Command::Jobs(JobsCommand::Cancel { json, .. }) => *json,
             Command::Activity(a) => a.json,
+            Command::Autopilot(AutopilotCommand::List { json }) => *json,
+            Command::Autopilot(AutopilotCommand::Run(a)) => a.json,
         }
     }
 }

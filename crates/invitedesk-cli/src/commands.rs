@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use invitedesk_core::accounts::{AccountSettings, NewAccountInput};
+use invitedesk_core::autopilot::{self, RunOptions, RunOutcome, RunTrigger, SkipReason};
 use invitedesk_core::db::cache::Screen;
 use invitedesk_core::desk::Desk;
 use invitedesk_core::error::{AppError, AppResult};
@@ -48,6 +49,8 @@ pub async fn run(command: Command, desk: &Desk, events: &CliEvents) -> AppResult
             Ok(Exit::Done)
         }
         Command::Activity(args) => activity(desk, args),
+        Command::Autopilot(AutopilotCommand::List { json }) => autopilot_list(desk, json),
+        Command::Autopilot(AutopilotCommand::Run(args)) => autopilot_run(desk, args).await,
     }
 }
 
@@ -953,4 +956,171 @@ fn activity(desk: &Desk, args: ActivityArgs) -> AppResult<Exit> {
         t.print();
     }
     Ok(Exit::Done)
+}
+
+// ----- autopilot -----
+
+fn autopilot_list(desk: &Desk, json: bool) -> AppResult<Exit> {
+    let views = desk.autopilot.views()?;
+    let paused = desk.autopilot.paused()?;
+    if json {
+        let rules: Vec<schema::AutopilotRule> =
+            views.into_iter().map(schema::AutopilotRule::from).collect();
+        json_line("rules", &rules);
+        return Ok(Exit::Done);
+    }
+    if paused {
+        println!("Autopilot is paused (the app's Autopilot screen turns it back on).");
+    }
+    if views.is_empty() {
+        println!("No autopilot rules yet. Make them in the app's Autopilot screen.");
+        return Ok(Exit::Done);
+    }
+    let mut t = Table::new(&[
+        "ID", "ACCOUNT", "RULE", "WHEN", "STATE", "NEXT RUN", "LAST RUN",
+    ]);
+    for v in &views {
+        let r = &v.rule;
+        let state = if r.paused {
+            "paused"
+        } else if r.confirmed_at.is_none() {
+            "preview not confirmed"
+        } else {
+            "on"
+        };
+        let last = v
+            .last_run
+            .as_ref()
+            .map(|l| {
+                let what = match (l.outcome, l.skip_reason) {
+                    (_, Some(reason)) => skip_text(reason).to_string(),
+                    (o, None) => o.as_str().to_string(),
+                };
+                format!("{} ({what})", output::local_time(&l.at))
+            })
+            .unwrap_or_default();
+        t.row(vec![
+            r.id.clone(),
+            v.account_label.clone(),
+            v.description.clone(),
+            format!(
+                "{} {} {}",
+                weekdays_text(&r.schedule.weekdays),
+                r.schedule.time,
+                r.time_zone
+            ),
+            state.into(),
+            v.next_run_at
+                .as_deref()
+                .map(output::local_time)
+                .unwrap_or_default(),
+            last,
+        ]);
+    }
+    t.print();
+    Ok(Exit::Done)
+}
+
+fn weekdays_text(days: &[u8]) -> String {
+    if days.len() == 7 {
+        return "daily".into();
+    }
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    days.iter()
+        .filter_map(|d| NAMES.get(usize::from(*d).wrapping_sub(1)))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn skip_text(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Paused => "paused",
+        SkipReason::NotConfirmed => "first preview not confirmed in the app",
+        SkipReason::QuietHours => "quiet hours",
+        SkipReason::Hold => "provider hold",
+        SkipReason::CapReached => "daily cap reached",
+        SkipReason::NothingToDo => "nothing to do",
+        SkipReason::RunningElsewhere => "running in another InviteDesk process",
+    }
+}
+
+async fn autopilot_run(desk: &Desk, args: AutopilotRunArgs) -> AppResult<Exit> {
+    let options = RunOptions {
+        trigger: if args.now {
+            RunTrigger::Manual
+        } else {
+            RunTrigger::Scheduled
+        },
+        dry_run: args.dry_run,
+        stop_on_long_pause: true,
+    };
+    let reports = if args.now {
+        desk.autopilot.run_all(options).await?
+    } else {
+        desk.autopilot.run_due(options).await?
+    };
+    let sentence = autopilot::summary::sentence(&reports);
+    let exit = if reports.iter().any(|r| r.outcome == RunOutcome::Failed) {
+        Exit::Failed
+    } else if reports
+        .iter()
+        .filter_map(|r| r.job.as_ref())
+        .any(|j| j.state == JobState::Interrupted)
+    {
+        Exit::Paused
+    } else if reports
+        .iter()
+        .filter_map(|r| r.job.as_ref())
+        .any(|j| j.failed > 0)
+    {
+        Exit::SomeFailed
+    } else {
+        Exit::Done
+    };
+    if args.json {
+        let runs: Vec<schema::AutopilotRun> = reports
+            .into_iter()
+            .map(schema::AutopilotRun::from)
+            .collect();
+        json_line("runs", &runs);
+        return Ok(exit);
+    }
+    if reports.is_empty() {
+        println!("No rule is due.");
+        return Ok(exit);
+    }
+    let mut t = Table::new(&["RULE", "ACCOUNT", "OUTCOME", "NOTE"]);
+    for r in &reports {
+        let outcome = match (r.outcome, r.skip_reason) {
+            (_, Some(reason)) => format!("skipped: {}", skip_text(reason)),
+            (RunOutcome::DryRun, _) => format!("would act on {}", r.planned),
+            (RunOutcome::Acted, _) => {
+                let j = r.job.as_ref();
+                format!(
+                    "done {}, failed {}",
+                    j.map(|j| j.succeeded + j.already_gone).unwrap_or(0),
+                    j.map(|j| j.failed).unwrap_or(0)
+                )
+            }
+            (o, None) => o.as_str().to_string(),
+        };
+        t.row(vec![
+            r.description.clone(),
+            r.account_label.clone(),
+            outcome,
+            r.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    t.print();
+    for r in reports.iter().filter(|r| r.outcome == RunOutcome::DryRun) {
+        println!("\n{} ({}) would act on:", r.description, r.account_label);
+        for i in &r.items {
+            println!("  {}  {}", i.key, clean(&i.name));
+        }
+    }
+    if let Some(sentence) = sentence {
+        println!("{sentence}");
+    }
+    Ok(exit)
 }

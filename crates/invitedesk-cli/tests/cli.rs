@@ -505,6 +505,12 @@ fn every_json_output_matches_the_documented_schema() {
         ],
         0,
     );
+    // An autopilot rule (withdraw at most 2 a day), confirmed as the window confirms it.
+    let app = world.open_app();
+    app.withdraw_rule(&id, 30, 2, true);
+    run(&["autopilot", "list", "--json"], 0);
+    run(&["autopilot", "run", "--now", "--dry-run", "--json"], 0);
+    run(&["autopilot", "run", "--now", "--json"], 0);
     // One failure, one success, then a hold: item lines with and without an error, a paused job.
     let not_found = Fault::status(404, json!({"success": false, "error": "Profile not found"}));
     world
@@ -531,7 +537,7 @@ fn every_json_output_matches_the_documented_schema() {
         .collect();
     let expected_kinds: BTreeSet<&str> = [
         "accounts", "settings", "sent", "received", "lines", "plan", "item", "job", "jobs",
-        "activity", "error",
+        "activity", "error", "rules", "runs",
     ]
     .into();
     assert_eq!(kinds, expected_kinds);

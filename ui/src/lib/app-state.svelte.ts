@@ -13,6 +13,7 @@ export type Screen =
   | 'lists'
   | 'activity'
   | 'insights'
+  | 'autopilot'
   | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
@@ -23,6 +24,7 @@ export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'lists', label: 'Lists' },
   { id: 'activity', label: 'Activity' },
   { id: 'insights', label: 'Insights' },
+  { id: 'autopilot', label: 'Autopilot' },
   { id: 'settings', label: 'Settings' },
 ];
 

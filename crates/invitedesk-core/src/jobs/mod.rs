@@ -719,6 +719,19 @@ fn new_id(prefix: &str, now: DateTime<Utc>) -> String {
     )
 }
 
+/// The provider hold in effect now on this account and action. Holds are provider facts that
+/// end at a real instant, so this reads them on the real clock, the runner's: the runner and
+/// the autopilot's check before a run both ask here, and cannot disagree on whether a hold has
+/// ended (a rule that saw it ended would start a job the runner then parks for hours).
+pub fn hold_in_effect(
+    db: &Db,
+    account_id: &str,
+    kind: crate::model::WriteKind,
+) -> AppResult<Option<holds::Hold>> {
+    let now = store::ts(Utc::now());
+    db.read(|c| holds::active(c, account_id, kind, &now))
+}
+
 pub(crate) fn item_view(item: &ItemRow) -> JobItemView {
     JobItemView {
         key: item.key(),

@@ -427,10 +427,7 @@ impl Worker {
 
     /// A provider hold on this account and action, stored by any job or window.
     fn held(&self) -> AppResult<Option<Hold>> {
-        let now = store::ts(Utc::now());
-        self.inner
-            .db
-            .read(|c| holds::active(c, &self.account.account_id, self.kind(), &now))
+        super::hold_in_effect(&self.inner.db, &self.account.account_id, self.kind())
     }
 
     /// When the account has used its daily cap for this action: until when it must wait.

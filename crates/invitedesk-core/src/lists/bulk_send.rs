@@ -200,6 +200,7 @@ mod tests {
             days_pending: None,
             reinvite_after: None,
             job_id: None,
+            rule: None,
         }
     }
 
