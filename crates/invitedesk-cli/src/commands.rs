@@ -626,6 +626,7 @@ fn print_plan(plan: &JobPlan) {
         invitedesk_core::jobs::JobAction::Withdraw => "Withdraw",
         invitedesk_core::jobs::JobAction::Accept => "Accept",
         invitedesk_core::jobs::JobAction::Ignore => "Ignore",
+        invitedesk_core::jobs::JobAction::Send => "Send",
     };
     let n = plan.items.len() as u32;
     println!(
@@ -794,6 +795,7 @@ fn print_job_end(summary: &JobSummary, json: bool) {
         invitedesk_core::jobs::JobAction::Withdraw => "withdrawn",
         invitedesk_core::jobs::JobAction::Accept => "accepted",
         invitedesk_core::jobs::JobAction::Ignore => "ignored",
+        invitedesk_core::jobs::JobAction::Send => "sent",
     };
     println!(
         "Job {} {}: {} {noun}, {} already gone, {} failed, {} skipped, {} not done.",
