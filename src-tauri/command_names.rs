@@ -50,4 +50,5 @@ pub const COMMANDS: &[&str] = &[
     "add_do_not_contact",
     "remove_do_not_contact",
     "export_do_not_contact_csv",
+    "preview_bulk_send",
 ];

@@ -77,6 +77,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::lists::add_do_not_contact,
             commands::lists::remove_do_not_contact,
             commands::lists::export_do_not_contact_csv,
+            commands::lists::preview_bulk_send,
         ])
 }
 
