@@ -328,6 +328,132 @@ fn withdraw_by_profiles_says_why_each_line_did_not_match_and_withdraws_exactly_t
     assert_eq!(world.withdrawals().len(), 2);
 }
 
+/// The people a `send` job sent requests to, with their notes, as the fake received them.
+fn connects(world: &World) -> Vec<(String, Option<String>)> {
+    world
+        .server
+        .log
+        .matching("POST", "/connect")
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            (
+                body["profileId"].as_str().unwrap_or("").to_string(),
+                body["customMessage"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn send_from_a_file_prints_each_skipped_line_and_sends_exactly_the_rest() {
+    let world = World::start(SEEDED, 0);
+    world.add_account(0);
+    let pending = world.fake.sent(REMOTE)[0].public_id.clone();
+    let list = world.dir.path().join("people.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "profile,firstName,company\n\
+             new-nora,Nora,Acme\n\
+             {pending},Pat,Acme\n\
+             https://www.linkedin.com/in/NEW-NORA/,Nora,Acme\n\
+             urn:li:member:123456789,Max,Acme\n\
+             no-company-ned,Ned,\n\
+             fresh-finn,Finn,Globex\n"
+        ),
+    )
+    .unwrap();
+    let path = list.to_str().unwrap();
+    let template = "Hi {firstName}, fellow {company} fan?";
+
+    // A dry run: each skipped line with its reason, the plan, nothing sent.
+    let out = world.run(&[
+        "send",
+        "--from",
+        path,
+        "--note-template",
+        template,
+        "--dry-run",
+    ]);
+    expect_code(&out, 0, &["send", "--dry-run"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 lines to send from"), "{text}");
+    assert!(text.contains("line 3: skipped: "), "{text}");
+    assert!(text.contains("(Already pending from"), "{text}");
+    assert!(text.contains("line 4: skipped: "), "{text}");
+    assert!(
+        text.contains("(The same person as line 2: sent once.)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 5: skipped: urn:li:member:123456789"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 6: skipped: no-company-ned (The note uses {company}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note of line 2 (25/300 characters): Hi Nora, fellow Acme fan?"),
+        "{text}"
+    );
+    assert!(text.contains("Send 2 invitations"), "{text}");
+    assert!(connects(&world).is_empty());
+
+    // --yes: exactly the two, once each, with their own notes.
+    let run = world.json(
+        &[
+            "send",
+            "--from",
+            path,
+            "--note-template",
+            template,
+            "--yes",
+            "--json",
+        ],
+        0,
+    );
+    let send = by_kind(&run, "send")[0];
+    assert_eq!(
+        (send["toSend"].as_u64(), send["skipped"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(send["days"], 1);
+    assert_eq!(by_kind(&run, "job")[0]["succeeded"], 2);
+    let mut sent = connects(&world);
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            (
+                "fresh-finn".to_string(),
+                Some("Hi Finn, fellow Globex fan?".to_string())
+            ),
+            (
+                "new-nora".to_string(),
+                Some("Hi Nora, fellow Acme fan?".to_string())
+            ),
+        ]
+    );
+
+    // Again: both are sent now, so nothing goes out (and `plan` is null).
+    let again = world.json(
+        &[
+            "send",
+            "--from",
+            path,
+            "--note-template",
+            template,
+            "--yes",
+            "--json",
+        ],
+        0,
+    );
+    assert!(by_kind(&again, "plan")[0].is_null(), "{again:?}");
+    assert_eq!(connects(&world).len(), 2);
+}
+
 #[test]
 fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     let world = World::start(SEEDED, 0);
@@ -505,6 +631,19 @@ fn every_json_output_matches_the_documented_schema() {
         ],
         0,
     );
+    std::fs::write(&profiles, "profile,firstName\nnew-nia,Nia\n").unwrap();
+    run(
+        &[
+            "send",
+            "--from",
+            profiles.to_str().unwrap(),
+            "--note-template",
+            "Hi {firstName}",
+            "--dry-run",
+            "--json",
+        ],
+        0,
+    );
     // One failure, one success, then a hold: item lines with and without an error, a paused job.
     let not_found = Fault::status(404, json!({"success": false, "error": "Profile not found"}));
     world
@@ -530,7 +669,7 @@ fn every_json_output_matches_the_documented_schema() {
         .flat_map(|l| l.as_object().unwrap().keys().map(String::as_str))
         .collect();
     let expected_kinds: BTreeSet<&str> = [
-        "accounts", "settings", "sent", "received", "lines", "plan", "item", "job", "jobs",
+        "accounts", "settings", "sent", "received", "lines", "send", "plan", "item", "job", "jobs",
         "activity", "error",
     ]
     .into();
