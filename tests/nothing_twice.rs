@@ -1037,3 +1037,60 @@ async fn a_bulk_send_rechecks_each_line_at_send_time() {
     assert!(outcome(1).1.contains("Already sent from"), "{:?}", items[1]);
     assert_eq!(outcome(2).0, ItemOutcome::Done);
 }
+
+/// A list longer than the daily cap allows today: the preview says over how many days, the job
+/// sends what the cap allows, then waits for midnight with an ETA that counts the days; it
+/// never sends past the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_beyond_the_daily_cap_is_spread_over_days() {
+    let w = world(ProviderKind::ConnectSafely).await;
+    let mut settings = w.accounts.settings(&w.account_id).unwrap();
+    settings.daily_send_cap = 2;
+    w.accounts.save_settings(&w.account_id, settings).unwrap();
+    let list = "day-one-a\nday-one-b\nday-two-a\nday-two-b\nday-three-a";
+
+    let preview = w
+        .lists()
+        .preview_bulk_send(&w.account_id, list, None)
+        .unwrap();
+    assert_eq!((preview.to_send, preview.days), (5, 3), "{preview:?}");
+    assert_eq!((preview.daily_cap, preview.cap_left_today), (2, 2));
+    let plan = preview.plan.unwrap();
+    let to_midnight =
+        (history::next_local_midnight(chrono::Utc::now()) - chrono::Utc::now()).num_seconds();
+    assert!(
+        i64::from(plan.estimated_secs) >= to_midnight + 86_400 - 60,
+        "{} s, midnight in {to_midnight} s",
+        plan.estimated_secs
+    );
+    assert!(plan.warnings.iter().any(|w| matches!(
+        w,
+        invitedesk_lib::jobs::PlanWarning::DailyCapExceeded {
+            count: 5,
+            left: 2,
+            cap: 2,
+            ..
+        }
+    )));
+
+    let job = w.jobs.start(&plan.plan_id).unwrap();
+    let mut summary = w.jobs.summary(&job.id).unwrap();
+    for _ in 0..200 {
+        if summary.state == JobState::Paused {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        summary = w.jobs.summary(&job.id).unwrap();
+    }
+    assert_eq!(summary.state, JobState::Paused, "{summary:?}");
+    assert_eq!((summary.succeeded, summary.pending), (2, 3), "{summary:?}");
+    assert!(
+        summary.paused_accounts[0].reason.contains("Daily cap of 2"),
+        "{summary:?}"
+    );
+    // Waits for midnight, sends two, waits for the next one, sends the last.
+    let eta = i64::from(summary.eta_secs.unwrap());
+    assert!(eta >= to_midnight + 86_400 - 60, "ETA {eta} s");
+    assert_eq!(w.writes(Write::Connect), 2, "{:?}", w.requests());
+    w.jobs.cancel(&job.id).unwrap();
+}

@@ -367,14 +367,25 @@ async fn a_bulk_send_skips_each_kind_of_line_with_its_reason_and_sends_exactly_t
     app.click(&tid("lists-bulk-send")).await?;
     app.wait_for(&tid("bulk-send-dialog")).await?;
     paste(&app, "bulk-send-input", &list).await?;
-    paste(&app, "bulk-send-template", "Hi {firstName}, fellow {company} fan?").await?;
+    paste(
+        &app,
+        "bulk-send-template",
+        "Hi {firstName}, fellow {company} fan?",
+    )
+    .await?;
     app.wait_for_text(&tid("bulk-send-template-length"), "37 / 300")
         .await?;
     app.screenshot("lists-06-bulk-send-input").await?;
     app.click(&tid("bulk-send-check")).await?;
     app.wait_for(&tid("bulk-send-lines")).await?;
-    assert_eq!(attr(&app, &tid("bulk-send-count-send"), "data-count").await?, "2");
-    assert_eq!(attr(&app, &tid("bulk-send-count-skip"), "data-count").await?, "7");
+    assert_eq!(
+        attr(&app, &tid("bulk-send-count-send"), "data-count").await?,
+        "2"
+    );
+    assert_eq!(
+        attr(&app, &tid("bulk-send-count-skip"), "data-count").await?,
+        "7"
+    );
     app.screenshot("lists-07-bulk-send-preview").await?;
     // Only the skipped lines, each with its reason, in list order.
     app.click(&tid("bulk-send-count-skip")).await?;
@@ -401,9 +412,12 @@ async fn a_bulk_send_skips_each_kind_of_line_with_its_reason_and_sends_exactly_t
     assert_eq!(attr(&app, &tid("preview-count"), "data-count").await?, "2");
     app.screenshot("lists-09-bulk-send-job-preview").await?;
     app.click(&tid("confirm-button")).await?;
-    wait_long(&app, Duration::from_secs(60), "the send job finishes", || async {
-        Ok(attr(&app, &tid("job-progress"), "data-state").await? == "finished")
-    })
+    wait_long(
+        &app,
+        Duration::from_secs(60),
+        "the send job finishes",
+        || async { Ok(attr(&app, &tid("job-progress"), "data-state").await? == "finished") },
+    )
     .await?;
     assert_eq!(app.text(&tid("job-succeeded-count")).await?, "2 sent");
     app.screenshot("lists-10-bulk-send-done").await?;
@@ -412,8 +426,14 @@ async fn a_bulk_send_skips_each_kind_of_line_with_its_reason_and_sends_exactly_t
     assert_eq!(
         sent,
         [
-            ("fresh-finn".to_string(), Some("Hi Finn, fellow Globex fan?".to_string())),
-            ("new-nora".to_string(), Some("Hi Nora, fellow Acme fan?".to_string())),
+            (
+                "fresh-finn".to_string(),
+                Some("Hi Finn, fellow Globex fan?".to_string())
+            ),
+            (
+                "new-nora".to_string(),
+                Some("Hi Nora, fellow Acme fan?".to_string())
+            ),
         ],
         "exactly the two lines not skipped, once each"
     );
