@@ -454,6 +454,73 @@ fn send_from_a_file_prints_each_skipped_line_and_sends_exactly_the_rest() {
     assert_eq!(connects(&world).len(), 2);
 }
 
+/// kill -9 while a connection request is in flight (the fake holds it, then applies it): the
+/// next process resumes the job, checks that request on the sent list once it can no longer
+/// land, finds it pending and does not send it again. Each person gets one request.
+#[test]
+fn a_send_job_killed_mid_request_is_checked_and_never_sent_twice() {
+    let world = World::start(SEEDED, 0);
+    world.add_account(0);
+    let faults = &world.server.faults;
+    faults.inject(Some("POST"), "/connect", 1, Fault::delay(0));
+    faults.inject(Some("POST"), "/connect", 1, Fault::apply_late(1500));
+    let list = world.dir.path().join("people.txt");
+    std::fs::write(&list, "killed-kim\nkilled-lou\nkilled-max\n").unwrap();
+    let path = list.to_str().unwrap();
+    let (mut child, mut stdout) = world.spawn(&["send", "--from", path, "--yes", "--json"]);
+    let lines = read_lines_until(&mut stdout, |lines| !by_kind(lines, "item").is_empty());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while faults.held() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second request never came"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL, with the request held at the provider
+    child.wait().unwrap();
+    let job_id = by_kind(&lines, "item")[0]["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    while faults.applied_late() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held request was not applied"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+
+    let resumed = world.json(&["jobs", "resume", &job_id, "--json"], 0);
+    let job = by_kind(&resumed, "job")[0];
+    assert_eq!(
+        (job["succeeded"].as_u64(), job["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{job}"
+    );
+    let checked = by_kind(&resumed, "item")
+        .into_iter()
+        .find(|i| {
+            i["key"]
+                .as_str()
+                .is_some_and(|k| k.ends_with("send:in:killed-lou"))
+        })
+        .expect("the interrupted request's item");
+    assert!(
+        checked["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("checked")),
+        "{checked}"
+    );
+    let mut sent: Vec<String> = connects(&world).into_iter().map(|(p, _)| p).collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        ["killed-kim", "killed-lou", "killed-max"],
+        "one request each"
+    );
+}
+
 #[test]
 fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     let world = World::start(SEEDED, 0);
