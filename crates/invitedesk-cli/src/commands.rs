@@ -605,7 +605,13 @@ async fn bulk_send(desk: &Desk, events: &CliEvents, args: SendArgs) -> AppResult
             .preview_bulk_send(&account, &text, args.note_template.as_deref())?;
     let plan = preview.plan.take();
     if args.json {
-        json_line("send", &schema::SendPreview::from(preview.clone()));
+        // The preview without its plan: the plan is a line of its own, as for `withdraw`.
+        let mut value = serde_json::to_value(&preview)
+            .map_err(|e| AppError::internal(format!("Could not print the preview: {e}")))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove("plan");
+        }
+        json_line("send", &value);
     } else {
         print_send_preview(&preview);
     }

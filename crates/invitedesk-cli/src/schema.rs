@@ -202,35 +202,3 @@ impl From<JobSummary> for Job {
         }
     }
 }
-
-/// `send --from`: the bulk-send preview without its plan (the plan is its own line).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendPreview {
-    pub account_id: String,
-    pub account_label: String,
-    pub to_send: u32,
-    pub skipped: u32,
-    pub max_note_chars: u32,
-    pub daily_cap: u32,
-    pub cap_left_today: u32,
-    /// Over how many days the daily cap spreads the requests.
-    pub days: u32,
-    pub lines: Vec<invitedesk_core::lists::BulkSendLine>,
-}
-
-impl From<invitedesk_core::lists::BulkSendPreview> for SendPreview {
-    fn from(p: invitedesk_core::lists::BulkSendPreview) -> SendPreview {
-        SendPreview {
-            account_id: p.account_id,
-            account_label: p.account_label,
-            to_send: p.to_send,
-            skipped: p.skipped,
-            max_note_chars: p.max_note_chars,
-            daily_cap: p.daily_cap,
-            cap_left_today: p.cap_left_today,
-            days: p.days,
-            lines: p.lines,
-        }
-    }
-}
