@@ -63,4 +63,5 @@ pub const COMMANDS: &[&str] = &[
     "set_close_to_tray",
     "install_autopilot_timer",
     "remove_autopilot_timer",
+    "preview_bulk_send",
 ];

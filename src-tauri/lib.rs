@@ -97,6 +97,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::autopilot::set_close_to_tray,
             commands::autopilot::install_autopilot_timer,
             commands::autopilot::remove_autopilot_timer,
+            commands::lists::preview_bulk_send,
         ])
 }
 

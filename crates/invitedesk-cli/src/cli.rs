@@ -30,6 +30,9 @@ pub enum Command {
     Withdraw(WithdrawArgs),
     /// Accept received invitations: prints the plan; with --yes, runs it as a paced job.
     Accept(AcceptArgs),
+    /// Send connection requests to a list of people: prints each skipped line and the plan;
+    /// asks before sending on a terminal, or runs it with --yes, as a paced job.
+    Send(SendArgs),
     /// Jobs in the journal (the app's and this tool's).
     #[command(subcommand)]
     Jobs(JobsCommand),
@@ -230,6 +233,30 @@ pub struct AcceptArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The people, from FILE (`-`: standard input): LinkedIn profile addresses or public ids,
+    /// one a line, or a CSV with a profile column and optional firstName, lastName, company
+    /// and note columns.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The account to send from (id or name); the default account when left out.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The note, with {firstName}, {lastName}, {company} filled in from the list's columns. A
+    /// line's own note column wins.
+    #[arg(long, value_name = "TEXT")]
+    pub note_template: Option<String>,
+    /// Only print the lines and the plan; never send, never ask.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
     /// Unfinished jobs first, then the newest.
@@ -299,6 +326,7 @@ impl Command {
             Command::Received(ReceivedCommand::List(a)) => a.json,
             Command::Withdraw(a) => a.json,
             Command::Accept(a) => a.json,
+            Command::Send(a) => a.json,
             Command::Jobs(JobsCommand::List { json })
             | Command::Jobs(JobsCommand::Resume { json, .. })
             | Command::Jobs(JobsCommand::Cancel { json, .. }) => *json,

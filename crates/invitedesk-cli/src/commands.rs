@@ -38,6 +38,7 @@ pub async fn run(command: Command, desk: &Desk, events: &CliEvents) -> AppResult
         Command::Received(ReceivedCommand::List(args)) => received_list(desk, args).await,
         Command::Withdraw(args) => withdraw(desk, events, args).await,
         Command::Accept(args) => accept(desk, events, args).await,
+        Command::Send(args) => bulk_send(desk, events, args).await,
         Command::Jobs(JobsCommand::List { json }) => jobs_list(desk, json),
         Command::Jobs(JobsCommand::Resume { id, json }) => {
             let summary = desk.jobs.resume(&id)?;
@@ -588,6 +589,107 @@ async fn withdraw_by_list(
     }
 }
 
+/// `send --from FILE`: each skipped line with its reason, the plan, then (asked on a terminal,
+/// or with --yes) the job.
+async fn bulk_send(desk: &Desk, events: &CliEvents, args: SendArgs) -> AppResult<Exit> {
+    let account = match args.account.as_deref() {
+        Some(a) => resolve_account(desk, a)?,
+        None => desk.accounts.default_account_id().ok_or_else(|| {
+            AppError::invalid_input(
+                "No default account: give --account ID (`invitedesk-cli accounts list` shows \
+                 them).",
+            )
+        })?,
+    };
+    refresh_if_needed(desk, Screen::Sent, None, false).await?;
+    let text = read_text(&args.from)?;
+    let mut preview =
+        desk.lists()
+            .preview_bulk_send(&account, &text, args.note_template.as_deref())?;
+    let plan = preview.plan.take();
+    if args.json {
+        // The preview without its plan: the plan is a line of its own, as for `withdraw`.
+        let mut value = serde_json::to_value(&preview)
+            .map_err(|e| AppError::internal(format!("Could not print the preview: {e}")))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove("plan");
+        }
+        json_line("send", &value);
+    } else {
+        print_send_preview(&preview);
+    }
+    let Some(plan) = plan else {
+        if args.json {
+            json_line("plan", &Option::<JobPlan>::None);
+        } else {
+            println!("Every line is skipped: nothing to send.");
+        }
+        return Ok(Exit::Done);
+    };
+    // Asked on a terminal, unless the list itself came from standard input.
+    let ask = !args.yes
+        && !args.dry_run
+        && !args.json
+        && args.from != Path::new("-")
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    if !ask {
+        return plan_then_run(desk, events, plan, args.yes, args.json).await;
+    }
+    print_plan(&plan);
+    let n = plan.items.len() as u32;
+    print!(
+        "Send {} from {}? [y/N] ",
+        plural(n, "connection request", "connection requests"),
+        preview.account_label
+    );
+    std::io::Write::flush(&mut std::io::stdout()).ok();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).ok();
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        println!("Nothing was sent.");
+        return Ok(Exit::Done);
+    }
+    let summary = desk.jobs.start(&plan.plan_id)?;
+    println!("Started job {}.", summary.id);
+    wait_for_job(desk, events, summary, false).await
+}
+
+fn print_send_preview(p: &invitedesk_core::lists::BulkSendPreview) {
+    println!(
+        "{} to send from {}, {} skipped.",
+        plural(p.to_send, "line", "lines"),
+        p.account_label,
+        p.skipped
+    );
+    if p.days > 1 {
+        println!(
+            "The daily cap ({} a day, {} left today) spreads them over {} days.",
+            p.daily_cap, p.cap_left_today, p.days
+        );
+    }
+    for l in p.lines.iter() {
+        if let Some(reason) = &l.skip {
+            println!("  line {}: skipped: {} ({reason})", l.line, clean(&l.text));
+        }
+    }
+    let noted: Vec<_> = p
+        .lines
+        .iter()
+        .filter(|l| l.skip.is_none() && l.note.is_some())
+        .collect();
+    if let Some(first) = noted.first() {
+        println!(
+            "  note of line {} ({}/{} characters): {}",
+            first.line,
+            first.note_length.unwrap_or_default(),
+            p.max_note_chars,
+            clean(first.note.as_deref().unwrap_or_default())
+        );
+    }
+    println!();
+}
+
 async fn accept(desk: &Desk, events: &CliEvents, args: AcceptArgs) -> AppResult<Exit> {
     let scope = resolve_scope(desk, args.account.as_deref())?;
     refresh_if_needed(desk, Screen::Received, scope.as_deref(), args.refresh).await?;
@@ -629,6 +731,7 @@ fn print_plan(plan: &JobPlan) {
         invitedesk_core::jobs::JobAction::Withdraw => "Withdraw",
         invitedesk_core::jobs::JobAction::Accept => "Accept",
         invitedesk_core::jobs::JobAction::Ignore => "Ignore",
+        invitedesk_core::jobs::JobAction::Send => "Send",
     };
     let n = plan.items.len() as u32;
     println!(
@@ -797,6 +900,7 @@ fn print_job_end(summary: &JobSummary, json: bool) {
         invitedesk_core::jobs::JobAction::Withdraw => "withdrawn",
         invitedesk_core::jobs::JobAction::Accept => "accepted",
         invitedesk_core::jobs::JobAction::Ignore => "ignored",
+        invitedesk_core::jobs::JobAction::Send => "sent",
     };
     println!(
         "Job {} {}: {} {noun}, {} already gone, {} failed, {} skipped, {} not done.",

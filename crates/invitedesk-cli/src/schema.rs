@@ -1,6 +1,6 @@
 //! The `--json` objects (docs/cli.md, "JSON schema"). Every line the tool prints with `--json`
 //! is an object with one key that names what it holds: `accounts`, `settings`, `sent`,
-//! `received`, `plan`, `item`, `job`, `jobs`, `activity` or `error`. The JSON key test pins the
+//! `received`, `lines`, `send`, `plan`, `item`, `job`, `jobs`, `activity` or `error`. The JSON key test pins the
 //! fields against the document.
 
 use serde::Serialize;

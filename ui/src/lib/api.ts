@@ -46,6 +46,7 @@ import type {
   DoNotContactEntry,
   DoNotContactImport,
   ListWithdrawPreview,
+  BulkSendPreview,
   Person,
   SentFlags,
 } from './types';
@@ -225,6 +226,9 @@ export const removeDoNotContact = (personKey: string) =>
   call<void>('remove_do_not_contact', { personKey });
 
 export const exportDoNotContactCsv = () => call<string>('export_do_not_contact_csv');
+
+export const previewBulkSend = (accountId: string, text: string, template: string | null) =>
+  call<BulkSendPreview>('preview_bulk_send', { accountId, text, template });
 
 // ---- events -------------------------------------------------------------------------------
 

@@ -79,6 +79,8 @@ export type { DuplicateGroup } from './bindings/DuplicateGroup';
 export type { LineMatch } from './bindings/LineMatch';
 export type { LineStatus } from './bindings/LineStatus';
 export type { ListWithdrawPreview } from './bindings/ListWithdrawPreview';
+export type { BulkSendLine } from './bindings/BulkSendLine';
+export type { BulkSendPreview } from './bindings/BulkSendPreview';
 export type { SentFlags } from './bindings/SentFlags';
 // Autopilot (issue 12).
 export type { AcceptConditions } from './bindings/AcceptConditions';

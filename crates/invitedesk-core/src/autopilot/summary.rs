@@ -36,6 +36,8 @@ pub fn sentence(reports: &[RunReport]) -> Option<String> {
             JobAction::Withdraw => ("Withdrew", "stale invitation", "stale invitations"),
             JobAction::Accept => ("Accepted", "invitation", "invitations"),
             JobAction::Ignore => ("Ignored", "invitation", "invitations"),
+            // No rule sends (bulk send is always started by hand); worded for completeness.
+            JobAction::Send => ("Sent", "connection request", "connection requests"),
         };
         parts.push(format!(
             "{verb} {} on {}",
