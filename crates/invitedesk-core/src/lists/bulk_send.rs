@@ -55,6 +55,9 @@ pub struct SendContext<'a> {
     pub pending: &'a [SentRow],
     /// The do-not-contact list's keys.
     pub do_not_contact: &'a HashSet<String>,
+    /// People the sending account is known to be connected with, by key, with the reason
+    /// (`connections::known_connections`).
+    pub connected: &'a HashMap<String, String>,
     /// The sending account's withdrawals (for the re-invite block).
     pub withdrawals: &'a [ActivityRow],
     pub now: DateTime<Utc>,
@@ -154,6 +157,9 @@ fn check_line(
         .any(|k| ctx.do_not_contact.contains(k))
     {
         return Err("On your do-not-contact list.".into());
+    }
+    if let Some(why) = profile.keys().iter().find_map(|k| ctx.connected.get(k)) {
+        return Err(why.clone());
     }
     if let Some(row) = pending.find(&profile).first().map(|i| &ctx.pending[*i]) {
         return Err(format!("Already pending from {}.", row.account_label));
@@ -266,10 +272,16 @@ mod tests {
         )];
         let dnc: HashSet<String> = ["in:dora".to_string()].into();
         let withdrawals = vec![withdrawal("wes", 3, now)];
+        let connected: HashMap<String, String> = [(
+            "in:cora".to_string(),
+            "Already a connection: you accepted their invitation on 2026-11-02.".to_string(),
+        )]
+        .into();
         let ctx = SendContext {
             provider: ProviderKind::ConnectSafely,
             pending: &pending,
             do_not_contact: &dnc,
+            connected: &connected,
             withdrawals: &withdrawals,
             now,
         };
@@ -284,7 +296,8 @@ mod tests {
              long-note,Lou,Acme,{long}\n\
              no-company,Nia,,\n\
              urn:li:member:12345,Max,Acme,\n\
-             own-note,Oli,,\"Hello Oli, own words\"\n"
+             own-note,Oli,,\"Hello Oli, own words\"\n\
+             https://www.linkedin.com/in/Cora/,Cora,Acme,\n"
         );
         let lines = parse_list(&csv).unwrap();
         let out = plan_lines(&lines, Some("Hi {firstName}, fellow {company} fan?"), &ctx);
@@ -313,6 +326,10 @@ mod tests {
             out[8].note.as_deref(),
             Some("Hello Oli, own words"),
             "the line's own note wins"
+        );
+        assert_eq!(
+            skip(9),
+            "Already a connection: you accepted their invitation on 2026-11-02."
         );
         assert_eq!(out.iter().filter(|l| l.skip.is_none()).count(), 2);
     }

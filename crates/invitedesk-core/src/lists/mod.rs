@@ -21,6 +21,7 @@ use crate::jobs::{JobPlan, JobService, WithdrawRequest};
 use crate::model::Person;
 
 pub mod bulk_send;
+pub mod connections;
 pub mod do_not_contact;
 pub mod duplicates;
 pub mod list_file;
@@ -189,7 +190,8 @@ impl ListService {
         let lines = list_file::parse_list(text).map_err(AppError::invalid_input)?;
         if lines.is_empty() {
             return Err(AppError::invalid_input(
-                "The list is empty: paste profile addresses (linkedin.com/in/…) or public ids,                  one a line, or import a CSV with a profile column.",
+                "The list is empty: paste profile addresses (linkedin.com/in/…) or public ids, \
+                 one a line, or import a CSV with a profile column.",
             ));
         }
         let account = self.jobs.send_account(account_id)?;
@@ -204,10 +206,12 @@ impl ListService {
                 ..Default::default()
             },
         )?;
+        let connected = connections::known_connections(&self.db, account_id)?;
         let ctx = bulk_send::SendContext {
             provider: account.provider,
             pending: &pending,
             do_not_contact: &do_not_contact,
+            connected: &connected,
             withdrawals: &withdrawals,
             now,
         };
