@@ -224,6 +224,11 @@ const MIGRATIONS: &[&str] = &[
         screen, sort_name, account_id, first_seen_at, invitation_id,
         search_text, provider_days, first_seen_ms, sent_by_ms
     );
+    -- The same by the latest each can have been sent: sorting by age reads it in order.
+    CREATE INDEX invitation_cache_by_age ON invitation_cache (
+        screen, sent_by_ms, account_id, first_seen_at, invitation_id,
+        sort_name, search_text, provider_days
+    );
     -- The keep-list's person pins, counted from the pins side.
     CREATE INDEX invitation_cache_by_person ON invitation_cache (screen, account_id, person_key);
     "#,

@@ -17,11 +17,13 @@ const DAY_MS: i64 = 86_400_000;
 /// What to sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderBy {
-    /// The folded name (`text_keys::sort_key`); empty names last.
+    /// The folded name (`text_keys::sort_key`), ties in the same direction; a row without a name
+    /// after every name.
     Name,
     /// The account's place in `WindowQuery::accounts`.
     Account,
-    /// The age estimate in whole days; unknown ages last.
+    /// The age estimate in whole days, within a day by the latest the invitation can have been
+    /// sent; unknown ages last.
     Age,
 }
 
@@ -39,6 +41,13 @@ pub struct WindowQuery {
     pub only_keys: Option<Vec<String>>,
     /// "Now" for ages, in milliseconds since the epoch.
     pub now_ms: i64,
+}
+
+impl WindowQuery {
+    /// No filter beyond the accounts in scope.
+    pub fn is_unfiltered(&self) -> bool {
+        self.words.is_empty() && self.older_than_days.is_none() && self.only_keys.is_none()
+    }
 }
 
 /// The age estimate of `rules::estimate_age` in whole days, `NULL` when unknown: the whole days
@@ -92,40 +101,24 @@ fn where_sql(q: &WindowQuery, sql: &mut Sql, now: &str) -> String {
     clauses.join(" AND ")
 }
 
-/// The narrow index every filter and sort reads (migration 6), never the rows' JSON.
-const FROM: &str = "invitation_cache c INDEXED BY invitation_cache_window";
+/// The narrow indexes every filter and sort reads (migration 6), never the rows' JSON.
+const BY_NAME: &str = "invitation_cache c INDEXED BY invitation_cache_window";
+const BY_AGE: &str = "invitation_cache c INDEXED BY invitation_cache_by_age";
+/// The narrowest: counting every row of the accounts reads this, a third of the time.
+const BY_PERSON: &str = "invitation_cache c INDEXED BY invitation_cache_by_person";
 
 const TIES: &str = "c.account_id, c.first_seen_at, c.invitation_id";
 
-fn order_sql(
-    q: &WindowQuery,
-    order: OrderBy,
-    descending: bool,
-    sql: &mut Sql,
-    now: &str,
-) -> String {
-    let dir = if descending { "DESC" } else { "ASC" };
-    match order {
-        // The index's own order, read forwards or backwards (ties follow the direction).
-        OrderBy::Name => format!(
-            "c.sort_name {dir}, c.account_id {dir}, c.first_seen_at {dir}, c.invitation_id {dir}"
-        ),
-        OrderBy::Account => {
-            let mut rank = String::from("CASE c.account_id");
-            for (i, id) in q.accounts.iter().enumerate() {
-                rank.push_str(&format!(" WHEN {} THEN {i}", sql.bind(id.clone())));
-            }
-            rank.push_str(" END");
-            format!("{rank} {dir}, {TIES}")
-        }
-        OrderBy::Age => {
-            let age = age_sql(now);
-            format!("({age} IS NULL) ASC, {age} {dir}, {TIES}")
-        }
-    }
-}
+/// Rows whose age is unknown (`age_sql` is `NULL`): no provider age and first seen less than a
+/// day ago. `?1` is "now".
+const UNKNOWN_AGE: &str = "(c.provider_days IS NULL AND c.sent_by_ms > ?1 - 86400000)";
+const KNOWN_AGE: &str = "NOT (c.provider_days IS NULL AND c.sent_by_ms > ?1 - 86400000)";
 
 /// The rows `offset .. offset + limit` of the filtered, sorted list, and how many match in all.
+///
+/// By age, rows come in the order of the latest they can have been sent (the age in whole days
+/// follows it; within a day the older estimate first), unknown ages last in the cache's order,
+/// read from an index in order. By name likewise from the name index; by account sorted.
 pub fn window(
     conn: &Connection,
     q: &WindowQuery,
@@ -134,21 +127,126 @@ pub fn window(
     offset: u32,
     limit: u32,
 ) -> AppResult<(Vec<CachedRow>, u32)> {
+    let dir = if descending { "DESC" } else { "ASC" };
+    let matching = count(
+        conn,
+        q,
+        if q.is_unfiltered() {
+            BY_PERSON
+        } else {
+            BY_NAME
+        },
+        None,
+    )?;
+    let keys = match order {
+        OrderBy::Name => page(
+            conn,
+            q,
+            BY_NAME,
+            None,
+            &format!(
+                "c.sort_name {dir}, c.account_id {dir}, c.first_seen_at {dir}, \
+                 c.invitation_id {dir}"
+            ),
+            offset,
+            limit,
+        )?,
+        OrderBy::Account => {
+            let mut rank = String::from("CASE c.account_id");
+            for (i, id) in q.accounts.iter().enumerate() {
+                // Account ids are ours (never typed by a user), quoted all the same.
+                rank.push_str(&format!(" WHEN '{}' THEN {i}", id.replace('\'', "''")));
+            }
+            rank.push_str(" END");
+            page(
+                conn,
+                q,
+                BY_NAME,
+                None,
+                &format!("{rank} {dir}, {TIES}"),
+                offset,
+                limit,
+            )?
+        }
+        OrderBy::Age => {
+            // Oldest first is the earliest "sent by" first.
+            let by = if descending { "ASC" } else { "DESC" };
+            let known = matching - count(conn, q, BY_AGE, Some(UNKNOWN_AGE))?;
+            let mut keys = Vec::new();
+            if offset < known {
+                keys = page(
+                    conn,
+                    q,
+                    BY_AGE,
+                    Some(KNOWN_AGE),
+                    &format!(
+                        "c.sent_by_ms {by}, c.account_id {by}, c.first_seen_at {by}, \
+                         c.invitation_id {by}"
+                    ),
+                    offset,
+                    limit.min(known - offset),
+                )?;
+            }
+            let rest = limit - keys.len() as u32;
+            if rest > 0 {
+                keys.extend(page(
+                    conn,
+                    q,
+                    BY_AGE,
+                    Some(UNKNOWN_AGE),
+                    TIES,
+                    offset.saturating_sub(known),
+                    rest,
+                )?);
+            }
+            keys
+        }
+    };
+    // Read the JSON of the window's rows only.
+    let mut rows = Vec::with_capacity(keys.len());
+    for (account_id, invitation_id) in &keys {
+        if let Some(row) = cache::get(conn, Screen::Sent, account_id, invitation_id)? {
+            rows.push(row);
+        }
+    }
+    Ok((rows, matching))
+}
+
+fn count(conn: &Connection, q: &WindowQuery, from: &str, and: Option<&str>) -> AppResult<u32> {
     let mut sql = Sql { params: Vec::new() };
     let now = sql.bind(q.now_ms);
-    let filter = where_sql(q, &mut sql, &now);
-    let count_params = sql.params.clone();
-    let matching: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM {FROM} WHERE {filter}"),
-        params_from_iter(count_params.iter()),
+    let mut filter = where_sql(q, &mut sql, &now);
+    if let Some(and) = and {
+        filter = format!("{filter} AND {and}");
+    }
+    let n: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
+        params_from_iter(sql.params.iter()),
         |r| r.get(0),
     )?;
-    let order = order_sql(q, order, descending, &mut sql, &now);
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The keys of rows `offset .. offset + limit` in `order`.
+fn page(
+    conn: &Connection,
+    q: &WindowQuery,
+    from: &str,
+    and: Option<&str>,
+    order: &str,
+    offset: u32,
+    limit: u32,
+) -> AppResult<Vec<(String, String)>> {
+    let mut sql = Sql { params: Vec::new() };
+    let now = sql.bind(q.now_ms);
+    let mut filter = where_sql(q, &mut sql, &now);
+    if let Some(and) = and {
+        filter = format!("{filter} AND {and}");
+    }
     let limit = sql.bind(i64::from(limit));
     let offset = sql.bind(i64::from(offset));
-    // Sort and skip over the narrow index entries, then read the JSON of the window's rows.
     let mut stmt = conn.prepare(&format!(
-        "SELECT c.account_id, c.invitation_id FROM {FROM} WHERE {filter}
+        "SELECT c.account_id, c.invitation_id FROM {from} WHERE {filter}
          ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     ))?;
     let keys = stmt
@@ -156,13 +254,7 @@ pub fn window(
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut rows = Vec::with_capacity(keys.len());
-    for (account_id, invitation_id) in &keys {
-        if let Some(row) = cache::get(conn, Screen::Sent, account_id, invitation_id)? {
-            rows.push(row);
-        }
-    }
-    Ok((rows, u32::try_from(matching).unwrap_or(u32::MAX)))
+    Ok(keys)
 }
 
 /// Every matching row key, in the cache's order: what "select all matching" stands for.
@@ -171,7 +263,7 @@ pub fn matching_keys(conn: &Connection, q: &WindowQuery) -> AppResult<Vec<String
     let now = sql.bind(q.now_ms);
     let filter = where_sql(q, &mut sql, &now);
     let mut stmt = conn.prepare(&format!(
-        "SELECT c.account_id || '/' || c.invitation_id FROM {FROM}
+        "SELECT c.account_id || '/' || c.invitation_id FROM {BY_NAME}
          WHERE {filter} ORDER BY {TIES}"
     ))?;
     let keys = stmt
@@ -182,14 +274,20 @@ pub fn matching_keys(conn: &Connection, q: &WindowQuery) -> AppResult<Vec<String
 
 /// How many rows the accounts have in all, and how many of them are on the keep-list (the
 /// invitation or its person pinned on that account).
-pub fn totals(conn: &Connection, accounts: &[String]) -> AppResult<(u32, u32)> {
+/// `total` when the caller knows it already (an unfiltered window's count).
+pub fn totals(conn: &Connection, accounts: &[String], total: Option<u32>) -> AppResult<(u32, u32)> {
     let accounts = serde_json::to_string(accounts).unwrap_or_else(|_| "[]".into());
-    let total: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM invitation_cache c
-         WHERE c.screen = 'sent' AND c.account_id IN (SELECT value FROM json_each(?1))",
-        [&accounts],
-        |r| r.get(0),
-    )?;
+    let total: i64 = match total {
+        Some(n) => i64::from(n),
+        None => conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM {BY_PERSON}
+                 WHERE c.screen = 'sent' AND c.account_id IN (SELECT value FROM json_each(?1))"
+            ),
+            [&accounts],
+            |r| r.get(0),
+        )?,
+    };
     // From the keep-list side (CROSS JOIN keeps that order): it is short, the cache is long.
     let pinned: i64 = conn.query_row(
         "SELECT COUNT(*) FROM (

@@ -123,10 +123,12 @@ impl InvitationService {
                 request.offset,
                 limit,
             )?;
+            // Unfiltered, "matching" is the total: one count over 100,000 rows fewer.
+            let total = query.is_unfiltered().then_some(matching);
             Ok((
                 rows,
                 matching,
-                sent_window::totals(c, &query.accounts)?,
+                sent_window::totals(c, &query.accounts, total)?,
                 pins::all(c)?,
             ))
         })?;
@@ -185,6 +187,7 @@ impl InvitationService {
 #[cfg(test)]
 mod tests {
     use std::cmp::Ordering;
+    use std::collections::HashMap;
     use std::sync::Arc;
 
     use chrono::{Duration, TimeZone};
@@ -389,6 +392,41 @@ mod tests {
                 rows.reverse();
             }
             return rows;
+        }
+        if sort.column == SentSortColumn::Age {
+            // By age in whole days, and within a day by the latest the invitation can have
+            // been sent (the provider's days counted back from the listing, or first seen when
+            // earlier), ties in the cache's order: all in the direction asked. Unknown ages last,
+            // in the cache's order.
+            let cached: HashMap<String, (i64, i64)> = service
+                .db
+                .read(|c| cache::rows(c, Screen::Sent, None))
+                .unwrap()
+                .into_iter()
+                .map(|c| {
+                    let ms = |t: &str| store::parse_ts(t).unwrap().timestamp_millis();
+                    (
+                        rules::row_key(&c.account_id, &c.invitation_id),
+                        (ms(&c.first_seen_at), ms(&c.last_seen_at)),
+                    )
+                })
+                .collect();
+            let sent_by = |r: &SentRow| {
+                let (first, listed) = cached[&r.key];
+                match r.invitation.age.days {
+                    Some(d) => (listed - i64::from(d) * 86_400_000).min(first),
+                    None => first,
+                }
+            };
+            let (mut known, unknown): (Vec<SentRow>, Vec<SentRow>) =
+                rows.into_iter().partition(|r| r.age_days.is_some());
+            // A stable sort: equal keys keep the cache's order; reversed for "newest first".
+            known.sort_by_cached_key(|r| (std::cmp::Reverse(r.age_days), sent_by(r)));
+            if !sort.descending {
+                known.reverse();
+            }
+            known.extend(unknown);
+            return known;
         }
         // Nulls last in both directions; ties keep the cache's order.
         let value = |r: &SentRow| -> Option<String> {
