@@ -5,16 +5,18 @@
 //! This crate keeps only what needs Tauri: the builder and setup, the commands, the store
 //! adapter, the navigation guard and the event emitters.
 
+pub mod autopilot_scheduler;
 pub mod command_names;
 pub mod commands;
 pub mod logging;
 pub mod navigation;
 pub mod store_adapter;
+pub mod tray;
 
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
-    accounts, age, blocking, damaged, db, desk, error, history, insights, invitations, jobs,
-    linkedin, lists, model, providers,
+    accounts, age, autopilot, blocking, damaged, db, desk, error, history, insights, invitations,
+    jobs, linkedin, lists, model, providers,
 };
 
 use std::sync::Arc;
@@ -27,8 +29,13 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        // Autopilot's "what it did" after each run; sent from Rust, so the webview gets no
+        // notification permission (tests/ipc_acl.rs checks it is refused).
+        .plugin(tauri_plugin_notification::init())
         // The window never leaves the app's own pages (the IPC would go with it).
         .plugin(navigation::guard())
+        // Steers the autopilot task, which `run()` starts once the desk is open.
+        .manage(autopilot_scheduler::Scheduler::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_profile,
@@ -77,11 +84,25 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::lists::add_do_not_contact,
             commands::lists::remove_do_not_contact,
             commands::lists::export_do_not_contact_csv,
+            commands::autopilot::autopilot_overview,
+            commands::autopilot::create_autopilot_rule,
+            commands::autopilot::update_autopilot_rule,
+            commands::autopilot::delete_autopilot_rule,
+            commands::autopilot::set_autopilot_rule_paused,
+            commands::autopilot::set_autopilot_paused,
+            commands::autopilot::preview_autopilot_rule,
+            commands::autopilot::confirm_autopilot_rule,
+            commands::autopilot::autopilot_history,
+            commands::autopilot::run_autopilot_now,
+            commands::autopilot::set_close_to_tray,
+            commands::autopilot::install_autopilot_timer,
+            commands::autopilot::remove_autopilot_timer,
+            commands::lists::preview_bulk_send,
         ])
 }
 
 /// Brings the main window to the front: un-minimised, shown, focused.
-fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+pub(crate) fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -139,12 +160,25 @@ pub fn run() {
         // Stderr and a rotating file in the log folder; `RUST_LOG` sets the level.
         .plugin(logging::plugin())
         // The window comes back where and as large as the user left it.
-        .plugin(tauri_plugin_window_state::Builder::default().build());
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Close-to-tray (a setting on the Autopilot screen): the window hides, rules keep firing.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" && tray::keeps_running(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        });
     builder(app)
         .setup(move |app| {
             let paths = app_paths(app)?;
             let desk = open_desk(app.handle(), paths, secrets, desk::DeskOptions::default())?;
+            let autopilot = desk.autopilot.clone();
+            tray::install(app.handle(), autopilot.paused().unwrap_or(false));
             app.manage(desk);
+            app.state::<autopilot_scheduler::Scheduler>()
+                .start(app.handle().clone(), autopilot);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -22,7 +22,7 @@ use serde_json::Value;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::{Store, StoreExt};
 
-use crate::accounts::storage::{self, AccountsStorage, Loaded};
+use crate::accounts::storage::{self, AccountsStorage, Loaded, Stamp, WriteLock};
 use crate::accounts::AccountsFile;
 use crate::error::{AppError, AppResult};
 
@@ -90,5 +90,13 @@ impl<R: Runtime> AccountsStorage for PluginAccountsStorage<R> {
         let bytes = serde_json::to_vec_pretty(&map)
             .map_err(|e| AppError::internal(format!("Could not encode the accounts: {e}")))?;
         storage::write_atomic(&self.path, &bytes)
+    }
+
+    fn stamp(&self) -> Option<Stamp> {
+        storage::file_stamp(&self.path)
+    }
+
+    fn lock(&self) -> AppResult<Option<WriteLock>> {
+        storage::lock_beside(&self.path).map(Some)
     }
 }

@@ -151,6 +151,16 @@ fn commands_run_in_the_main_window_and_are_refused_elsewhere() {
             "plugin:webview|create_webview_window",
             json!({"options": {"label": "x"}}),
         ),
+        // Autopilot's notifications are sent from Rust: the page may not raise one (it could
+        // claim a run that never happened) nor ask for the permission.
+        (
+            "plugin:notification|notify",
+            json!({"options": {"title": "Withdrew 99 invitations"}}),
+        ),
+        ("plugin:notification|request_permission", json!({})),
+        ("plugin:notification|is_permission_granted", json!({})),
+        // Nor steer the tray (its menu runs rules and pauses autopilot).
+        ("plugin:tray|new", json!({"options": {}})),
     ] {
         let result = invoke(&main, cmd, args);
         assert!(

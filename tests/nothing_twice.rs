@@ -792,3 +792,305 @@ async fn a_slow_check_before_the_connect_does_not_bring_its_settle_time_forward(
     assert_eq!(w.writes(Write::Connect), 1, "{:?}", w.requests());
     assert_eq!(w.fake.sent_slugs().iter().filter(|s| *s == slug).count(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bulk send (issue 13): a list of connection requests as a job
+
+impl World {
+    fn lists(&self) -> invitedesk_lib::lists::ListService {
+        invitedesk_lib::lists::ListService::new(
+            self.db.clone(),
+            self.invitations.clone(),
+            self.jobs.clone(),
+        )
+    }
+
+    /// Previews a bulk send of `slugs` (one a line), starts it and waits for its end.
+    async fn run_bulk_send(&self, slugs: &[&str]) -> (JobSummary, Vec<JobItemView>) {
+        let preview = self
+            .lists()
+            .preview_bulk_send(&self.account_id, &slugs.join("\n"), None)
+            .unwrap();
+        let plan = preview.plan.expect("something to send");
+        assert_eq!(plan.items.len(), slugs.len(), "{:?}", preview.lines);
+        let job = self.jobs.start(&plan.plan_id).unwrap();
+        tokio::time::timeout(Duration::from_secs(15), self.jobs.wait(&job.id))
+            .await
+            .expect("the job ends in time");
+        (
+            self.jobs.summary(&job.id).unwrap(),
+            self.jobs.items(&job.id).unwrap(),
+        )
+    }
+
+    fn sent_to(&self, slug: &str) -> usize {
+        self.fake.sent_slugs().iter().filter(|s| *s == slug).count()
+    }
+}
+
+/// The request of a bulk send goes out late: the item is checked once it can no longer land,
+/// found pending, and settled as sent; never sent a second time.
+async fn bulk_send_applied_late_goes_out_once(kind: ProviderKind) {
+    let w = world(kind).await;
+    w.server.log.clear();
+    w.inject(Write::Connect, Fault::apply_late(HOLD_MS));
+
+    let (summary, items) = w
+        .run_bulk_send(&["late-answer-ann", "quick-answer-bob"])
+        .await;
+
+    assert_eq!(w.writes(Write::Connect), 2, "{:?}", w.requests());
+    assert_eq!(w.server.faults.applied_late(), 1);
+    assert_eq!(
+        (w.sent_to("late-answer-ann"), w.sent_to("quick-answer-bob")),
+        (1, 1)
+    );
+    assert_eq!(summary.state, JobState::Finished, "{summary:?}");
+    assert_eq!((summary.succeeded, summary.failed), (2, 0), "{summary:?}");
+    let late = &items[0];
+    assert!(w.was_checking(&late.key), "{:?}", w.events.all());
+    assert_eq!(late.outcome, ItemOutcome::Done, "{late:?}");
+    assert!(
+        late.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("checked")),
+        "{late:?}"
+    );
+    // Each sent request is in the history once, like a single send.
+    assert_eq!(w.activity(ActivityAction::Invited).len(), 2);
+}
+
+/// The request was lost before LinkedIn saw it: after the check it is sent once more.
+async fn bulk_send_lost_is_sent_again_once(kind: ProviderKind) {
+    let w = world(kind).await;
+    w.server.log.clear();
+    w.inject(Write::Connect, Fault::hold_then_fail(HOLD_MS));
+
+    let (summary, items) = w.run_bulk_send(&["lost-request-cleo"]).await;
+
+    assert_eq!(w.writes(Write::Connect), 2, "{:?}", w.requests());
+    let requests = w.requests();
+    let path = format!("POST {}", w.fake.write_path(Write::Connect));
+    let first = requests.iter().position(|r| *r == path).unwrap();
+    let second = requests.iter().rposition(|r| *r == path).unwrap();
+    assert!(
+        requests[first + 1..second].contains(&w.fake.list_request(Screen::Sent)),
+        "sent again without a check: {requests:?}"
+    );
+    assert_eq!(w.sent_to("lost-request-cleo"), 1);
+    assert_eq!((summary.succeeded, summary.failed), (1, 0), "{summary:?}");
+    assert_eq!(items[0].outcome, ItemOutcome::Done, "{:?}", items[0]);
+    assert_eq!(w.activity(ActivityAction::Invited).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectsafely_bulk_send_applied_late_goes_out_once() {
+    bulk_send_applied_late_goes_out_once(ProviderKind::ConnectSafely).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edges_bulk_send_applied_late_goes_out_once() {
+    bulk_send_applied_late_goes_out_once(ProviderKind::Edges).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectsafely_bulk_send_lost_is_sent_again_once() {
+    bulk_send_lost_is_sent_again_once(ProviderKind::ConnectSafely).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linkup_bulk_send_lost_is_sent_again_once() {
+    bulk_send_lost_is_sent_again_once(ProviderKind::Linkup).await;
+}
+
+/// ConnectSafely's weekly limit (a 429 with `holdUntil`): the bulk send waits as a hold kept
+/// for the account's requests, shows why, and goes on by itself once the hold ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_waits_out_the_weekly_limit_hold_and_resumes() {
+    let w = world(ProviderKind::ConnectSafely).await;
+    let until = chrono::Utc::now() + chrono::Duration::seconds(2);
+    w.inject(
+        Write::Connect,
+        Fault::status(
+            429,
+            serde_json::json!({
+                "success": false,
+                "error": "Rate limit exceeded for CONNECT: 90/90 used.",
+                "holdUntil": until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            }),
+        ),
+    );
+
+    let (summary, _) = w.run_bulk_send(&["held-hana", "held-ivo"]).await;
+
+    // Refused once, then both sent after the hold: three requests, two invitations.
+    assert_eq!(w.writes(Write::Connect), 3, "{:?}", w.requests());
+    assert_eq!((w.sent_to("held-hana"), w.sent_to("held-ivo")), (1, 1));
+    assert_eq!((summary.succeeded, summary.failed), (2, 0), "{summary:?}");
+    let paused = w.events.all().into_iter().any(|e| {
+        e["job"]["state"] == "paused"
+            && e["job"]["pausedAccounts"][0]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("on hold"))
+    });
+    assert!(paused, "no paused event with the hold's reason");
+}
+
+/// Two InviteDesk processes (two job services with their own leases on one database) each
+/// preview and run a bulk send to the same people: each person gets one request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_bulk_sending_the_same_list_send_each_request_once() {
+    use invitedesk_lib::jobs::lease::Lease;
+    let w = world(ProviderKind::Edges).await;
+    // One process's view of the shared data dir: its own connection and lease.
+    let process = || {
+        let db = Db::open(&w._dir.path().join("invitedesk.sqlite3")).unwrap();
+        let lease = Arc::new(Lease::acquire(w._dir.path()).unwrap());
+        let jobs = JobService::with_lease(
+            db.clone(),
+            w.accounts.clone(),
+            Recorder::new(),
+            TEST_JOBS,
+            lease,
+        );
+        let lists = invitedesk_lib::lists::ListService::new(
+            db.clone(),
+            InvitationService::new(db, w.accounts.clone()),
+            jobs.clone(),
+        );
+        (jobs, lists)
+    };
+    let (one, one_lists) = process();
+    let (other, other_lists) = process();
+    let list = "twice-tara\ntwice-uma\ntwice-vic";
+    // Both previews before either job runs: each plan holds all three.
+    let mine = one_lists
+        .preview_bulk_send(&w.account_id, list, None)
+        .unwrap();
+    let theirs = other_lists
+        .preview_bulk_send(&w.account_id, list, None)
+        .unwrap();
+    assert_eq!(mine.to_send, 3);
+    assert_eq!(theirs.to_send, 3);
+    let a = one.start(&mine.plan.unwrap().plan_id).unwrap();
+    let b = other.start(&theirs.plan.unwrap().plan_id).unwrap();
+    tokio::time::timeout(Duration::from_secs(15), async {
+        one.wait(&a.id).await;
+        other.wait(&b.id).await;
+    })
+    .await
+    .expect("both jobs end in time");
+
+    assert_eq!(w.writes(Write::Connect), 3, "{:?}", w.requests());
+    for slug in ["twice-tara", "twice-uma", "twice-vic"] {
+        assert_eq!(w.sent_to(slug), 1, "{slug}");
+    }
+    let (a, b) = (one.summary(&a.id).unwrap(), other.summary(&b.id).unwrap());
+    assert_eq!(a.succeeded + b.succeeded, 3, "{a:?} {b:?}");
+    assert_eq!(a.skipped + b.skipped, 3, "{a:?} {b:?}");
+    assert_eq!(w.activity(ActivityAction::Invited).len(), 3);
+    // A third preview knows they were sent.
+    let again = one_lists
+        .preview_bulk_send(&w.account_id, list, None)
+        .unwrap();
+    assert_eq!(again.to_send, 0, "{:?}", again.lines);
+}
+
+/// What changed between the preview and the send is checked again at send time: someone put
+/// on the do-not-contact list, or invited meanwhile by a single send, is skipped with the
+/// reason, never sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_rechecks_each_line_at_send_time() {
+    let w = world(ProviderKind::ConnectSafely).await;
+    let lists = w.lists();
+    let preview = lists
+        .preview_bulk_send(
+            &w.account_id,
+            "later-dnc-dan\nsent-meanwhile-eve\nstill-fine-fay",
+            None,
+        )
+        .unwrap();
+    assert_eq!(preview.to_send, 3, "{:?}", preview.lines);
+    lists.import_do_not_contact("later-dnc-dan").unwrap();
+    w.send("sent-meanwhile-eve").await.unwrap();
+    w.server.log.clear();
+
+    let job = w.jobs.start(&preview.plan.unwrap().plan_id).unwrap();
+    tokio::time::timeout(Duration::from_secs(15), w.jobs.wait(&job.id))
+        .await
+        .expect("the job ends in time");
+    let items = w.jobs.items(&job.id).unwrap();
+
+    assert_eq!(w.writes(Write::Connect), 1, "{:?}", w.requests());
+    assert_eq!(w.sent_to("later-dnc-dan"), 0);
+    assert_eq!(w.sent_to("sent-meanwhile-eve"), 1);
+    assert_eq!(w.sent_to("still-fine-fay"), 1);
+    let outcome = |i: usize| {
+        (
+            items[i].outcome,
+            items[i].detail.clone().unwrap_or_default(),
+        )
+    };
+    assert_eq!(outcome(0).0, ItemOutcome::Skipped);
+    assert!(outcome(0).1.contains("do-not-contact"), "{:?}", items[0]);
+    assert_eq!(outcome(1).0, ItemOutcome::Skipped);
+    assert!(outcome(1).1.contains("Already sent from"), "{:?}", items[1]);
+    assert_eq!(outcome(2).0, ItemOutcome::Done);
+}
+
+/// A list longer than the daily cap allows today: the preview says over how many days, the job
+/// sends what the cap allows, then waits for midnight with an ETA that counts the days; it
+/// never sends past the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_beyond_the_daily_cap_is_spread_over_days() {
+    let w = world(ProviderKind::ConnectSafely).await;
+    let mut settings = w.accounts.settings(&w.account_id).unwrap();
+    settings.daily_send_cap = 2;
+    w.accounts.save_settings(&w.account_id, settings).unwrap();
+    let list = "day-one-a\nday-one-b\nday-two-a\nday-two-b\nday-three-a";
+
+    let preview = w
+        .lists()
+        .preview_bulk_send(&w.account_id, list, None)
+        .unwrap();
+    assert_eq!((preview.to_send, preview.days), (5, 3), "{preview:?}");
+    assert_eq!((preview.daily_cap, preview.cap_left_today), (2, 2));
+    let plan = preview.plan.unwrap();
+    let to_midnight =
+        (history::next_local_midnight(chrono::Utc::now()) - chrono::Utc::now()).num_seconds();
+    assert!(
+        i64::from(plan.estimated_secs) >= to_midnight + 86_400 - 60,
+        "{} s, midnight in {to_midnight} s",
+        plan.estimated_secs
+    );
+    assert!(plan.warnings.iter().any(|w| matches!(
+        w,
+        invitedesk_lib::jobs::PlanWarning::DailyCapExceeded {
+            count: 5,
+            left: 2,
+            cap: 2,
+            ..
+        }
+    )));
+
+    let job = w.jobs.start(&plan.plan_id).unwrap();
+    let mut summary = w.jobs.summary(&job.id).unwrap();
+    for _ in 0..200 {
+        if summary.state == JobState::Paused {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        summary = w.jobs.summary(&job.id).unwrap();
+    }
+    assert_eq!(summary.state, JobState::Paused, "{summary:?}");
+    assert_eq!((summary.succeeded, summary.pending), (2, 3), "{summary:?}");
+    assert!(
+        summary.paused_accounts[0].reason.contains("Daily cap of 2"),
+        "{summary:?}"
+    );
+    // Waits for midnight, sends two, waits for the next one, sends the last.
+    let eta = i64::from(summary.eta_secs.unwrap());
+    assert!(eta >= to_midnight + 86_400 - 60, "ETA {eta} s");
+    assert_eq!(w.writes(Write::Connect), 2, "{:?}", w.requests());
+    w.jobs.cancel(&job.id).unwrap();
+}

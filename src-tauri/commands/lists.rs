@@ -8,7 +8,7 @@ use crate::db::do_not_contact::DoNotContactEntry;
 use crate::desk::Desk;
 use crate::error::AppResult;
 use crate::jobs::JobPlan;
-use crate::lists::{DoNotContactImport, ListWithdrawPreview, SentFlags};
+use crate::lists::{BulkSendPreview, DoNotContactImport, ListWithdrawPreview, SentFlags};
 use crate::model::Person;
 
 /// Matches a pasted or imported list against the pending sent invitations of one account (or
@@ -89,4 +89,18 @@ pub async fn export_do_not_contact_csv<R: Runtime>(
     let dir = exports_dir(&app, &desk);
     let path = blocking(move || lists.export_do_not_contact_csv(&dir)).await?;
     Ok(path.display().to_string())
+}
+
+/// Previews a bulk send from one account: each line's rendered note, its length as the
+/// provider counts it, why a line is skipped, the days the daily cap spreads it over, and the
+/// plan to start with `start_job`. Changes nothing.
+#[tauri::command]
+pub async fn preview_bulk_send(
+    desk: State<'_, Desk>,
+    account_id: String,
+    text: String,
+    template: Option<String>,
+) -> AppResult<BulkSendPreview> {
+    let lists = desk.lists();
+    blocking(move || lists.preview_bulk_send(&account_id, &text, template.as_deref())).await
 }

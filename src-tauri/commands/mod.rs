@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod app;
+pub mod autopilot;
 pub mod desk;
 pub mod insights;
 pub mod jobs;

@@ -1,7 +1,8 @@
 //! Acting on lists (issue 13) end to end against the ConnectSafely fake: withdraw by a pasted
 //! list (each line's result, then exactly the matched invitations withdrawn, once each); the
 //! same person invited from two accounts (the older invitation withdrawn, the newest kept); the
-//! do-not-contact list (flagged on Sent, withdrawn in one click, refused by Send).
+//! do-not-contact list (flagged on Sent, withdrawn in one click, refused by Send); a bulk send
+//! that skips each kind of line with its reason and sends exactly the rest, once each.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -262,6 +263,19 @@ async fn two_accounts_inviting_one_person_keep_the_newest_and_do_not_contact_is_
     app.wait_for(&format!("{row} {}", tid("row-flag-do-not-contact")))
         .await?;
     app.screenshot("lists-04-do-not-contact-flagged").await?;
+    // With the limits meter, the flags, "Withdraw by list" and Refresh, the header still shows
+    // the whole title and keeps the account switcher inside the window (it once cut both).
+    let fits = app
+        .client
+        .execute(
+            "const h = document.querySelector('header h1'); \
+             const s = document.querySelector('header select, header [data-testid=account-switcher]'); \
+             return h.scrollWidth <= h.clientWidth && h.getBoundingClientRect().width > 0 \
+               && (!s || s.getBoundingClientRect().right <= window.innerWidth);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(fits.as_bool(), Some(true), "Sent's header is cut off");
     app.click(&tid("sent-flag-do-not-contact")).await?;
     wait_row_count(&app, "sent-table", 1).await?;
     app.click(&tid("sent-list-filter-withdraw")).await?;
@@ -304,6 +318,137 @@ async fn two_accounts_inviting_one_person_keep_the_newest_and_do_not_contact_is_
         server.log.count("POST", "/connect"),
         0,
         "nothing reached the provider"
+    );
+    app.close().await
+}
+
+/// The people the fake received connection requests for, with their notes, in order.
+fn connect_requests(server: &crate::support::FakeServer) -> Vec<(String, Option<String>)> {
+    server
+        .log
+        .matching("POST", "/connect")
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            (
+                body["profileId"].as_str().unwrap_or_default().to_string(),
+                body["customMessage"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "end-to-end: needs Xvfb and WebKitWebDriver (make test-e2e)"]
+async fn a_bulk_send_skips_each_kind_of_line_with_its_reason_and_sends_exactly_the_rest(
+) -> TestResult {
+    let world = ConnectSafelyDesk::start(SEEDED)?;
+    let app = world.desktop.launch().await?;
+    add_connectsafely_account(&app, DEFAULT_KEY).await?;
+    set_pacing(&app, 0, 0).await?;
+    open_sent(&app, SEEDED).await?;
+    let pending = world.pending();
+    let (still_pending, withdrawn) = (&pending[0], &pending[1]);
+
+    // A withdrawal today puts that person inside LinkedIn's 21-day re-invite block.
+    app.click(&tid("withdraw-by-list")).await?;
+    paste(&app, "list-withdraw-input", &withdrawn.public_id).await?;
+    app.click(&tid("list-withdraw-match")).await?;
+    app.click(&tid("list-withdraw-preview")).await?;
+    app.wait_for(&tid("preview-dialog")).await?;
+    confirm_and_finish(&app, 1).await?;
+    // Someone on the do-not-contact list.
+    app.click(&tid("nav-lists")).await?;
+    paste(&app, "dnc-input", "dnc-dora").await?;
+    app.click(&tid("dnc-add")).await?;
+    app.wait_for_text(&tid("dnc-count"), "1").await?;
+
+    let long_note = "x".repeat(301);
+    let list = format!(
+        "profile,firstName,company,note\n\
+         new-nora,Nora,Acme,\n\
+         {},Pat,Acme,\n\
+         dnc-dora,Dora,Acme,\n\
+         {},Wes,Acme,\n\
+         https://www.linkedin.com/in/NEW-NORA/,Nora,Acme,\n\
+         long-lou,Lou,Acme,{long_note}\n\
+         no-company-ned,Ned,,\n\
+         urn:li:member:123456789,Max,Acme,\n\
+         fresh-finn,Finn,Globex,\n",
+        still_pending.public_id, withdrawn.public_id,
+    );
+    app.click(&tid("lists-bulk-send")).await?;
+    app.wait_for(&tid("bulk-send-dialog")).await?;
+    paste(&app, "bulk-send-input", &list).await?;
+    paste(
+        &app,
+        "bulk-send-template",
+        "Hi {firstName}, fellow {company} fan?",
+    )
+    .await?;
+    app.wait_for_text(&tid("bulk-send-template-length"), "37 / 300")
+        .await?;
+    app.screenshot("lists-06-bulk-send-input").await?;
+    app.click(&tid("bulk-send-check")).await?;
+    app.wait_for(&tid("bulk-send-lines")).await?;
+    assert_eq!(
+        attr(&app, &tid("bulk-send-count-send"), "data-count").await?,
+        "2"
+    );
+    assert_eq!(
+        attr(&app, &tid("bulk-send-count-skip"), "data-count").await?,
+        "7"
+    );
+    app.screenshot("lists-07-bulk-send-preview").await?;
+    // Only the skipped lines, each with its reason, in list order.
+    app.click(&tid("bulk-send-count-skip")).await?;
+    wait_row_count(&app, "bulk-send-lines", 7).await?;
+    let reasons = texts(&app, &tid("bulk-send-skip")).await?;
+    let expected = [
+        "Already pending from",
+        "On your do-not-contact list.",
+        "LinkedIn blocks a new one for 21 days",
+        "The same person as line 2: sent once.",
+        "301 characters",
+        "The note uses {company}",
+        "A member id",
+    ];
+    assert_eq!(reasons.len(), expected.len(), "{reasons:?}");
+    for (reason, want) in reasons.iter().zip(expected) {
+        assert!(reason.contains(want), "{want:?} in {reasons:?}");
+    }
+    app.screenshot("lists-08-bulk-send-skipped").await?;
+
+    // The ordinary preview, then the job beside the list: exactly the two, once each.
+    app.click(&tid("bulk-send-preview")).await?;
+    app.wait_for(&tid("preview-dialog")).await?;
+    assert_eq!(attr(&app, &tid("preview-count"), "data-count").await?, "2");
+    app.screenshot("lists-09-bulk-send-job-preview").await?;
+    app.click(&tid("confirm-button")).await?;
+    wait_long(
+        &app,
+        Duration::from_secs(60),
+        "the send job finishes",
+        || async { Ok(attr(&app, &tid("job-progress"), "data-state").await? == "finished") },
+    )
+    .await?;
+    assert_eq!(app.text(&tid("job-succeeded-count")).await?, "2 sent");
+    app.screenshot("lists-10-bulk-send-done").await?;
+    let mut sent = connect_requests(&world.server);
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            (
+                "fresh-finn".to_string(),
+                Some("Hi Finn, fellow Globex fan?".to_string())
+            ),
+            (
+                "new-nora".to_string(),
+                Some("Hi Nora, fellow Acme fan?".to_string())
+            ),
+        ],
+        "exactly the two lines not skipped, once each"
     );
     app.close().await
 }

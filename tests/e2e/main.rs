@@ -3,6 +3,7 @@
 //! harness starts its own Xvfb, D-Bus session and keyring, so no wrapper is needed.
 
 mod accounts;
+mod autopilot;
 mod bench;
 mod flows;
 mod framebuffer;
@@ -17,6 +18,7 @@ mod recovery;
 mod sent;
 mod shell;
 mod shortcuts;
+mod x11;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with
 /// `support::serve_in_thread` and given to the app through `INVITEDESK_*_URL`.

@@ -553,10 +553,11 @@ async fn a_withdrawal_held_by_the_provider_across_a_kill_is_checked_only_once_it
     let world = ConnectSafelyDesk::start_wrapped_with_env(
         SEEDED,
         gate.layer(),
-        // A 15 s request timeout: the provider can apply a write until 30 s after it started.
+        // A 20 s request timeout: the provider can apply a write until 40 s after it started.
         // The kill, a cold relaunch and the resume must all fit inside that window for the
-        // check to still be waiting when the test looks (8 s was too tight on a fresh CI machine).
-        &[("INVITEDESK_TEST_HTTP_TIMEOUT_MS", "15000".to_string())],
+        // check to still be waiting when the test looks (8 s was too tight on a fresh CI
+        // machine, 15 s on a loaded one).
+        &[("INVITEDESK_TEST_HTTP_TIMEOUT_MS", "20000".to_string())],
     )?;
     let app = world.desktop.launch().await?;
     let account = add_connectsafely_account(&app, DEFAULT_KEY).await?;
@@ -599,8 +600,23 @@ async fn a_withdrawal_held_by_the_provider_across_a_kill_is_checked_only_once_it
         .await?;
     let panel = format!("{}[data-job-id=\"{job_id}\"]", tid("job-progress"));
     // The call in doubt waits for its check; the rest go on meanwhile.
-    app.wait_for(&format!("{panel} {}", tid("job-checking-count")))
-        .await?;
+    let checking = format!("{panel} {}", tid("job-checking-count"));
+    if let Err(e) = wait_long(
+        &app,
+        Duration::from_secs(20),
+        "the call in doubt shows as being checked",
+        || async { Ok(app.count(&checking).await? == 1) },
+    )
+    .await
+    {
+        let shown = app.text(&panel).await.unwrap_or_default();
+        let _ = app.screenshot("sent-07-not-checking").await;
+        return Err(format!(
+            "{e}; the panel shows {shown:?}; withdrawals of the held one so far: {:?}",
+            world.withdraw_requests().get(&in_flight)
+        )
+        .into());
+    }
     assert_eq!(
         world.withdraw_requests().get(&in_flight),
         Some(&1),

@@ -16,7 +16,14 @@ async fn starts_on_the_empty_state_and_navigates_every_screen() -> TestResult {
     app.screenshot("01-empty-state").await?;
 
     for (i, screen) in [
-        "accounts", "sent", "received", "send", "activity", "settings",
+        "accounts",
+        "sent",
+        "received",
+        "send",
+        "activity",
+        "insights",
+        "autopilot",
+        "settings",
     ]
     .iter()
     .enumerate()

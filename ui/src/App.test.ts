@@ -169,4 +169,28 @@ describe('App shell', () => {
     await waitFor(() => expect(screen.getAllByTestId('account-row')).toHaveLength(1));
     expect(callsOf(calls, 'remove_account')[0].args).toEqual({ id: 'acc-2', deleteHistory: true });
   });
+
+  it('shows an account the command-line tool added once the window gets focus again', async () => {
+    let accounts = [account({ id: 'acc-1' })];
+    const calls = mockBackend({
+      list_accounts: () => accounts,
+      list_sent: () => ({ rows: [], asOf: [] }),
+      list_activity: () => [],
+      account_limits: () => [],
+    });
+    render(App);
+    await screen.findByTestId('screen-sent');
+    await fireEvent.click(screen.getByTestId('nav-accounts'));
+    const ids = async () => (await screen.findAllByTestId('account-row')).map((r) => r.dataset.accountId);
+    expect(await ids()).toEqual(['acc-1']);
+
+    accounts = [...accounts, account({ id: 'acc-2', label: 'Recruiting', isDefault: false })];
+    await fireEvent.focus(window);
+    await waitFor(async () => expect(await ids()).toEqual(['acc-1', 'acc-2']));
+    // An unchanged list is asked for, not redrawn: focus again changes nothing.
+    const before = callsOf(calls, 'list_accounts').length;
+    await fireEvent.focus(window);
+    await waitFor(() => expect(callsOf(calls, 'list_accounts').length).toBe(before + 1));
+    expect(await ids()).toEqual(['acc-1', 'acc-2']);
+  });
 });

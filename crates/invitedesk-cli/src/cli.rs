@@ -30,11 +30,17 @@ pub enum Command {
     Withdraw(WithdrawArgs),
     /// Accept received invitations: prints the plan; with --yes, runs it as a paced job.
     Accept(AcceptArgs),
+    /// Send connection requests to a list of people: prints each skipped line and the plan;
+    /// asks before sending on a terminal, or runs it with --yes, as a paced job.
+    Send(SendArgs),
     /// Jobs in the journal (the app's and this tool's).
     #[command(subcommand)]
     Jobs(JobsCommand),
     /// What was done: withdrawals (with the re-invite date), acceptances, ignores, invitations.
     Activity(ActivityArgs),
+    /// Autopilot rules (made in the app's Autopilot screen) and their runs.
+    #[command(subcommand)]
+    Autopilot(AutopilotCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -227,6 +233,30 @@ pub struct AcceptArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The people, from FILE (`-`: standard input): LinkedIn profile addresses or public ids,
+    /// one a line, or a CSV with a profile column and optional firstName, lastName, company
+    /// and note columns.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The account to send from (id or name); the default account when left out.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The note, with {firstName}, {lastName}, {company} filled in from the list's columns. A
+    /// line's own note column wins.
+    #[arg(long, value_name = "TEXT")]
+    pub note_template: Option<String>,
+    /// Only print the lines and the plan; never send, never ask.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
     /// Unfinished jobs first, then the newest.
@@ -261,6 +291,30 @@ pub struct ActivityArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AutopilotCommand {
+    /// Every rule: what it does, its schedule, whether it is confirmed, its next and last run.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs the rules that are due (what the systemd timer calls), each once per scheduled
+    /// time, with the app's pacing, caps, holds and "nothing twice".
+    Run(AutopilotRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AutopilotRunArgs {
+    /// Run every rule now, whatever its schedule (like "Run rules now" in the app).
+    #[arg(long)]
+    pub now: bool,
+    /// Print what each rule would act on; act on nothing and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl Command {
     /// Whether errors should be printed as JSON.
     pub fn json(&self) -> bool {
@@ -272,10 +326,13 @@ impl Command {
             Command::Received(ReceivedCommand::List(a)) => a.json,
             Command::Withdraw(a) => a.json,
             Command::Accept(a) => a.json,
+            Command::Send(a) => a.json,
             Command::Jobs(JobsCommand::List { json })
             | Command::Jobs(JobsCommand::Resume { json, .. })
             | Command::Jobs(JobsCommand::Cancel { json, .. }) => *json,
             Command::Activity(a) => a.json,
+            Command::Autopilot(AutopilotCommand::List { json }) => *json,
+            Command::Autopilot(AutopilotCommand::Run(a)) => a.json,
         }
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use invitedesk_core::accounts::{AccountSettings, NewAccountInput};
+use invitedesk_core::autopilot::{self, RunOptions, RunOutcome, RunTrigger, SkipReason};
 use invitedesk_core::db::cache::Screen;
 use invitedesk_core::desk::Desk;
 use invitedesk_core::error::{AppError, AppResult};
@@ -37,6 +38,7 @@ pub async fn run(command: Command, desk: &Desk, events: &CliEvents) -> AppResult
         Command::Received(ReceivedCommand::List(args)) => received_list(desk, args).await,
         Command::Withdraw(args) => withdraw(desk, events, args).await,
         Command::Accept(args) => accept(desk, events, args).await,
+        Command::Send(args) => bulk_send(desk, events, args).await,
         Command::Jobs(JobsCommand::List { json }) => jobs_list(desk, json),
         Command::Jobs(JobsCommand::Resume { id, json }) => {
             let summary = desk.jobs.resume(&id)?;
@@ -48,6 +50,8 @@ pub async fn run(command: Command, desk: &Desk, events: &CliEvents) -> AppResult
             Ok(Exit::Done)
         }
         Command::Activity(args) => activity(desk, args),
+        Command::Autopilot(AutopilotCommand::List { json }) => autopilot_list(desk, json),
+        Command::Autopilot(AutopilotCommand::Run(args)) => autopilot_run(desk, args).await,
     }
 }
 
@@ -585,6 +589,107 @@ async fn withdraw_by_list(
     }
 }
 
+/// `send --from FILE`: each skipped line with its reason, the plan, then (asked on a terminal,
+/// or with --yes) the job.
+async fn bulk_send(desk: &Desk, events: &CliEvents, args: SendArgs) -> AppResult<Exit> {
+    let account = match args.account.as_deref() {
+        Some(a) => resolve_account(desk, a)?,
+        None => desk.accounts.default_account_id().ok_or_else(|| {
+            AppError::invalid_input(
+                "No default account: give --account ID (`invitedesk-cli accounts list` shows \
+                 them).",
+            )
+        })?,
+    };
+    refresh_if_needed(desk, Screen::Sent, None, false).await?;
+    let text = read_text(&args.from)?;
+    let mut preview =
+        desk.lists()
+            .preview_bulk_send(&account, &text, args.note_template.as_deref())?;
+    let plan = preview.plan.take();
+    if args.json {
+        // The preview without its plan: the plan is a line of its own, as for `withdraw`.
+        let mut value = serde_json::to_value(&preview)
+            .map_err(|e| AppError::internal(format!("Could not print the preview: {e}")))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove("plan");
+        }
+        json_line("send", &value);
+    } else {
+        print_send_preview(&preview);
+    }
+    let Some(plan) = plan else {
+        if args.json {
+            json_line("plan", &Option::<JobPlan>::None);
+        } else {
+            println!("Every line is skipped: nothing to send.");
+        }
+        return Ok(Exit::Done);
+    };
+    // Asked on a terminal, unless the list itself came from standard input.
+    let ask = !args.yes
+        && !args.dry_run
+        && !args.json
+        && args.from != Path::new("-")
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    if !ask {
+        return plan_then_run(desk, events, plan, args.yes, args.json).await;
+    }
+    print_plan(&plan);
+    let n = plan.items.len() as u32;
+    print!(
+        "Send {} from {}? [y/N] ",
+        plural(n, "connection request", "connection requests"),
+        preview.account_label
+    );
+    std::io::Write::flush(&mut std::io::stdout()).ok();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).ok();
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        println!("Nothing was sent.");
+        return Ok(Exit::Done);
+    }
+    let summary = desk.jobs.start(&plan.plan_id)?;
+    println!("Started job {}.", summary.id);
+    wait_for_job(desk, events, summary, false).await
+}
+
+fn print_send_preview(p: &invitedesk_core::lists::BulkSendPreview) {
+    println!(
+        "{} to send from {}, {} skipped.",
+        plural(p.to_send, "line", "lines"),
+        p.account_label,
+        p.skipped
+    );
+    if p.days > 1 {
+        println!(
+            "The daily cap ({} a day, {} left today) spreads them over {} days.",
+            p.daily_cap, p.cap_left_today, p.days
+        );
+    }
+    for l in p.lines.iter() {
+        if let Some(reason) = &l.skip {
+            println!("  line {}: skipped: {} ({reason})", l.line, clean(&l.text));
+        }
+    }
+    let noted: Vec<_> = p
+        .lines
+        .iter()
+        .filter(|l| l.skip.is_none() && l.note.is_some())
+        .collect();
+    if let Some(first) = noted.first() {
+        println!(
+            "  note of line {} ({}/{} characters): {}",
+            first.line,
+            first.note_length.unwrap_or_default(),
+            p.max_note_chars,
+            clean(first.note.as_deref().unwrap_or_default())
+        );
+    }
+    println!();
+}
+
 async fn accept(desk: &Desk, events: &CliEvents, args: AcceptArgs) -> AppResult<Exit> {
     let scope = resolve_scope(desk, args.account.as_deref())?;
     refresh_if_needed(desk, Screen::Received, scope.as_deref(), args.refresh).await?;
@@ -626,6 +731,7 @@ fn print_plan(plan: &JobPlan) {
         invitedesk_core::jobs::JobAction::Withdraw => "Withdraw",
         invitedesk_core::jobs::JobAction::Accept => "Accept",
         invitedesk_core::jobs::JobAction::Ignore => "Ignore",
+        invitedesk_core::jobs::JobAction::Send => "Send",
     };
     let n = plan.items.len() as u32;
     println!(
@@ -794,6 +900,7 @@ fn print_job_end(summary: &JobSummary, json: bool) {
         invitedesk_core::jobs::JobAction::Withdraw => "withdrawn",
         invitedesk_core::jobs::JobAction::Accept => "accepted",
         invitedesk_core::jobs::JobAction::Ignore => "ignored",
+        invitedesk_core::jobs::JobAction::Send => "sent",
     };
     println!(
         "Job {} {}: {} {noun}, {} already gone, {} failed, {} skipped, {} not done.",
@@ -953,4 +1060,171 @@ fn activity(desk: &Desk, args: ActivityArgs) -> AppResult<Exit> {
         t.print();
     }
     Ok(Exit::Done)
+}
+
+// ----- autopilot -----
+
+fn autopilot_list(desk: &Desk, json: bool) -> AppResult<Exit> {
+    let views = desk.autopilot.views()?;
+    let paused = desk.autopilot.paused()?;
+    if json {
+        let rules: Vec<schema::AutopilotRule> =
+            views.into_iter().map(schema::AutopilotRule::from).collect();
+        json_line("rules", &rules);
+        return Ok(Exit::Done);
+    }
+    if paused {
+        println!("Autopilot is paused (the app's Autopilot screen turns it back on).");
+    }
+    if views.is_empty() {
+        println!("No autopilot rules yet. Make them in the app's Autopilot screen.");
+        return Ok(Exit::Done);
+    }
+    let mut t = Table::new(&[
+        "ID", "ACCOUNT", "RULE", "WHEN", "STATE", "NEXT RUN", "LAST RUN",
+    ]);
+    for v in &views {
+        let r = &v.rule;
+        let state = if r.paused {
+            "paused"
+        } else if r.confirmed_at.is_none() {
+            "preview not confirmed"
+        } else {
+            "on"
+        };
+        let last = v
+            .last_run
+            .as_ref()
+            .map(|l| {
+                let what = match (l.outcome, l.skip_reason) {
+                    (_, Some(reason)) => skip_text(reason).to_string(),
+                    (o, None) => o.as_str().to_string(),
+                };
+                format!("{} ({what})", output::local_time(&l.at))
+            })
+            .unwrap_or_default();
+        t.row(vec![
+            r.id.clone(),
+            v.account_label.clone(),
+            v.description.clone(),
+            format!(
+                "{} {} {}",
+                weekdays_text(&r.schedule.weekdays),
+                r.schedule.time,
+                r.time_zone
+            ),
+            state.into(),
+            v.next_run_at
+                .as_deref()
+                .map(output::local_time)
+                .unwrap_or_default(),
+            last,
+        ]);
+    }
+    t.print();
+    Ok(Exit::Done)
+}
+
+fn weekdays_text(days: &[u8]) -> String {
+    if days.len() == 7 {
+        return "daily".into();
+    }
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    days.iter()
+        .filter_map(|d| NAMES.get(usize::from(*d).wrapping_sub(1)))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn skip_text(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Paused => "paused",
+        SkipReason::NotConfirmed => "first preview not confirmed in the app",
+        SkipReason::QuietHours => "quiet hours",
+        SkipReason::Hold => "provider hold",
+        SkipReason::CapReached => "daily cap reached",
+        SkipReason::NothingToDo => "nothing to do",
+        SkipReason::RunningElsewhere => "running in another InviteDesk process",
+    }
+}
+
+async fn autopilot_run(desk: &Desk, args: AutopilotRunArgs) -> AppResult<Exit> {
+    let options = RunOptions {
+        trigger: if args.now {
+            RunTrigger::Manual
+        } else {
+            RunTrigger::Scheduled
+        },
+        dry_run: args.dry_run,
+        stop_on_long_pause: true,
+    };
+    let reports = if args.now {
+        desk.autopilot.run_all(options).await?
+    } else {
+        desk.autopilot.run_due(options).await?
+    };
+    let sentence = autopilot::summary::sentence(&reports);
+    let exit = if reports.iter().any(|r| r.outcome == RunOutcome::Failed) {
+        Exit::Failed
+    } else if reports
+        .iter()
+        .filter_map(|r| r.job.as_ref())
+        .any(|j| j.state == JobState::Interrupted)
+    {
+        Exit::Paused
+    } else if reports
+        .iter()
+        .filter_map(|r| r.job.as_ref())
+        .any(|j| j.failed > 0)
+    {
+        Exit::SomeFailed
+    } else {
+        Exit::Done
+    };
+    if args.json {
+        let runs: Vec<schema::AutopilotRun> = reports
+            .into_iter()
+            .map(schema::AutopilotRun::from)
+            .collect();
+        json_line("runs", &runs);
+        return Ok(exit);
+    }
+    if reports.is_empty() {
+        println!("No rule is due.");
+        return Ok(exit);
+    }
+    let mut t = Table::new(&["RULE", "ACCOUNT", "OUTCOME", "NOTE"]);
+    for r in &reports {
+        let outcome = match (r.outcome, r.skip_reason) {
+            (_, Some(reason)) => format!("skipped: {}", skip_text(reason)),
+            (RunOutcome::DryRun, _) => format!("would act on {}", r.planned),
+            (RunOutcome::Acted, _) => {
+                let j = r.job.as_ref();
+                format!(
+                    "done {}, failed {}",
+                    j.map(|j| j.succeeded + j.already_gone).unwrap_or(0),
+                    j.map(|j| j.failed).unwrap_or(0)
+                )
+            }
+            (o, None) => o.as_str().to_string(),
+        };
+        t.row(vec![
+            r.description.clone(),
+            r.account_label.clone(),
+            outcome,
+            r.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    t.print();
+    for r in reports.iter().filter(|r| r.outcome == RunOutcome::DryRun) {
+        println!("\n{} ({}) would act on:", r.description, r.account_label);
+        for i in &r.items {
+            println!("  {}  {}", i.key, clean(&i.name));
+        }
+    }
+    if let Some(sentence) = sentence {
+        println!("{sentence}");
+    }
+    Ok(exit)
 }

@@ -172,6 +172,11 @@ pub fn plan_warning(w: &invitedesk_core::jobs::PlanWarning) -> String {
             JobAction::Withdraw => "A withdrawal cannot be undone.".into(),
             JobAction::Accept => "Accepting cannot be undone from InviteDesk.".into(),
             JobAction::Ignore => "Ignoring cannot be undone: the invitations disappear.".into(),
+            JobAction::Send => {
+                "A sent request can only be taken back by withdrawing it, and LinkedIn then \
+                 blocks a new one for three weeks."
+                    .into()
+            }
         },
         PlanWarning::ReinviteBlock { days } => format!(
             "LinkedIn does not let you invite a withdrawn person again for about three weeks \

@@ -63,6 +63,7 @@ fn message(job: &JobSummary) -> String {
         invitedesk_core::jobs::JobAction::Withdraw => "withdrawn",
         invitedesk_core::jobs::JobAction::Accept => "accepted",
         invitedesk_core::jobs::JobAction::Ignore => "ignored",
+        invitedesk_core::jobs::JobAction::Send => "sent",
     };
     let mut text = format!("{} {noun}", job.succeeded);
     if job.failed > 0 {

@@ -1,6 +1,6 @@
 //! The `--json` objects (docs/cli.md, "JSON schema"). Every line the tool prints with `--json`
 //! is an object with one key that names what it holds: `accounts`, `settings`, `sent`,
-//! `received`, `plan`, `item`, `job`, `jobs`, `activity` or `error`. The JSON key test pins the
+//! `received`, `lines`, `send`, `plan`, `item`, `job`, `jobs`, `activity` or `error`. The JSON key test pins the
 //! fields against the document.
 
 use serde::Serialize;
@@ -199,6 +199,86 @@ impl From<JobSummary> for Job {
         Job {
             summary,
             paused_until,
+        }
+    }
+}
+
+/// An autopilot rule (`autopilot list`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutopilotRule {
+    pub id: String,
+    pub account_id: String,
+    pub account_label: String,
+    pub action: invitedesk_core::jobs::JobAction,
+    pub description: String,
+    pub time: String,
+    pub weekdays: Vec<u8>,
+    pub time_zone: String,
+    pub quiet_hours: Option<String>,
+    pub paused: bool,
+    pub confirmed_at: Option<String>,
+    pub next_run_at: Option<String>,
+    pub last_run_at: Option<String>,
+    pub last_outcome: Option<invitedesk_core::autopilot::RunOutcome>,
+    pub last_skip_reason: Option<invitedesk_core::autopilot::SkipReason>,
+}
+
+impl From<invitedesk_core::autopilot::RuleView> for AutopilotRule {
+    fn from(v: invitedesk_core::autopilot::RuleView) -> AutopilotRule {
+        let r = v.rule;
+        AutopilotRule {
+            id: r.id,
+            account_id: r.account_id,
+            account_label: v.account_label,
+            action: r.action.job_action(),
+            description: v.description,
+            time: r.schedule.time,
+            weekdays: r.schedule.weekdays,
+            time_zone: r.time_zone,
+            quiet_hours: r.quiet_hours.map(|q| format!("{}-{}", q.start, q.end)),
+            paused: r.paused,
+            confirmed_at: r.confirmed_at,
+            next_run_at: v.next_run_at,
+            last_run_at: v.last_run.as_ref().map(|l| l.at.clone()),
+            last_outcome: v.last_run.as_ref().map(|l| l.outcome),
+            last_skip_reason: v.last_run.as_ref().and_then(|l| l.skip_reason),
+        }
+    }
+}
+
+/// One rule's run (`autopilot run`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutopilotRun {
+    pub rule_id: String,
+    pub account_id: String,
+    pub account_label: String,
+    pub action: invitedesk_core::jobs::JobAction,
+    pub description: String,
+    pub outcome: invitedesk_core::autopilot::RunOutcome,
+    pub skip_reason: Option<invitedesk_core::autopilot::SkipReason>,
+    pub detail: Option<String>,
+    pub planned: u32,
+    pub job: Option<Job>,
+    /// `--dry-run`: the invitations it would act on, as `sent list` keys.
+    pub keys: Vec<String>,
+}
+
+impl From<invitedesk_core::autopilot::RunReport> for AutopilotRun {
+    fn from(r: invitedesk_core::autopilot::RunReport) -> AutopilotRun {
+        AutopilotRun {
+            rule_id: r.rule_id,
+            account_id: r.account_id,
+            account_label: r.account_label,
+            action: r.action,
+            description: r.description,
+            outcome: r.outcome,
+            skip_reason: r.skip_reason,
+            detail: r.detail,
+            planned: r.planned,
+            job: r.job.map(Job::from),
+            keys: r.items.into_iter().map(|i| i.key).collect(),
         }
     }
 }

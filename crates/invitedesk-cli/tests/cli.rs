@@ -328,6 +328,199 @@ fn withdraw_by_profiles_says_why_each_line_did_not_match_and_withdraws_exactly_t
     assert_eq!(world.withdrawals().len(), 2);
 }
 
+/// The people a `send` job sent requests to, with their notes, as the fake received them.
+fn connects(world: &World) -> Vec<(String, Option<String>)> {
+    world
+        .server
+        .log
+        .matching("POST", "/connect")
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            (
+                body["profileId"].as_str().unwrap_or("").to_string(),
+                body["customMessage"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn send_from_a_file_prints_each_skipped_line_and_sends_exactly_the_rest() {
+    let world = World::start(SEEDED, 0);
+    world.add_account(0);
+    let pending = world.fake.sent(REMOTE)[0].public_id.clone();
+    let list = world.dir.path().join("people.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "profile,firstName,company\n\
+             new-nora,Nora,Acme\n\
+             {pending},Pat,Acme\n\
+             https://www.linkedin.com/in/NEW-NORA/,Nora,Acme\n\
+             urn:li:member:123456789,Max,Acme\n\
+             no-company-ned,Ned,\n\
+             fresh-finn,Finn,Globex\n"
+        ),
+    )
+    .unwrap();
+    let path = list.to_str().unwrap();
+    let template = "Hi {firstName}, fellow {company} fan?";
+
+    // A dry run: each skipped line with its reason, the plan, nothing sent.
+    let out = world.run(&[
+        "send",
+        "--from",
+        path,
+        "--note-template",
+        template,
+        "--dry-run",
+    ]);
+    expect_code(&out, 0, &["send", "--dry-run"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 lines to send from"), "{text}");
+    assert!(text.contains("line 3: skipped: "), "{text}");
+    assert!(text.contains("(Already pending from"), "{text}");
+    assert!(text.contains("line 4: skipped: "), "{text}");
+    assert!(
+        text.contains("(The same person as line 2: sent once.)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 5: skipped: urn:li:member:123456789"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 6: skipped: no-company-ned (The note uses {company}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note of line 2 (25/300 characters): Hi Nora, fellow Acme fan?"),
+        "{text}"
+    );
+    assert!(text.contains("Send 2 invitations"), "{text}");
+    assert!(connects(&world).is_empty());
+
+    // --yes: exactly the two, once each, with their own notes.
+    let run = world.json(
+        &[
+            "send",
+            "--from",
+            path,
+            "--note-template",
+            template,
+            "--yes",
+            "--json",
+        ],
+        0,
+    );
+    let send = by_kind(&run, "send")[0];
+    assert_eq!(
+        (send["toSend"].as_u64(), send["skipped"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(send["days"], 1);
+    assert_eq!(by_kind(&run, "job")[0]["succeeded"], 2);
+    let mut sent = connects(&world);
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            (
+                "fresh-finn".to_string(),
+                Some("Hi Finn, fellow Globex fan?".to_string())
+            ),
+            (
+                "new-nora".to_string(),
+                Some("Hi Nora, fellow Acme fan?".to_string())
+            ),
+        ]
+    );
+
+    // Again: both are sent now, so nothing goes out (and `plan` is null).
+    let again = world.json(
+        &[
+            "send",
+            "--from",
+            path,
+            "--note-template",
+            template,
+            "--yes",
+            "--json",
+        ],
+        0,
+    );
+    assert!(by_kind(&again, "plan")[0].is_null(), "{again:?}");
+    assert_eq!(connects(&world).len(), 2);
+}
+
+/// kill -9 while a connection request is in flight (the fake holds it, then applies it): the
+/// next process resumes the job, checks that request on the sent list once it can no longer
+/// land, finds it pending and does not send it again. Each person gets one request.
+#[test]
+fn a_send_job_killed_mid_request_is_checked_and_never_sent_twice() {
+    let world = World::start(SEEDED, 0);
+    world.add_account(0);
+    let faults = &world.server.faults;
+    faults.inject(Some("POST"), "/connect", 1, Fault::delay(0));
+    faults.inject(Some("POST"), "/connect", 1, Fault::apply_late(1500));
+    let list = world.dir.path().join("people.txt");
+    std::fs::write(&list, "killed-kim\nkilled-lou\nkilled-max\n").unwrap();
+    let path = list.to_str().unwrap();
+    let (mut child, mut stdout) = world.spawn(&["send", "--from", path, "--yes", "--json"]);
+    let lines = read_lines_until(&mut stdout, |lines| !by_kind(lines, "item").is_empty());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while faults.held() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second request never came"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL, with the request held at the provider
+    child.wait().unwrap();
+    let job_id = by_kind(&lines, "item")[0]["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    while faults.applied_late() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held request was not applied"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+
+    let resumed = world.json(&["jobs", "resume", &job_id, "--json"], 0);
+    let job = by_kind(&resumed, "job")[0];
+    assert_eq!(
+        (job["succeeded"].as_u64(), job["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{job}"
+    );
+    let checked = by_kind(&resumed, "item")
+        .into_iter()
+        .find(|i| {
+            i["key"]
+                .as_str()
+                .is_some_and(|k| k.ends_with("send:in:killed-lou"))
+        })
+        .expect("the interrupted request's item");
+    assert!(
+        checked["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("checked")),
+        "{checked}"
+    );
+    let mut sent: Vec<String> = connects(&world).into_iter().map(|(p, _)| p).collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        ["killed-kim", "killed-lou", "killed-max"],
+        "one request each"
+    );
+}
+
 #[test]
 fn a_provider_hold_exits_4_with_the_time_and_leaves_the_job_resumable() {
     let world = World::start(SEEDED, 0);
@@ -505,6 +698,25 @@ fn every_json_output_matches_the_documented_schema() {
         ],
         0,
     );
+    // An autopilot rule (withdraw at most 2 a day), confirmed as the window confirms it.
+    let app = world.open_app();
+    app.withdraw_rule(&id, 30, 2, true);
+    run(&["autopilot", "list", "--json"], 0);
+    run(&["autopilot", "run", "--now", "--dry-run", "--json"], 0);
+    run(&["autopilot", "run", "--now", "--json"], 0);
+    std::fs::write(&profiles, "profile,firstName\nnew-nia,Nia\n").unwrap();
+    run(
+        &[
+            "send",
+            "--from",
+            profiles.to_str().unwrap(),
+            "--note-template",
+            "Hi {firstName}",
+            "--dry-run",
+            "--json",
+        ],
+        0,
+    );
     // One failure, one success, then a hold: item lines with and without an error, a paused job.
     let not_found = Fault::status(404, json!({"success": false, "error": "Profile not found"}));
     world
@@ -530,8 +742,8 @@ fn every_json_output_matches_the_documented_schema() {
         .flat_map(|l| l.as_object().unwrap().keys().map(String::as_str))
         .collect();
     let expected_kinds: BTreeSet<&str> = [
-        "accounts", "settings", "sent", "received", "lines", "plan", "item", "job", "jobs",
-        "activity", "error",
+        "accounts", "settings", "sent", "received", "lines", "send", "plan", "item", "job", "jobs",
+        "activity", "error", "rules", "runs",
     ]
     .into();
     assert_eq!(kinds, expected_kinds);

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use crate::accounts::storage::{AccountsStorage, ACCOUNTS_FILE_NAME};
 use crate::accounts::{AccountView, Accounts, AccountsOptions, SecretStore};
+use crate::autopilot::clock::{Clock, SystemClock};
+use crate::autopilot::AutopilotService;
 use crate::db::{recovery, Db, FILE_NAME};
 use crate::error::AppResult;
 use crate::insights::InsightsService;
@@ -50,6 +52,8 @@ pub struct DeskOptions {
     /// The accounts the lists and jobs reach: the registry itself when `None`. Tests put
     /// in-memory providers here.
     pub source: Option<Arc<dyn ProviderSource>>,
+    /// The time autopilot decides by: the system's when `None`.
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 /// Cheap to clone: every part is shared.
@@ -61,6 +65,7 @@ pub struct Desk {
     pub invitations: InvitationService,
     pub jobs: JobService,
     pub insights: InsightsService,
+    pub autopilot: AutopilotService,
     /// What start-up had to repair or could not do, for the user (besides the registry's own).
     notices: Vec<String>,
 }
@@ -99,10 +104,26 @@ impl Desk {
         });
         let source: Arc<dyn ProviderSource> = options.source.unwrap_or_else(|| accounts.clone());
         let db = opened.db;
+        let invitations = InvitationService::new(db.clone(), source.clone());
+        let jobs = JobService::with_lease(
+            db.clone(),
+            source.clone(),
+            events,
+            options.jobs,
+            Arc::new(lease),
+        );
+        let clock = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let desk = Desk {
-            invitations: InvitationService::new(db.clone(), source.clone()),
+            autopilot: AutopilotService::new(
+                db.clone(),
+                invitations.clone(),
+                jobs.clone(),
+                Some(paths.data_dir.clone()),
+                clock,
+            ),
             insights: InsightsService::new(db.clone(), source.clone()),
-            jobs: JobService::with_lease(db.clone(), source, events, options.jobs, Arc::new(lease)),
+            invitations,
+            jobs,
             paths,
             accounts,
             db,

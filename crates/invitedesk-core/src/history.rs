@@ -146,6 +146,7 @@ const CSV_HEADER: &[&str] = &[
     "Days pending",
     "Re-invite after",
     "Job",
+    "Autopilot rule",
 ];
 
 /// The action as the CSV names it.
@@ -172,6 +173,7 @@ fn csv_row(row: &ActivityRow) -> Vec<String> {
         row.days_pending.map(|d| d.to_string()).unwrap_or_default(),
         opt(&row.reinvite_after),
         opt(&row.job_id),
+        opt(&row.rule),
     ]
 }
 

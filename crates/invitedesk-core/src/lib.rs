@@ -9,12 +9,14 @@
 //!   (the HTTP clients), side by side, neither importing the other;
 //! - `accounts` (on `providers`), `history` (on `db`);
 //! - `invitations` (cache, refresh, keep-list, sending), then `jobs` (plan → run → outcome),
-//!   then `lists` (withdraw by list, do-not-contact, duplicates: ending in a job's preview);
-//!   `insights` (fates, chart data, limits at a glance) reads beside them.
+//!   then `lists` (withdraw by list, do-not-contact, duplicates: ending in a job's preview) and
+//!   `autopilot` (scheduled rules that run as jobs); `insights` (fates, chart data, limits at a
+//!   glance) reads beside them.
 //! - `desk`: opens them all, the one entry point of every front-end ([`desk::Desk::open`]).
 
 pub mod accounts;
 pub mod age;
+pub mod autopilot;
 pub mod blocking;
 pub mod damaged;
 pub mod db;

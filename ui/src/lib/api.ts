@@ -15,6 +15,8 @@ import type {
   ActivityRow,
   AppError,
   AppInfo,
+  AutopilotOverview,
+  AutopilotRule,
   ErrorKind,
   JobItemView,
   JobPlan,
@@ -29,7 +31,12 @@ import type {
   RefreshSummary,
   RemoteAccount,
   Response,
+  RuleDraft,
+  RulePreview,
+  RuleRun,
+  RunReport,
   SentSnapshot,
+  TimerStatus,
   WithdrawRequest,
   WriteOutcome,
   Insights,
@@ -39,6 +46,7 @@ import type {
   DoNotContactEntry,
   DoNotContactImport,
   ListWithdrawPreview,
+  BulkSendPreview,
   Person,
   SentFlags,
 } from './types';
@@ -219,6 +227,9 @@ export const removeDoNotContact = (personKey: string) =>
 
 export const exportDoNotContactCsv = () => call<string>('export_do_not_contact_csv');
 
+export const previewBulkSend = (accountId: string, text: string, template: string | null) =>
+  call<BulkSendPreview>('preview_bulk_send', { accountId, text, template });
+
 // ---- events -------------------------------------------------------------------------------
 
 // Insights (issue 14).
@@ -247,6 +258,47 @@ export const onRefreshProgress = (handler: (p: RefreshProgress) => void) =>
 
 export const onJobProgress = (handler: (p: JobProgress) => void) =>
   subscribe<JobProgress>('job-progress', handler);
+
+// ---- autopilot ----------------------------------------------------------------------------
+
+/** The rules, the pause switch, close-to-tray and the systemd timer's state. */
+export const autopilotOverview = () => call<AutopilotOverview>('autopilot_overview');
+
+export const createAutopilotRule = (draft: RuleDraft) =>
+  call<AutopilotRule>('create_autopilot_rule', { draft });
+
+export const updateAutopilotRule = (ruleId: string, draft: RuleDraft) =>
+  call<AutopilotRule>('update_autopilot_rule', { ruleId, draft });
+
+export const deleteAutopilotRule = (ruleId: string) => call<void>('delete_autopilot_rule', { ruleId });
+
+export const setAutopilotRulePaused = (ruleId: string, paused: boolean) =>
+  call<AutopilotRule>('set_autopilot_rule_paused', { ruleId, paused });
+
+export const setAutopilotPaused = (paused: boolean) => call<void>('set_autopilot_paused', { paused });
+
+/** Refreshes the rule's account and builds the exact list it would act on now. */
+export const previewAutopilotRule = (ruleId: string) =>
+  call<RulePreview>('preview_autopilot_rule', { ruleId });
+
+/** Confirms the first preview (`planId` null: it found nothing to do) and starts its job. */
+export const confirmAutopilotRule = (ruleId: string, planId: string | null) =>
+  call<JobSummary | null>('confirm_autopilot_rule', { ruleId, planId });
+
+export const autopilotHistory = (ruleId: string) => call<RuleRun[]>('autopilot_history', { ruleId });
+
+/** Runs every rule in the background; `autopilot-ran` says when they are done. */
+export const runAutopilotNow = () => call<void>('run_autopilot_now');
+
+export const setCloseToTray = (on: boolean) => call<void>('set_close_to_tray', { on });
+
+export const installAutopilotTimer = () => call<TimerStatus>('install_autopilot_timer');
+
+export const removeAutopilotTimer = () => call<TimerStatus>('remove_autopilot_timer');
+
+/** After each autopilot run (scheduled, tray, "Run rules now") and a tray pause. */
+export const onAutopilotRan = (handler: (reports: RunReport[]) => void) =>
+  subscribe<RunReport[]>('autopilot-ran', handler);
 
 /** Kinds the UI branches on; re-exported so screens need not import the bindings. */
 export type { ErrorKind };

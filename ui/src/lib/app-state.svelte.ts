@@ -13,6 +13,7 @@ export type Screen =
   | 'lists'
   | 'activity'
   | 'insights'
+  | 'autopilot'
   | 'settings';
 
 export const SCREENS: { id: Screen; label: string }[] = [
@@ -23,6 +24,7 @@ export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'lists', label: 'Lists' },
   { id: 'activity', label: 'Activity' },
   { id: 'insights', label: 'Insights' },
+  { id: 'autopilot', label: 'Autopilot' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -88,7 +90,12 @@ class AppState {
 
   async loadAccounts(): Promise<void> {
     try {
-      this.accounts = await api.listAccounts();
+      const fresh = await api.listAccounts();
+      // Unchanged (the usual answer to a focus reload): keep the same array, so nothing that
+      // depends on the accounts reloads for nothing.
+      if (!this.accountsLoaded || JSON.stringify(fresh) !== JSON.stringify(this.accounts)) {
+        this.accounts = fresh;
+      }
       this.accountsError = null;
       // A removed account cannot stay selected.
       if (this.selectedAccountId !== null && !this.accountById(this.selectedAccountId)) {

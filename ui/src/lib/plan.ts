@@ -6,12 +6,14 @@ export const ACTION_VERB: Record<JobAction, { verb: string; ing: string; done: s
   withdraw: { verb: 'Withdraw', ing: 'Withdrawing', done: 'withdrawn', nouns: 'withdrawals' },
   accept: { verb: 'Accept', ing: 'Accepting', done: 'accepted', nouns: 'acceptances' },
   ignore: { verb: 'Ignore', ing: 'Ignoring', done: 'ignored', nouns: 'ignores' },
+  send: { verb: 'Send', ing: 'Sending', done: 'sent', nouns: 'connection requests' },
 };
 
 const CANNOT_BE_UNDONE: Record<JobAction, string> = {
   withdraw: 'A withdrawal cannot be undone.',
   accept: 'Accepting cannot be undone from InviteDesk.',
   ignore: 'Ignoring cannot be undone: the invitations disappear.',
+  send: 'A sent request can only be taken back by withdrawing it, and LinkedIn then blocks a new one for three weeks.',
 };
 
 /** How the categories that are not people are counted in words. */

@@ -3,6 +3,9 @@
 //! gnome-keyring on it (started here, so no wrapper script is needed), and a child environment
 //! cleared of everything else, so the developer's own keyring and data are never reached.
 
+// Shared by several test binaries, each using part of it.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
@@ -296,4 +299,77 @@ pub fn key_paths(value: &Value, prefix: &str, out: &mut std::collections::BTreeS
 
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// What the app's Autopilot screen does, from the test process: a second `Desk` on the same
+/// data (it holds its own lease, like the open app), used to make and confirm rules.
+pub struct App {
+    pub desk: invitedesk_core::desk::Desk,
+}
+
+impl World {
+    pub fn open_app(&self) -> App {
+        use invitedesk_core::accounts::{AccountsOptions, JsonFileStorage, MemorySecretStore};
+        use invitedesk_core::desk::{Desk, DeskOptions, Paths};
+        let paths = Paths {
+            data_dir: self.dir.path().join("data/app.invitedesk.desktop"),
+            config_dir: self.config_dir(),
+            cache_dir: self.dir.path().join("cache/app.invitedesk.desktop"),
+        };
+        let registry = Box::new(JsonFileStorage::new(paths.accounts_file()));
+        let desk = Desk::open_with(
+            paths,
+            std::sync::Arc::new(MemorySecretStore::new()),
+            registry,
+            std::sync::Arc::new(invitedesk_core::jobs::NoJobEvents),
+            DeskOptions {
+                accounts: AccountsOptions::for_tests(),
+                ..DeskOptions::default()
+            },
+        );
+        App { desk }
+    }
+}
+
+impl App {
+    /// A rule withdrawing invitations at least `days` old, at most `per_day` a day, its first
+    /// preview confirmed (the window's confirmation, recorded as the window records it).
+    pub fn withdraw_rule(
+        &self,
+        account_id: &str,
+        days: u32,
+        per_day: u32,
+        confirmed: bool,
+    ) -> String {
+        use invitedesk_core::autopilot::{RuleAction, RuleDraft, Schedule};
+        let rule = self
+            .desk
+            .autopilot
+            .create(&RuleDraft {
+                account_id: account_id.to_string(),
+                action: RuleAction::Withdraw {
+                    older_than_days: days,
+                    max_per_day: per_day,
+                },
+                schedule: Schedule {
+                    time: "00:00".into(),
+                    weekdays: (1..=7).collect(),
+                },
+                quiet_hours: None,
+                time_zone: Some("UTC".into()),
+            })
+            .expect("rule");
+        if confirmed {
+            self.confirm(&rule.id);
+        }
+        rule.id
+    }
+
+    pub fn confirm(&self, rule_id: &str) {
+        let at = invitedesk_core::db::ts(chrono::Utc::now());
+        self.desk
+            .db
+            .write(|tx| invitedesk_core::db::autopilot::confirm(tx, rule_id, "plan-confirmed", &at))
+            .unwrap();
+    }
 }

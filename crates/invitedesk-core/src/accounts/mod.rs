@@ -93,6 +93,9 @@ pub struct Accounts {
     options: AccountsOptions,
     /// The registry as last saved. Held while saving, so writes never interleave.
     file: Mutex<AccountsFile>,
+    /// The storage's stamp when `file` was last read or written: another process (the
+    /// command-line tool) may change the file while the app runs.
+    seen: Mutex<Option<storage::Stamp>>,
     /// What the keyring holds per account, as last seen (no secrets).
     key_states: Mutex<HashMap<String, KeyState>>,
     /// One client per account, built on first use; demo state lives in its client.
@@ -123,10 +126,13 @@ impl Accounts {
                 (AccountsFile::default(), vec![msg.clone()], Some(msg))
             }
         };
+        // After the load: repairing a damaged file rewrites it.
+        let seen = storage.stamp();
         Self {
             storage,
             secrets,
             options,
+            seen: Mutex::new(seen),
             file: Mutex::new(file),
             key_states: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
@@ -147,7 +153,7 @@ impl Accounts {
 
     /// Every account, in the order they were added.
     pub fn list(&self) -> Vec<AccountView> {
-        let accounts = self.file.lock().unwrap().accounts.clone();
+        let accounts = self.current().accounts;
         accounts
             .iter()
             .map(|a| view::account_view(a, &self.key_state(a)))
@@ -161,9 +167,7 @@ impl Accounts {
 
     /// The stored record (metadata and settings; never a secret).
     pub fn account(&self, id: &str) -> AppResult<Account> {
-        self.file
-            .lock()
-            .unwrap()
+        self.current()
             .find(id)
             .cloned()
             .ok_or_else(|| not_found(id))
@@ -172,11 +176,11 @@ impl Accounts {
     /// Whether the registry holds no account (start-up uses it to tell a first run from a
     /// database that vanished under existing accounts).
     pub fn is_empty(&self) -> bool {
-        self.file.lock().unwrap().accounts.is_empty()
+        self.current().accounts.is_empty()
     }
 
     pub fn default_account_id(&self) -> Option<String> {
-        let file = self.file.lock().unwrap();
+        let file = self.current();
         file.accounts
             .iter()
             .find(|a| a.is_default)
@@ -552,13 +556,79 @@ impl Accounts {
     /// leaves the registry as it was.
     fn mutate<T>(&self, change: impl FnOnce(&mut AccountsFile) -> AppResult<T>) -> AppResult<T> {
         self.check_writable()?;
+        let _other_writers = self.storage.lock()?;
         let mut current = self.file.lock().unwrap();
+        self.catch_up(&mut current);
         let mut next = current.clone();
         let out = change(&mut next)?;
         next.normalize_default();
         self.storage.save(&next)?;
         *current = next;
+        *self.seen.lock().unwrap() = self.storage.stamp();
         Ok(out)
+    }
+
+    /// The registry as stored now (read again if another process changed the file).
+    fn current(&self) -> AccountsFile {
+        let mut current = self.file.lock().unwrap();
+        self.catch_up(&mut current);
+        current.clone()
+    }
+
+    /// Reads the file again when its stamp moved since we last read or wrote it: the
+    /// command-line tool added, renamed or removed an account while the app ran. Without this
+    /// the app would not show the change, and its next save (after any refresh) would undo it.
+    fn catch_up(&self, current: &mut AccountsFile) {
+        if self.read_only.is_some() {
+            return;
+        }
+        let Some(now) = self.storage.stamp() else {
+            return;
+        };
+        let mut seen = self.seen.lock().unwrap();
+        if *seen == Some(now) {
+            return;
+        }
+        match self.storage.load() {
+            Ok(loaded) => {
+                if let Some(notice) = &loaded.notice {
+                    log::warn!("{notice}");
+                }
+                self.forget_clients_of_changed(current, &loaded.file);
+                *current = loaded.file;
+                // After the load: repairing a damaged file rewrites it.
+                *seen = self.storage.stamp();
+            }
+            Err(e) => log::warn!(
+                "the accounts file changed but could not be read again: {}",
+                e.message
+            ),
+        }
+    }
+
+    /// Another process changed accounts: a client or key state built from an old record (a
+    /// removed account, a replaced key that cleared "needs attention", another remote account)
+    /// must not be reused. A demo account keeps its client (its state lives there) unless it is
+    /// gone.
+    fn forget_clients_of_changed(&self, before: &AccountsFile, after: &AccountsFile) {
+        let mut clients = self.clients.lock().unwrap();
+        let mut key_states = self.key_states.lock().unwrap();
+        for old in &before.accounts {
+            let stale = match after.find(&old.id) {
+                None => true,
+                Some(_) if old.is_demo() => false,
+                Some(new) => {
+                    new.provider != old.provider
+                        || new.remote_account_id != old.remote_account_id
+                        || new.country != old.country
+                        || new.attention != old.attention
+                }
+            };
+            if stale {
+                clients.remove(&old.id);
+                key_states.remove(&old.id);
+            }
+        }
     }
 
     /// For bookkeeping after provider calls: a vanished account or a failed save is logged,
@@ -567,7 +637,15 @@ impl Accounts {
         if self.read_only.is_some() {
             return;
         }
+        let _other_writers = match self.storage.lock() {
+            Ok(lock) => lock,
+            Err(e) => {
+                log::warn!("could not record the state of account {id}: {}", e.message);
+                return;
+            }
+        };
         let mut current = self.file.lock().unwrap();
+        self.catch_up(&mut current);
         let mut next = current.clone();
         let Some(account) = next.find_mut(id) else {
             return;
@@ -576,7 +654,10 @@ impl Accounts {
             return;
         }
         match self.storage.save(&next) {
-            Ok(()) => *current = next,
+            Ok(()) => {
+                *current = next;
+                *self.seen.lock().unwrap() = self.storage.stamp();
+            }
             Err(e) => log::warn!("could not record the state of account {id}: {}", e.message),
         }
     }

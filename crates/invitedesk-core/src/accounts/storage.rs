@@ -28,6 +28,88 @@ pub trait AccountsStorage: Send + Sync {
 
     /// Replaces what is stored, atomically.
     fn save(&self, file: &AccountsFile) -> AppResult<()>;
+
+    /// A cheap fingerprint of what is stored now. The app and `invitedesk-cli` share the file:
+    /// when the stamp moves, another process wrote it and the registry reads it again before
+    /// showing or changing anything. `None`: this storage has no other writer.
+    fn stamp(&self) -> Option<Stamp> {
+        None
+    }
+
+    /// Held across a read-modify-write, so two processes changing accounts at once do not drop
+    /// each other's change. `None`: this storage has no other writer.
+    fn lock(&self) -> AppResult<Option<WriteLock>> {
+        Ok(None)
+    }
+}
+
+/// What a file looked like when last read or written: a rename (every save is one) gives a new
+/// inode, so even two saves within the clock's resolution differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+/// The stamp of `path`; a missing file has the stamp of an empty one.
+pub fn file_stamp(path: &Path) -> Option<Stamp> {
+    match fs::metadata(path) {
+        Ok(meta) => Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode: inode(&meta),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Stamp {
+            len: 0,
+            modified: None,
+            inode: 0,
+        }),
+        Err(_) => None,
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &fs::Metadata) -> u64 {
+    0
+}
+
+/// An exclusive OS lock on `<file>.lock` beside the accounts file; released when dropped (or
+/// when the process dies, however it dies).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: fs::File,
+}
+
+/// Waits for the lock beside `path`. Other writers hold it for one small file write.
+pub fn lock_beside(path: &Path) -> AppResult<WriteLock> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lock_path = path.with_file_name(format!(".{name}.lock"));
+    let fail = |e: std::io::Error| {
+        AppError::storage(format!(
+            "Could not lock {} to change the accounts: {e}. Check the folder's permissions.",
+            lock_path.display()
+        ))
+    };
+    if let Some(dir) = lock_path.parent() {
+        fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    Ok(WriteLock { _file: file })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +305,14 @@ impl AccountsStorage for JsonFileStorage {
 
     fn save(&self, file: &AccountsFile) -> AppResult<()> {
         write_atomic(&self.path, &encode(file)?)
+    }
+
+    fn stamp(&self) -> Option<Stamp> {
+        file_stamp(&self.path)
+    }
+
+    fn lock(&self) -> AppResult<Option<WriteLock>> {
+        lock_beside(&self.path).map(Some)
     }
 }
 

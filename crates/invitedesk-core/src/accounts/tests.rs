@@ -847,3 +847,96 @@ async fn add_right_after_a_test_of_the_same_key_asks_the_provider_once() {
     assert!(e.message.contains("already in InviteDesk"), "{}", e.message);
     assert_eq!(f.built.load(Ordering::SeqCst), 4);
 }
+
+/// The app and `invitedesk-cli` each open the same `accounts.json`.
+fn two_processes_on_one_file(f: &Fixture, dir: &std::path::Path) -> (Accounts, Accounts) {
+    let path = dir.join(storage::ACCOUNTS_FILE_NAME);
+    let open = || {
+        Accounts::open(
+            Box::new(JsonFileStorage::new(&path)),
+            f.secrets.clone(),
+            f.options.clone(),
+        )
+    };
+    (open(), open())
+}
+
+#[tokio::test]
+async fn an_account_the_other_process_adds_shows_and_survives_our_next_save() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (app, cli) = two_processes_on_one_file(&f, dir.path());
+    let ours = app
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1"]))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(cli.list().len(), 1, "the tool sees what the app added");
+
+    let theirs = cli
+        .add(&cs_input(OTHER_GOOD_KEY), &ids(&["cs-2"]))
+        .await
+        .unwrap()
+        .remove(0);
+    let shown: Vec<String> = app.list().into_iter().map(|a| a.id).collect();
+    assert_eq!(shown, vec![ours.id.clone(), theirs.id.clone()]);
+
+    // A refresh in the app records its time: that save must not drop the tool's account.
+    app.record_synced(&ours.id, Utc::now());
+    app.rename(&ours.id, "Sales").unwrap();
+    let reopened = two_processes_on_one_file(&f, dir.path()).0;
+    let stored: Vec<(String, String)> = reopened
+        .list()
+        .into_iter()
+        .map(|a| (a.id, a.label))
+        .collect();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert_eq!(stored[0].1, "Sales");
+    assert_eq!(stored[1].0, theirs.id);
+}
+
+#[tokio::test]
+async fn an_account_the_other_process_removes_is_gone_here_too() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (app, cli) = two_processes_on_one_file(&f, dir.path());
+    let added = app
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1"]))
+        .await
+        .unwrap()
+        .remove(0);
+    app.provider(&added.id).expect("a client while it exists");
+
+    cli.remove(&added.id).unwrap();
+    assert!(app.list().is_empty());
+    let err = app
+        .provider(&added.id)
+        .err()
+        .expect("no client for a removed account");
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    // And the app's bookkeeping does not bring it back.
+    app.record_synced(&added.id, Utc::now());
+    assert!(cli.list().is_empty());
+}
+
+#[test]
+fn changes_from_two_processes_at_once_are_all_kept() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_processes_on_one_file(&f, dir.path());
+    std::thread::scope(|s| {
+        for accounts in [&a, &b] {
+            s.spawn(move || {
+                for _ in 0..15 {
+                    accounts.add_demo().unwrap();
+                }
+            });
+        }
+    });
+    let reopened = two_processes_on_one_file(&f, dir.path()).0;
+    assert_eq!(
+        reopened.list().len(),
+        30,
+        "every add of both writers is kept"
+    );
+}

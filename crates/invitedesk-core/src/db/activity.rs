@@ -66,6 +66,9 @@ pub struct ActivityRow {
     /// RFC 3339, withdrawals only: the person can be invited again from then on.
     pub reinvite_after: Option<String>,
     pub job_id: Option<String>,
+    /// The autopilot rule whose run did this, as the rule read then; `null` for what the user
+    /// did by hand or from the command line.
+    pub rule: Option<String>,
 }
 
 /// A row to record.
@@ -129,14 +132,15 @@ pub fn insert(tx: &Transaction<'_>, row: &NewActivity) -> AppResult<i64> {
 /// Newest first.
 pub fn list(conn: &Connection, query: &ActivityQuery) -> AppResult<Vec<ActivityRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, action, account_id, account_label, invitation_id, name, profile_url,
-                category, sent_at, sent_text, days_pending, reinvite_after, job_id
-         FROM activity
-         WHERE (?1 IS NULL OR account_id = ?1)
-           AND (?2 IS NULL OR at >= ?2)
-           AND (?3 IS NULL OR at < ?3)
-           AND (?4 IS NULL OR action = ?4)
-         ORDER BY at DESC, id DESC",
+        "SELECT a.id, a.at, a.action, a.account_id, a.account_label, a.invitation_id, a.name,
+                a.profile_url, a.category, a.sent_at, a.sent_text, a.days_pending,
+                a.reinvite_after, a.job_id, j.rule_label
+         FROM activity a LEFT JOIN autopilot_jobs j ON j.job_id = a.job_id
+         WHERE (?1 IS NULL OR a.account_id = ?1)
+           AND (?2 IS NULL OR a.at >= ?2)
+           AND (?3 IS NULL OR a.at < ?3)
+           AND (?4 IS NULL OR a.action = ?4)
+         ORDER BY a.at DESC, a.id DESC",
     )?;
     let rows = stmt
         .query_map(
@@ -162,6 +166,7 @@ pub fn list(conn: &Connection, query: &ActivityQuery) -> AppResult<Vec<ActivityR
                     days_pending: r.get(11)?,
                     reinvite_after: r.get(12)?,
                     job_id: r.get(13)?,
+                    rule: r.get(14)?,
                 })
             },
         )?

@@ -231,7 +231,7 @@ fn millis(ts: &str) -> i64 {
     parse_ts(ts).map_or(0, |t| t.timestamp_millis())
 }
 
-/// Fills the derived columns of rows cached before they existed (migration 6). Runs on every
+/// Fills the derived columns of rows cached before they existed (migration 7). Runs on every
 /// open; with nothing to fill it is one index lookup.
 pub fn backfill_derived(conn: &mut Connection) -> AppResult<()> {
     let todo: Vec<(String, String, String, String, String, String)> = {

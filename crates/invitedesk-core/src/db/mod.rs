@@ -19,6 +19,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::{AppError, AppResult};
 
 pub mod activity;
+pub mod autopilot;
 pub mod cache;
 pub mod do_not_contact;
 pub mod fates;
@@ -105,6 +106,7 @@ impl Db {
             cache::delete_account(tx, account_id)?;
             pins::delete_account(tx, account_id)?;
             holds::delete_account(tx, account_id)?;
+            autopilot::delete_account(tx, account_id)?;
             if delete_history {
                 activity::delete_account(tx, account_id)?;
                 journal::delete_account(tx, account_id)?;

@@ -206,7 +206,61 @@ const MIGRATIONS: &[&str] = &[
         added_at    TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 6: Sent with 100,000 rows (issue 15): the table sorts, filters and pages in SQLite. Each
+    // 6: autopilot (issue 12): rules that run on a schedule, the confirmation of each rule's
+    // first preview, the history of its runs, and the global pause.
+    r#"
+    -- `action`, `schedule` and `quiet_hours` are JSON (autopilot::rules); `last_slot` is the
+    -- last scheduled time the rule was handled for, so a slot never runs twice.
+    CREATE TABLE autopilot_rules (
+        id          TEXT PRIMARY KEY,
+        account_id  TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        schedule    TEXT NOT NULL,
+        quiet_hours TEXT,
+        time_zone   TEXT NOT NULL,
+        paused      INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        last_slot   TEXT
+    );
+
+    -- A rule acts only once its first preview was confirmed in the window.
+    CREATE TABLE autopilot_confirmations (
+        rule_id      TEXT PRIMARY KEY REFERENCES autopilot_rules (id) ON DELETE CASCADE,
+        plan_id      TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL
+    );
+
+    -- Every run: acted (with its job, whose journal has the counts), skipped (with the
+    -- reason) or failed (with the error).
+    CREATE TABLE autopilot_runs (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule_id  TEXT NOT NULL REFERENCES autopilot_rules (id) ON DELETE CASCADE,
+        at       TEXT NOT NULL,
+        trigger  TEXT NOT NULL,
+        outcome  TEXT NOT NULL,
+        reason   TEXT,
+        detail   TEXT,
+        job_id   TEXT,
+        planned  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX autopilot_runs_by_rule ON autopilot_runs (rule_id, id);
+    CREATE INDEX autopilot_runs_by_job ON autopilot_runs (job_id);
+
+    -- Which rule's run started a job, and the rule as it read then: Activity tags each action
+    -- with it. Not tied to the rule: deleting a rule keeps its tags (Activity stays).
+    CREATE TABLE autopilot_jobs (
+        job_id     TEXT PRIMARY KEY,
+        rule_id    TEXT NOT NULL,
+        rule_label TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE autopilot_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    // 7: Sent with 100,000 rows (issue 15): the table sorts, filters and pages in SQLite. Each
     // cached row keeps what that needs beside its JSON (`cache::Derived`, filled for older rows
     // by `cache::backfill_derived` on open): the folded name to sort by (case, accents and
     // number width ignored), the folded name and headline to search, the provider's age in

@@ -101,7 +101,7 @@ fn where_sql(q: &WindowQuery, sql: &mut Sql, now: &str) -> String {
     clauses.join(" AND ")
 }
 
-/// The narrow indexes every filter and sort reads (migration 6), never the rows' JSON.
+/// The narrow indexes every filter and sort reads (migration 7), never the rows' JSON.
 const BY_NAME: &str = "invitation_cache c INDEXED BY invitation_cache_window";
 const BY_AGE: &str = "invitation_cache c INDEXED BY invitation_cache_by_age";
 /// The narrowest: counting every row of the accounts reads this, a third of the time.

@@ -473,6 +473,7 @@ mod tests {
                 at + Duration::days(history::REINVITE_BLOCK_DAYS),
             )),
             job_id: None,
+            rule: None,
         }
     }
 

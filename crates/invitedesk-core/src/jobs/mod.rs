@@ -32,6 +32,7 @@ pub mod lease;
 pub mod pacing;
 pub mod plan;
 mod runner;
+pub mod send_checks;
 pub mod types;
 
 pub use types::{
@@ -239,6 +240,64 @@ impl JobService {
             .read(|c| journal::claim_states(c, crate::db::cache::Screen::Received))?;
         let selection = plan::select_respond(&rows, keys, action, &claims, &self.is_active_fn());
         self.store_plan(action, selection)
+    }
+
+    /// The account a bulk send goes from: its label and provider.
+    pub fn send_account(&self, account_id: &str) -> AppResult<crate::invitations::AccountRef> {
+        self.inner.source.account(account_id)
+    }
+
+    /// Why earlier jobs keep people out of a new bulk send from this account, by claim key
+    /// (`send_checks::claim_key`): sent already, or being sent by a job running now.
+    pub fn send_claim_reasons(&self, account_id: &str) -> AppResult<HashMap<String, String>> {
+        let claims = self
+            .inner
+            .db
+            .read(|c| journal::claim_states(c, crate::db::cache::Screen::Sent))?;
+        let is_active = self.is_active_fn();
+        Ok(claims
+            .into_iter()
+            .filter(|((account, key), _)| account == account_id && key.starts_with("send:"))
+            .filter_map(|((_, key), (state, job))| {
+                let reason = match state {
+                    ItemOutcome::Done => send_checks::SKIP_ALREADY_SENT,
+                    ItemOutcome::AlreadyGone => send_checks::SKIP_ALREADY_PENDING_THEN,
+                    ItemOutcome::Running | ItemOutcome::Checking if is_active(&job) => {
+                        plan::SKIP_IN_RUNNING_JOB
+                    }
+                    _ => return None,
+                };
+                Some((key, reason.to_string()))
+            })
+            .collect())
+    }
+
+    /// An account's daily cap on connection requests (after the safety floors) and how many
+    /// it still allows today.
+    pub fn send_cap(&self, account_id: &str, now: DateTime<Utc>) -> AppResult<(u32, u32)> {
+        let settings = self.inner.source.settings(account_id);
+        let reaches_linkedin = self
+            .inner
+            .source
+            .provider(account_id)
+            .map_or(true, |p| p.reaches_linkedin());
+        let cap =
+            limits::effective(&settings, crate::model::WriteKind::Send, reaches_linkedin).daily_cap;
+        let done = self
+            .inner
+            .db
+            .read(|c| history::done_today(c, account_id, crate::model::WriteKind::Send, now))?;
+        Ok((cap, cap.saturating_sub(done)))
+    }
+
+    /// The bulk-send plan for the requests a list preview kept (`lists::bulk_send`), stored
+    /// for `start` like any other plan.
+    pub fn preview_send(&self, items: Vec<PlannedItem>) -> AppResult<JobPlan> {
+        let selection = plan::Selection {
+            items,
+            ..Default::default()
+        };
+        self.store_plan(JobAction::Send, selection)
     }
 
     fn store_plan(&self, action: JobAction, selection: plan::Selection) -> AppResult<JobPlan> {
@@ -719,6 +778,19 @@ fn new_id(prefix: &str, now: DateTime<Utc>) -> String {
     )
 }
 
+/// The provider hold in effect now on this account and action. Holds are provider facts that
+/// end at a real instant, so this reads them on the real clock, the runner's: the runner and
+/// the autopilot's check before a run both ask here, and cannot disagree on whether a hold has
+/// ended (a rule that saw it ended would start a job the runner then parks for hours).
+pub fn hold_in_effect(
+    db: &Db,
+    account_id: &str,
+    kind: crate::model::WriteKind,
+) -> AppResult<Option<holds::Hold>> {
+    let now = store::ts(Utc::now());
+    db.read(|c| holds::active(c, account_id, kind, &now))
+}
+
 pub(crate) fn item_view(item: &ItemRow) -> JobItemView {
     JobItemView {
         key: item.key(),
@@ -778,6 +850,7 @@ pub(crate) fn summary_of(
     } else {
         None
     };
+    let action = JobAction::parse(&job.action);
     let eta_secs = live.then(|| {
         accounts
             .iter()
@@ -790,8 +863,39 @@ pub(crate) fn summary_of(
                     .map(|u| (u - now).num_seconds().max(0) as f64)
                     .unwrap_or(0.0);
                 // Below the 1 s floor only a test server or the demo runs (`limits`).
-                let call = pacing::call_secs(a.pace_min_secs >= limits::MIN_PACE_SECS);
-                pause + pacing::run_secs(left, a.pace_min_secs, a.pace_max_secs, call)
+                let real = a.pace_min_secs >= limits::MIN_PACE_SECS;
+                let call = pacing::call_secs(real);
+                // More left than the daily cap allows today: the rest waits for the cap to
+                // start over, day by day (a bulk send of a week's list says "in 4 days").
+                let cap = action.and_then(|action| {
+                    let kind = action.write_kind();
+                    let per_day = limits::floored(
+                        limits::Effective {
+                            pace_min_secs: a.pace_min_secs,
+                            pace_max_secs: a.pace_max_secs,
+                            daily_cap: a.daily_cap?,
+                        },
+                        kind,
+                        real,
+                    )
+                    .daily_cap;
+                    let done = history::done_today(conn, &a.account_id, kind, now).ok()?;
+                    (left > per_day.saturating_sub(done)).then(|| pacing::DailyCap {
+                        left_today: per_day.saturating_sub(done),
+                        per_day,
+                        resets_in_secs: (history::next_local_midnight(now) - now)
+                            .num_seconds()
+                            .max(0) as f64,
+                    })
+                });
+                pacing::account_secs(&pacing::AccountWork {
+                    count: left,
+                    pace_min_secs: a.pace_min_secs,
+                    pace_max_secs: a.pace_max_secs,
+                    call_secs: call,
+                    starts_in_secs: pause,
+                    cap,
+                })
             })
             .fold(0.0, f64::max)
             // A write being checked holds the job until its check time.

@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::types::{ItemOutcome, JobAction, JobProgress, JobState, PlannedInvitation, PlannedItem};
-use super::{item_view, pacing, summary_of, Inner};
+use super::{item_view, pacing, send_checks, summary_of, Inner};
 use crate::db::cache::{self, Screen};
 use crate::db::holds::{self, Hold};
 use crate::db::journal::{self, Claim, ItemRow, JobAccountRow};
@@ -246,6 +246,8 @@ enum Ending<'a> {
         error: &'a AppError,
         needs_check: bool,
     },
+    /// A request whose answer was lost turned out to have gone out; it goes in the history.
+    Landed { detail: &'a str },
 }
 
 impl<'a> Ending<'a> {
@@ -427,10 +429,7 @@ impl Worker {
 
     /// A provider hold on this account and action, stored by any job or window.
     fn held(&self) -> AppResult<Option<Hold>> {
-        let now = store::ts(Utc::now());
-        self.inner
-            .db
-            .read(|c| holds::active(c, &self.account.account_id, self.kind(), &now))
+        super::hold_in_effect(&self.inner.db, &self.account.account_id, self.kind())
     }
 
     /// When the account has used its daily cap for this action: until when it must wait.
@@ -516,7 +515,15 @@ impl Worker {
             }
         };
         for (_, item) in due.into_iter().rev() {
-            if !pending.contains(&item.invitation_id) {
+            // A withdrawal or answer went through when the invitation left the list; a request
+            // went through when it is on the list.
+            let landed = pending.contains(&item.invitation_id) == (self.action == JobAction::Send);
+            if landed && self.action == JobAction::Send {
+                let ending = Ending::Landed {
+                    detail: "Pending when checked after its answer was lost: that request went                              out, so it was not sent again.",
+                };
+                self.finish(&item, None, ending)?;
+            } else if landed {
                 let ending = Ending::Gone {
                     detail: "No longer pending when checked after its answer was lost: that \
                              attempt went through, so it was not sent again.",
@@ -549,6 +556,14 @@ impl Worker {
         let provider = self.provider();
         let ignore = crate::providers::ignore_progress;
         Ok(match self.screen() {
+            // A send is known by its person (see `send_checks::claim_key`).
+            Screen::Sent if self.action == JobAction::Send => provider
+                .list_sent(&ignore)
+                .await?
+                .iter()
+                .filter_map(|i| rules::person_key(&i.person))
+                .map(|k| send_checks::claim_key(&k))
+                .collect(),
             Screen::Sent => provider
                 .list_sent(&ignore)
                 .await?
@@ -613,6 +628,19 @@ impl Worker {
                 let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
                 return Ok(Some((skipped, None, progress)));
             }
+            // A request still in doubt is settled by its check, not by these reasons.
+            let in_doubt = checked
+                || fresh.needs_check
+                || matches!(fresh.state, ItemOutcome::Running | ItemOutcome::Checking);
+            if self.action == JobAction::Send && !in_doubt {
+                if let Some(reason) =
+                    send_checks::skip_reason(tx, &planned, &fresh.account_id, now)?
+                {
+                    journal::skip_item(tx, screen, &fresh, &reason, &ts)?;
+                    let (skipped, progress) = reread(tx, &self.job_id, &fresh)?;
+                    return Ok(Some((skipped, None, progress)));
+                }
+            }
             let claim = if checked {
                 // A check just found it still pending: this item already holds the claim.
                 journal::start_attempt(tx, screen, &fresh, now)?;
@@ -668,7 +696,11 @@ impl Worker {
             Err(provider_error) => {
                 let retry_at = provider_error.retry_at;
                 let error = AppError::from(provider_error);
-                match classify(error.kind) {
+                let class = match (self.action, error.kind) {
+                    (JobAction::Send, ErrorKind::AlreadyInvited) => ErrorClass::Gone,
+                    (_, kind) => classify(kind),
+                };
+                match class {
                     ErrorClass::Gone => {
                         let ending = Ending::Gone {
                             detail: &error.message,
@@ -750,6 +782,7 @@ impl Worker {
         let provider = self.provider();
         match (&planned.invitation, self.action.response()) {
             (PlannedInvitation::Sent(invitation), None) => provider.withdraw(invitation).await,
+            (PlannedInvitation::Request(request), None) => provider.send_invitation(request).await,
             (PlannedInvitation::Received(invitation), Some(response)) => {
                 provider.respond(invitation, response).await
             }
@@ -781,6 +814,7 @@ impl Worker {
             Ending::Failed { error, needs_check } => {
                 (ItemOutcome::Failed, Some(error), None, needs_check, false)
             }
+            Ending::Landed { detail } => (ItemOutcome::Done, None, Some(detail), false, true),
         };
         let activity = match (record, planned) {
             (false, _) => None,
@@ -820,6 +854,7 @@ impl Worker {
             .map(|t| rules::estimate_age(crate::model::Age::UNKNOWN, t, t, now))
             .and_then(|a| a.days);
         let days_pending = match (p.age_days, since_seen) {
+            _ if self.action == JobAction::Send => Some(0),
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
@@ -829,14 +864,19 @@ impl Worker {
                 JobAction::Withdraw => ActivityAction::Withdrawn,
                 JobAction::Accept => ActivityAction::Accepted,
                 JobAction::Ignore => ActivityAction::Ignored,
+                JobAction::Send => ActivityAction::Invited,
             },
             account_id: item.account_id.clone(),
             account_label: item.account_label.clone(),
-            invitation_id: Some(item.invitation_id.clone()),
+            // A request has no invitation id yet (the journal names it by the person).
+            invitation_id: (self.action != JobAction::Send).then(|| item.invitation_id.clone()),
             name: p.name.clone(),
             profile_url: p.profile_url.clone(),
             category: p.category,
-            sent_at: history::sent_on(p.age_days, p.age_exact, now),
+            sent_at: match self.action {
+                JobAction::Send => history::sent_on(Some(0), true, now),
+                _ => history::sent_on(p.age_days, p.age_exact, now),
+            },
             sent_text: planned.sent_text().map(str::to_string),
             days_pending,
             job_id: Some(item.job_id.clone()),

@@ -5,7 +5,9 @@ use ts_rs::TS;
 
 use crate::db::cache::Screen;
 use crate::error::{AppError, AppErrorShape};
-use crate::model::{InvitationCategory, ReceivedInvitation, Response, SentInvitation, WriteKind};
+use crate::model::{
+    InvitationCategory, NewInvitation, ReceivedInvitation, Response, SentInvitation, WriteKind,
+};
 
 /// Stored with the journal, which owns the item states.
 pub use crate::db::journal::ItemOutcome;
@@ -18,6 +20,8 @@ pub enum JobAction {
     Withdraw,
     Accept,
     Ignore,
+    /// Connection requests to a list of people (bulk send, issue 13).
+    Send,
 }
 
 impl JobAction {
@@ -26,6 +30,7 @@ impl JobAction {
             JobAction::Withdraw => "withdraw",
             JobAction::Accept => "accept",
             JobAction::Ignore => "ignore",
+            JobAction::Send => "send",
         }
     }
 
@@ -34,21 +39,22 @@ impl JobAction {
             "withdraw" => Some(JobAction::Withdraw),
             "accept" => Some(JobAction::Accept),
             "ignore" => Some(JobAction::Ignore),
+            "send" => Some(JobAction::Send),
             _ => None,
         }
     }
 
-    /// The list the invitations come from.
+    /// The list the invitations come from (for a send: the list they go to).
     pub const fn screen(self) -> Screen {
         match self {
-            JobAction::Withdraw => Screen::Sent,
+            JobAction::Withdraw | JobAction::Send => Screen::Sent,
             JobAction::Accept | JobAction::Ignore => Screen::Received,
         }
     }
 
     pub const fn response(self) -> Option<Response> {
         match self {
-            JobAction::Withdraw => None,
+            JobAction::Withdraw | JobAction::Send => None,
             JobAction::Accept => Some(Response::Accept),
             JobAction::Ignore => Some(Response::Ignore),
         }
@@ -65,6 +71,7 @@ impl JobAction {
             JobAction::Withdraw => WriteKind::Withdraw,
             JobAction::Accept => WriteKind::Accept,
             JobAction::Ignore => WriteKind::Ignore,
+            JobAction::Send => WriteKind::Send,
         }
     }
 }
@@ -240,6 +247,8 @@ pub struct CategoryCount {
 pub enum PlannedInvitation {
     Sent(SentInvitation),
     Received(ReceivedInvitation),
+    /// A connection request to send (bulk send): the checked address and the rendered note.
+    Request(NewInvitation),
 }
 
 /// A plan item with what the runner and the history need beyond the preview.
@@ -257,6 +266,7 @@ impl PlannedItem {
         match &self.invitation {
             PlannedInvitation::Sent(s) => s.sent_text.as_deref(),
             PlannedInvitation::Received(r) => r.received_text.as_deref(),
+            PlannedInvitation::Request(r) => r.note.as_deref(),
         }
     }
 }
@@ -424,7 +434,12 @@ mod tests {
         ] {
             assert_eq!(JobState::parse(s.as_str()), s);
         }
-        for a in [JobAction::Withdraw, JobAction::Accept, JobAction::Ignore] {
+        for a in [
+            JobAction::Withdraw,
+            JobAction::Accept,
+            JobAction::Ignore,
+            JobAction::Send,
+        ] {
             assert_eq!(JobAction::parse(a.as_str()), Some(a));
         }
     }

@@ -1,4 +1,4 @@
-//! Bulk send, the preview half (issue 13, slice 5; not wired to a command or job yet): each line
+//! Bulk send, the preview (issue 13): each line
 //! of a list with the note it would carry (from the template or the line's own note column),
 //! the note's length as the provider counts it, and why a line is skipped. Every check is the
 //! one a single send makes (`invitations::send::check_request` for the address and the note,
@@ -9,15 +9,19 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::list_file::ListLine;
 use super::matching::PersonIndex;
 use super::profile_ref::ProfileRef;
 use crate::history::ActivityRow;
-use crate::invitations::send::{check_cooldown, check_request};
-use crate::invitations::SentRow;
-use crate::model::{NewInvitation, ProviderKind};
+use crate::invitations::send::{check_cooldown, check_request, CheckedInvitation};
+use crate::invitations::{rules, AccountRef, SentRow};
+use crate::jobs::send_checks::claim_key;
+use crate::jobs::types::{PlannedInvitation, PlannedItem};
+use crate::jobs::PlanItem;
+use crate::model::{InvitationCategory, NewInvitation, ProviderKind};
 use crate::providers::notes;
 
 /// The template's placeholders and the CSV columns they read.
@@ -28,8 +32,9 @@ const PLACEHOLDERS: [(&str, &str); 3] = [
 ];
 
 /// One line of a bulk send, as its preview shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "BulkSendLine.ts")]
 pub struct BulkSendLine {
     pub line: u32,
     pub text: String,
@@ -165,6 +170,49 @@ fn check_line(
     Ok(())
 }
 
+/// The job item for a line that goes out: the checked request, named by the line's first and
+/// last name where given, else by the profile's public id.
+pub fn planned_request(
+    account: &AccountRef,
+    line: &ListLine,
+    checked: CheckedInvitation,
+    now: DateTime<Utc>,
+) -> PlannedItem {
+    let given: Vec<&str> = ["firstName", "lastName"]
+        .iter()
+        .filter_map(|c| line.fields.get(c).map(|v| v.trim()))
+        .filter(|v| !v.is_empty())
+        .collect();
+    let name = if given.is_empty() {
+        checked.slug.clone()
+    } else {
+        given.join(" ")
+    };
+    let invitation_id = claim_key(&checked.person_key);
+    PlannedItem {
+        item: PlanItem {
+            key: rules::row_key(&account.id, &invitation_id),
+            account_id: account.id.clone(),
+            account_label: account.label.clone(),
+            invitation_id,
+            name,
+            headline: line
+                .fields
+                .get("company")
+                .cloned()
+                .filter(|c| !c.trim().is_empty()),
+            profile_url: Some(checked.request.profile_url.clone()),
+            category: InvitationCategory::Connection,
+            age_days: None,
+            age_exact: false,
+        },
+        // When it was planned: the send-time checks look for requests made since.
+        first_seen_at: crate::db::ts(now),
+        person_key: Some(checked.person_key),
+        invitation: PlannedInvitation::Request(checked.request),
+    }
+}
+
 /// Over how many days `count` requests go out when `left_today` more are allowed today and
 /// `daily_cap` each later day (1 when everything fits today).
 pub fn send_days(count: u32, left_today: u32, daily_cap: u32) -> u32 {
@@ -200,6 +248,7 @@ mod tests {
             days_pending: None,
             reinvite_after: None,
             job_id: None,
+            rule: None,
         }
     }
 

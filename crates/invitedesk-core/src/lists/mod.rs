@@ -27,6 +27,7 @@ pub mod list_file;
 pub mod matching;
 pub mod profile_ref;
 
+pub use bulk_send::BulkSendLine;
 pub use do_not_contact::DoNotContactImport;
 pub use duplicates::DuplicateGroup;
 pub use matching::{LineMatch, LineStatus};
@@ -41,6 +42,29 @@ pub struct ListWithdrawPreview {
     pub matched: u32,
     pub not_pending: u32,
     pub not_recognised: u32,
+    pub plan: Option<JobPlan>,
+}
+
+/// The preview of a bulk send: every line with its rendered note, its length as the account's
+/// provider counts it and why it is skipped, the counts, over how many days the daily cap
+/// spreads the run, and the ordinary job plan for the requests that go out (`null` when none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "BulkSendPreview.ts")]
+pub struct BulkSendPreview {
+    pub account_id: String,
+    pub account_label: String,
+    pub lines: Vec<BulkSendLine>,
+    pub to_send: u32,
+    pub skipped: u32,
+    /// The longest note the account's provider takes.
+    pub max_note_chars: u32,
+    /// The account's daily cap on connection requests (after the safety floors).
+    pub daily_cap: u32,
+    /// Requests the cap still allows today.
+    pub cap_left_today: u32,
+    /// Over how many days the requests go out (1: all today).
+    pub days: u32,
     pub plan: Option<JobPlan>,
 }
 
@@ -150,6 +174,81 @@ impl ListService {
             .collect();
         self.plan_for(selected)?.ok_or_else(|| {
             AppError::invalid_input("No one has pending invitations from more than one account.")
+        })
+    }
+
+    /// Previews sending a connection request from `account_id` to everyone a list names, with
+    /// the note `template` (or each line's own note column). Changes nothing; the plan is
+    /// started with `JobService::start` like any other.
+    pub fn preview_bulk_send(
+        &self,
+        account_id: &str,
+        text: &str,
+        template: Option<&str>,
+    ) -> AppResult<BulkSendPreview> {
+        let lines = list_file::parse_list(text).map_err(AppError::invalid_input)?;
+        if lines.is_empty() {
+            return Err(AppError::invalid_input(
+                "The list is empty: paste profile addresses (linkedin.com/in/…) or public ids,                  one a line, or import a CSV with a profile column.",
+            ));
+        }
+        let account = self.jobs.send_account(account_id)?;
+        let now = Utc::now();
+        let pending = self.invitations.list_sent(None)?.rows;
+        let do_not_contact = self.db.read(table::key_set)?;
+        let withdrawals = crate::history::list(
+            &self.db,
+            &crate::history::ActivityFilter {
+                account_id: Some(account_id.to_string()),
+                action: Some(crate::history::ActivityAction::Withdrawn),
+                ..Default::default()
+            },
+        )?;
+        let ctx = bulk_send::SendContext {
+            provider: account.provider,
+            pending: &pending,
+            do_not_contact: &do_not_contact,
+            withdrawals: &withdrawals,
+            now,
+        };
+        let mut out = bulk_send::plan_lines(&lines, template, &ctx);
+        let earlier = self.jobs.send_claim_reasons(account_id)?;
+        let mut items = Vec::new();
+        for (line, shown) in lines.iter().zip(out.iter_mut()) {
+            if shown.skip.is_some() {
+                continue;
+            }
+            let request = crate::model::NewInvitation {
+                profile_url: shown.profile_url.clone().unwrap_or_default(),
+                note: shown.note.clone(),
+            };
+            let checked = crate::invitations::send::check_request(&request, account.provider)?;
+            if let Some(reason) =
+                earlier.get(&crate::jobs::send_checks::claim_key(&checked.person_key))
+            {
+                shown.skip = Some(reason.clone());
+                continue;
+            }
+            items.push(bulk_send::planned_request(&account, line, checked, now));
+        }
+        let to_send = items.len() as u32;
+        let plan = if items.is_empty() {
+            None
+        } else {
+            Some(self.jobs.preview_send(items)?)
+        };
+        let (daily_cap, cap_left_today) = self.jobs.send_cap(account_id, now)?;
+        Ok(BulkSendPreview {
+            account_id: account.id.clone(),
+            account_label: account.label.clone(),
+            skipped: out.len() as u32 - to_send,
+            lines: out,
+            to_send,
+            max_note_chars: crate::providers::capabilities_of(account.provider).max_note_chars,
+            daily_cap,
+            cap_left_today,
+            days: bulk_send::send_days(to_send, cap_left_today, daily_cap),
+            plan,
         })
     }
 

@@ -18,4 +18,9 @@ sentText: string | null, daysPending: number | null,
 /**
  * RFC 3339, withdrawals only: the person can be invited again from then on.
  */
-reinviteAfter: string | null, jobId: string | null, };
+reinviteAfter: string | null, jobId: string | null, 
+/**
+ * The autopilot rule whose run did this, as the rule read then; `null` for what the user
+ * did by hand or from the command line.
+ */
+rule: string | null, };

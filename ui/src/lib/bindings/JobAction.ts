@@ -3,4 +3,4 @@
 /**
  * What a job does to each of its invitations.
  */
-export type JobAction = "withdraw" | "accept" | "ignore";
+export type JobAction = "withdraw" | "accept" | "ignore" | "send";
