@@ -64,4 +64,6 @@ pub const COMMANDS: &[&str] = &[
     "install_autopilot_timer",
     "remove_autopilot_timer",
     "preview_bulk_send",
+    "sent_window",
+    "preview_withdraw_selection",
 ];

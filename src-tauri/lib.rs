@@ -58,6 +58,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::sent::set_pin,
             commands::sent::preview_withdraw,
             commands::sent::export_plan_csv,
+            commands::sent::sent_window,
+            commands::sent::preview_withdraw_selection,
             commands::received::list_received,
             commands::received::refresh_received,
             commands::received::preview_respond,

@@ -253,6 +253,64 @@ fn sent_received_jobs_and_activity_over_ipc() {
     assert!(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{csv}");
     assert_eq!(csv.lines().count(), 4);
 
+    // One window of the table, filtered, sorted and counted in the core (issue 15).
+    let window = |text: &str, offset: u32, limit: u32| {
+        t.ok(
+            "sent_window",
+            json!({"request": {
+                "filter": {"accountId": "A", "text": text, "olderThanDays": null, "onlyKeys": null},
+                "sort": {"column": "age", "descending": true},
+                "offset": offset,
+                "limit": limit
+            }}),
+        )
+    };
+    let page = window("", 1, 2);
+    assert_eq!(page["offset"], 1);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(page["rows"][0]["accountLabel"], "Alice");
+    assert_eq!(
+        (page["matching"].clone(), page["total"].clone()),
+        (json!(4), json!(4))
+    );
+    assert_eq!(page["pinned"], 1);
+    let found = window("hyperlink", 0, 50);
+    assert_eq!(keys(&found["rows"]), vec!["A/evil".to_string()]);
+    assert_eq!(
+        (found["matching"].clone(), found["total"].clone()),
+        (json!(1), json!(4))
+    );
+
+    // "Select all" as a rule, one row unticked: the preview has the others but the pinned one.
+    let plan = t.ok(
+        "preview_withdraw_selection",
+        json!({"selection": {
+            "kind": "allMatching",
+            "filter": {"accountId": "A", "text": "", "olderThanDays": null, "onlyKeys": null},
+            "except": ["A/evil"]
+        }}),
+    );
+    assert_eq!(plan["skippedPinned"], 1);
+    let mut planned = keys(&plan["items"]);
+    planned.sort();
+    assert_eq!(planned, vec!["A/a2".to_string(), "A/a3".to_string()]);
+    let e = t.err(
+        "preview_withdraw_selection",
+        json!({"selection": {
+            "kind": "allMatching",
+            "filter": {"accountId": "A", "text": "nobody by this name", "olderThanDays": null, "onlyKeys": null},
+            "except": []
+        }}),
+    );
+    assert_eq!(e["kind"], "invalidInput");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("No invitation matches"),
+        "{e}"
+    );
+
     // Errors arrive as {kind, message}.
     let e = t.err("preview_withdraw", json!({"request": {"selected": []}}));
     assert_eq!(e["kind"], "invalidInput");

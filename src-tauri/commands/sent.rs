@@ -7,7 +7,9 @@ use super::desk::{exports_dir, refresh_screen};
 use crate::db::cache::Screen;
 use crate::desk::Desk;
 use crate::error::AppResult;
-use crate::invitations::{RefreshSummary, SentSnapshot};
+use crate::invitations::{
+    RefreshSummary, SentSelection, SentSnapshot, SentWindow, SentWindowRequest,
+};
 use crate::jobs::{JobPlan, WithdrawRequest};
 
 /// The cached list, instantly; `asOf` says how fresh each account's part is.
@@ -18,6 +20,16 @@ pub async fn list_sent(
 ) -> AppResult<SentSnapshot> {
     let invitations = desk.invitations.clone();
     blocking(move || invitations.list_sent(account_id.as_deref())).await
+}
+
+/// One window of the cached list, filtered and sorted in SQLite, with the table's counts.
+#[tauri::command]
+pub async fn sent_window(
+    desk: State<'_, Desk>,
+    request: SentWindowRequest,
+) -> AppResult<SentWindow> {
+    let invitations = desk.invitations.clone();
+    blocking(move || invitations.sent_window(&request)).await
 }
 
 /// Lists every page from the provider(s) and updates the cache; emits `refresh-progress`.
@@ -72,4 +84,14 @@ pub async fn export_plan_csv<R: Runtime>(
     let dir = exports_dir(&app, &desk);
     let path = blocking(move || jobs.export_plan_csv(&plan_id, &dir)).await?;
     Ok(path.display().to_string())
+}
+
+/// `preview_withdraw` for a selection kept as a rule (`select all` is "all matching but these").
+#[tauri::command]
+pub async fn preview_withdraw_selection(
+    desk: State<'_, Desk>,
+    selection: SentSelection,
+) -> AppResult<JobPlan> {
+    let jobs = desk.jobs.clone();
+    blocking(move || jobs.preview_withdraw_selection(&selection)).await
 }

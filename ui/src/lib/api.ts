@@ -49,6 +49,9 @@ import type {
   BulkSendPreview,
   Person,
   SentFlags,
+  SentSelection,
+  SentWindow,
+  SentWindowRequest,
 } from './types';
 
 export type { AppError };
@@ -299,6 +302,13 @@ export const removeAutopilotTimer = () => call<TimerStatus>('remove_autopilot_ti
 /** After each autopilot run (scheduled, tray, "Run rules now") and a tray pause. */
 export const onAutopilotRan = (handler: (reports: RunReport[]) => void) =>
   subscribe<RunReport[]>('autopilot-ran', handler);
+
+/** One window of the Sent table, filtered, sorted and counted in the core (100,000 rows). */
+export const sentWindow = (request: SentWindowRequest) => call<SentWindow>('sent_window', { request });
+
+/** The withdrawal preview of a selection kept as a rule ("select all" = all matching but these). */
+export const previewWithdrawSelection = (selection: SentSelection) =>
+  call<JobPlan>('preview_withdraw_selection', { selection });
 
 /** Kinds the UI branches on; re-exported so screens need not import the bindings. */
 export type { ErrorKind };

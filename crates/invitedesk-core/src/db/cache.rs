@@ -4,6 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::{parse_ts, text_keys};
 use crate::error::AppResult;
 
 /// Which list: invitations the account sent, or received.
@@ -127,25 +128,154 @@ fn upsert_rows(
     rows: &[NewRow],
     now: &str,
 ) -> AppResult<()> {
+    // `sent_by_ms`: the provider's age counted back from this listing, or "first seen" when
+    // that is earlier or the provider gave no age (`Derived::sent_by_ms`).
     let mut upsert = tx.prepare_cached(
         "INSERT INTO invitation_cache
-             (screen, account_id, invitation_id, person_key, data, first_seen_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+             (screen, account_id, invitation_id, person_key, data, first_seen_at, last_seen_at,
+              sort_name, search_text, provider_days, first_seen_ms, sent_by_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (screen, account_id, invitation_id) DO UPDATE SET
              person_key = excluded.person_key,
              data = excluded.data,
-             last_seen_at = excluded.last_seen_at",
+             last_seen_at = excluded.last_seen_at,
+             sort_name = excluded.sort_name,
+             search_text = excluded.search_text,
+             provider_days = excluded.provider_days,
+             sent_by_ms = CASE WHEN excluded.provider_days IS NULL
+                 THEN invitation_cache.first_seen_ms
+                 ELSE MIN(excluded.sent_by_ms, invitation_cache.first_seen_ms) END",
     )?;
+    let now_ms = millis(now);
     for row in rows {
+        let derived = Derived::of(&row.data);
         upsert.execute(params![
             screen.as_str(),
             account_id,
             row.invitation_id,
             row.person_key,
             row.data,
-            now
+            now,
+            derived.sort_name,
+            derived.search_text,
+            derived.provider_days,
+            now_ms,
+            derived.sent_by_ms(now_ms, now_ms),
         ])?;
     }
+    Ok(())
+}
+
+/// What the Sent table sorts and filters by in SQL, read from a row's JSON (sent and received
+/// invitations both have `person.name`, `person.headline` and `age.days`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    pub sort_name: String,
+    pub search_text: String,
+    pub provider_days: Option<u32>,
+}
+
+impl Derived {
+    pub fn of(data: &str) -> Derived {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Probe {
+            person: ProbePerson,
+            age: ProbeAge,
+        }
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct ProbePerson {
+            name: String,
+            headline: Option<String>,
+        }
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct ProbeAge {
+            days: Option<u32>,
+        }
+        // A row whose JSON cannot be read is left out of the screens anyway (`sent_row`).
+        let probe: Probe = serde_json::from_str(data).unwrap_or_default();
+        Derived {
+            // A row without a name sorts after every name (ascending).
+            sort_name: Some(text_keys::sort_key(&probe.person.name))
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| NO_NAME.to_string()),
+            search_text: text_keys::search_text(
+                &probe.person.name,
+                probe.person.headline.as_deref(),
+            ),
+            provider_days: probe.age.days,
+        }
+    }
+
+    /// The latest the invitation can have been sent, listed at `listed_ms` and first seen at
+    /// `first_seen_ms`: its age in whole days at any later time is the whole days since this
+    /// (`rules::estimate_age`: the provider's days plus the days since the listing, or the days
+    /// since first seen when more).
+    pub fn sent_by_ms(&self, listed_ms: i64, first_seen_ms: i64) -> i64 {
+        match self.provider_days {
+            Some(days) => (listed_ms - i64::from(days) * DAY_MS).min(first_seen_ms),
+            None => first_seen_ms,
+        }
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The sort key of a row without a name: after every name.
+const NO_NAME: &str = "\u{10FFFF}";
+
+/// A stored timestamp in milliseconds since the epoch; a damaged one reads as 0 (the epoch).
+fn millis(ts: &str) -> i64 {
+    parse_ts(ts).map_or(0, |t| t.timestamp_millis())
+}
+
+/// Fills the derived columns of rows cached before they existed (migration 7). Runs on every
+/// open; with nothing to fill it is one index lookup.
+pub fn backfill_derived(conn: &mut Connection) -> AppResult<()> {
+    let todo: Vec<(String, String, String, String, String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT screen, account_id, invitation_id, data, first_seen_at, last_seen_at
+             FROM invitation_cache WHERE screen IN ('sent', 'received') AND sort_name IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut update = tx.prepare(
+            "UPDATE invitation_cache SET sort_name = ?4, search_text = ?5, provider_days = ?6,
+                 first_seen_ms = ?7, sent_by_ms = ?8
+             WHERE screen = ?1 AND account_id = ?2 AND invitation_id = ?3",
+        )?;
+        for (screen, account, invitation, data, first, last) in &todo {
+            let d = Derived::of(data);
+            update.execute(params![
+                screen,
+                account,
+                invitation,
+                d.sort_name,
+                d.search_text,
+                d.provider_days,
+                millis(first),
+                d.sent_by_ms(millis(last), millis(first)),
+            ])?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 

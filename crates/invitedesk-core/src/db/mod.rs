@@ -29,6 +29,8 @@ pub mod pins;
 pub mod plans;
 pub mod recovery;
 mod schema;
+pub mod sent_window;
+pub mod text_keys;
 
 /// The file name under the app's data dir.
 pub const FILE_NAME: &str = "invitedesk.sqlite3";
@@ -69,6 +71,7 @@ impl Db {
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
+        cache::backfill_derived(&mut conn)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
         }))

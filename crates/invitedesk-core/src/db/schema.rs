@@ -260,6 +260,32 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 7: Sent with 100,000 rows (issue 15): the table sorts, filters and pages in SQLite. Each
+    // cached row keeps what that needs beside its JSON (`cache::Derived`, filled for older rows
+    // by `cache::backfill_derived` on open): the folded name to sort by (case, accents and
+    // number width ignored), the folded name and headline to search, the provider's age in
+    // days, when it was first seen and the latest it can have been sent (milliseconds), so the
+    // age estimate is arithmetic.
+    r#"
+    ALTER TABLE invitation_cache ADD COLUMN sort_name TEXT;
+    ALTER TABLE invitation_cache ADD COLUMN search_text TEXT;
+    ALTER TABLE invitation_cache ADD COLUMN provider_days INTEGER;
+    ALTER TABLE invitation_cache ADD COLUMN first_seen_ms INTEGER;
+    ALTER TABLE invitation_cache ADD COLUMN sent_by_ms INTEGER;
+    -- Everything the table filters and sorts by, in name order: a name-sorted window reads it
+    -- in order and stops; other orders and the counts scan it without touching the JSON.
+    CREATE INDEX invitation_cache_window ON invitation_cache (
+        screen, sort_name, account_id, first_seen_at, invitation_id,
+        search_text, provider_days, first_seen_ms, sent_by_ms
+    );
+    -- The same by the latest each can have been sent: sorting by age reads it in order.
+    CREATE INDEX invitation_cache_by_age ON invitation_cache (
+        screen, sent_by_ms, account_id, first_seen_at, invitation_id,
+        sort_name, search_text, provider_days
+    );
+    -- The keep-list's person pins, counted from the pins side.
+    CREATE INDEX invitation_cache_by_person ON invitation_cache (screen, account_id, person_key);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -21,9 +21,13 @@ mod refresh;
 pub mod rules;
 pub mod send;
 pub mod source;
+pub mod window;
 
 pub use refresh::{RefreshAccount, RefreshProgress, RefreshSink, RefreshSummary};
 pub use source::{off_thread, AccountRef, ProviderSource, RunSettings};
+pub use window::{
+    SentFilter, SentSelection, SentSort, SentSortColumn, SentWindow, SentWindowRequest,
+};
 
 /// A pending sent invitation as the Sent screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -24,7 +24,7 @@ use crate::db::plans::{self, StoredPlan};
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppResult};
 use crate::history;
-use crate::invitations::{limits, InvitationService, ProviderSource};
+use crate::invitations::{limits, InvitationService, ProviderSource, SentSelection};
 use crate::model::Response;
 use lease::Lease;
 
@@ -220,6 +220,19 @@ impl JobService {
             .read(|c| journal::claim_states(c, crate::db::cache::Screen::Sent))?;
         let selection = plan::select_withdraw(&rows, request, &claims, &self.is_active_fn());
         self.store_plan(JobAction::Withdraw, selection)
+    }
+
+    /// The withdrawal preview of a Sent table selection kept as a rule ("these rows", or "every
+    /// row matching this filter but these"): the core expands it, so "select all" over 100,000
+    /// rows never travels to the UI and back. The plan is the ordinary selected-rows plan.
+    pub fn preview_withdraw_selection(&self, selection: &SentSelection) -> AppResult<JobPlan> {
+        let selected = self.inner.invitations.expand_selection(selection)?;
+        if selected.is_empty() && matches!(selection, SentSelection::AllMatching { .. }) {
+            return Err(AppError::invalid_input(
+                "No invitation matches these filters any more: refresh or change the filters.",
+            ));
+        }
+        self.preview_withdraw(&WithdrawRequest::Selected { selected })
     }
 
     /// The accept or ignore plan for selected received rows, stored for `start`.
