@@ -153,7 +153,7 @@ impl Accounts {
 
     /// Every account, in the order they were added.
     pub fn list(&self) -> Vec<AccountView> {
-        let accounts = self.current().accounts;
+        let accounts = self.read(|file| file.accounts.clone());
         accounts
             .iter()
             .map(|a| view::account_view(a, &self.key_state(a)))
@@ -167,24 +167,23 @@ impl Accounts {
 
     /// The stored record (metadata and settings; never a secret).
     pub fn account(&self, id: &str) -> AppResult<Account> {
-        self.current()
-            .find(id)
-            .cloned()
+        self.read(|file| file.find(id).cloned())
             .ok_or_else(|| not_found(id))
     }
 
     /// Whether the registry holds no account (start-up uses it to tell a first run from a
     /// database that vanished under existing accounts).
     pub fn is_empty(&self) -> bool {
-        self.current().accounts.is_empty()
+        self.read(|file| file.accounts.is_empty())
     }
 
     pub fn default_account_id(&self) -> Option<String> {
-        let file = self.current();
-        file.accounts
-            .iter()
-            .find(|a| a.is_default)
-            .map(|a| a.id.clone())
+        self.read(|file| {
+            file.accounts
+                .iter()
+                .find(|a| a.is_default)
+                .map(|a| a.id.clone())
+        })
     }
 
     pub fn settings(&self, id: &str) -> AppResult<AccountSettings> {
@@ -568,11 +567,12 @@ impl Accounts {
         Ok(out)
     }
 
-    /// The registry as stored now (read again if another process changed the file).
-    fn current(&self) -> AccountsFile {
+    /// Reads the registry as stored now (read again if another process changed the file),
+    /// copying only what `f` takes: `account` runs for every provider call.
+    fn read<T>(&self, f: impl FnOnce(&AccountsFile) -> T) -> T {
         let mut current = self.file.lock().unwrap();
         self.catch_up(&mut current);
-        current.clone()
+        f(&current)
     }
 
     /// Reads the file again when its stamp moved since we last read or wrote it: the
