@@ -95,7 +95,7 @@ test: deps ui
 	@echo "make test: all suites passed"
 
 bench: deps ui
-	$(CARGO) bench --bench list_sent
+	INVITEDESK_BENCH_LISTING_100K=1 $(CARGO) bench --bench list_sent
 	$(CARGO) bench --bench job_overhead
 	$(CARGO) bench --bench list_preview
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k

@@ -15,7 +15,9 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::connectsafely::ConnectSafely;
 use invitedesk_lib::providers::http::HttpConfig;
-use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{
+    ignore_rows, InvitationProvider, ListingEvent, ProviderConfig, ProviderError,
+};
 use secrecy::SecretString;
 use serde_json::json;
 use support::connectsafely::{self as cs, AccountSeed, ConnectSafelyFake, DEFAULT_KEY};
@@ -1525,4 +1527,133 @@ async fn the_relationship_lookup_says_whether_someone_is_now_a_connection() {
         2,
         "one relationship lookup each, no write"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listings without a page cap (issue 15)
+
+fn start_indexes(server: &FakeServer, path: &str) -> Vec<String> {
+    server
+        .log
+        .matching("GET", path)
+        .iter()
+        .map(|r| r.query_param("startIndex").unwrap_or_default())
+        .collect()
+}
+
+/// One request per page of 10, each offset once, at the sizes where an off-by-one shows: the
+/// last full page already says `endOfList`, so nothing follows it. An empty list still costs
+/// the one request that says it is empty.
+#[tokio::test]
+async fn listings_cost_exactly_one_request_per_page_of_ten() {
+    for n in [0, 1, 10, 11, 10_000] {
+        let (_, server, client) = setup(n, n.min(11)).await;
+        assert_eq!(sent_list(&client).await.unwrap().len(), n);
+        let offsets = start_indexes(&server, "/invitations/sent");
+        let expected: Vec<String> = (0..pages_for(n)).map(|p| (p * 10).to_string()).collect();
+        assert_eq!(offsets, expected, "{n} sent");
+
+        server.log.clear();
+        assert_eq!(received_list(&client).await.unwrap().len(), n.min(11));
+        let requests = server.log.count("GET", "/invitations/received");
+        assert_eq!(requests, pages_for(n.min(11)), "{n} received");
+    }
+}
+
+/// Older API versions have no `endOfList`: only one more request, answered with an empty page,
+/// can tell the end (providers.md §1.6), so a full last page costs one request more.
+#[tokio::test]
+async fn without_end_of_list_a_full_last_page_needs_the_empty_one_after_it() {
+    let (fake, server, client) = setup(10, 0).await;
+    fake.set_legacy_pagination(true);
+    assert_eq!(sent_list(&client).await.unwrap().len(), 10);
+    assert_eq!(start_indexes(&server, "/invitations/sent"), ["0", "10"]);
+}
+
+/// An agency account with 100,000 pending: the old 5,000-page stop (50,000 at 10 a page) cut it
+/// off; while the offset moves on with new invitations nothing does now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_thousand_pending_are_listed_whole() {
+    let (_, server, client) = setup(100_000, 0).await;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let count_pages = |e: ListingEvent| {
+        if matches!(e, ListingEvent::Page { .. }) {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let listed = client
+        .list_sent_partial(&count_pages, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 100_000);
+    let ids: std::collections::HashSet<&str> = listed.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids.len(), 100_000, "each invitation once");
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 10_000);
+    assert_eq!(pages.load(Ordering::Relaxed), 10_000);
+}
+
+/// A server that never ends its list and wraps round to the start: the first page of repeats
+/// stops it, marked partial, with every invitation it did bring kept; a caller that needs the
+/// whole list gets the error.
+#[tokio::test]
+async fn a_list_that_wraps_round_stops_at_the_first_page_of_repeats() {
+    let (fake, server, client) = setup(25, 0).await;
+    fake.set_endless(true);
+    let kept = Mutex::new(0usize);
+    let rows = |page: &[SentInvitation]| {
+        *kept.lock().unwrap() += page.len();
+        Ok(())
+    };
+    let listed = client.list_sent_partial(&quiet, &rows).await.unwrap();
+    assert_eq!(listed.items.len(), 25);
+    assert_eq!(*kept.lock().unwrap(), 25, "each page's new rows handed over once");
+    let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
+    assert_eq!((stop.pages, stop.fetched), (4, 25));
+    assert!(stop.reason.contains("already sent"), "{}", stop.reason);
+    // 0, 10, 20 (5 new), then 25, which wrapped to the first page again.
+    assert_eq!(start_indexes(&server, "/invitations/sent"), ["0", "10", "20", "25"]);
+    assert_eq!(
+        sent_list(&client).await.unwrap_err().kind,
+        ErrorKind::UnexpectedResponse
+    );
+}
+
+/// A server that answers every offset with the same page, never ending: stopped at the second
+/// request, the first page kept.
+#[tokio::test]
+async fn the_same_page_over_and_over_stops_at_the_second() {
+    let (_, server, client) = setup(0, 0).await;
+    let page = json!({
+        "success": true,
+        "endOfList": false,
+        "invitations": [{
+            "id": "7001", "invitationId": "7001", "memberId": "ACoAAx", "invitationType": "SENT",
+            "sentAt": "1 week ago",
+            "profile": {"firstName": "Ada", "lastName": "Byron",
+                        "profileUrl": "https://www.linkedin.com/in/ada", "publicIdentifier": "ada"},
+        }],
+    });
+    server
+        .faults
+        .inject(Some("GET"), "/invitations/sent", 1000, Fault::status(200, page));
+    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert!(!listed.is_complete());
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 2);
+}
+
+/// The row bound, injected small: more announced at the bound stops it there, marked partial.
+#[tokio::test]
+async fn the_row_bound_stops_a_listing_marked_partial() {
+    let (_, server, client) = setup(45, 0).await;
+    let listed = client
+        .with_max_listing_rows(20)
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 20);
+    let stop = &listed.stopped.as_ref().expect("stopped").stop;
+    assert!(stop.reason.contains("more after 20"), "{}", stop.reason);
+    assert_eq!(server.log.count("GET", "/invitations/sent"), 2);
 }

@@ -14,7 +14,9 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::edges::Edges;
 use invitedesk_lib::providers::http::HttpConfig;
-use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{
+    ignore_rows, InvitationProvider, ListingEvent, ProviderConfig, ProviderError,
+};
 use secrecy::SecretString;
 use serde_json::json;
 use support::edges::{
@@ -1061,25 +1063,25 @@ async fn a_write_answered_with_garbage_is_unconfirmed() {
 // ---------------------------------------------------------------------------------------------
 // Listings that stop part-way (issue 15)
 
-/// The page cap stops a listing whose cursor still advances: what was fetched is kept, marked
+/// The row bound stops a listing whose cursor still advances: what was fetched is kept, marked
 /// stopped, for the refresh; a caller that needs the whole list gets the error.
 #[tokio::test]
-async fn a_listing_stopped_by_the_page_cap_keeps_what_it_fetched() {
+async fn a_listing_stopped_by_the_row_bound_keeps_what_it_fetched() {
     let (_fake, server, client) = setup(350, 0).await;
-    let client = client.with_max_listing_pages(2);
-    let listed = client.list_sent_partial(&quiet).await.unwrap();
+    let client = client.with_max_listing_rows(200);
+    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
     assert_eq!(listed.items.len(), 200);
     let stopped = listed.stopped.as_ref().expect("stopped part-way");
     assert_eq!((stopped.stop.pages, stopped.stop.fetched), (2, 200));
     assert!(
-        stopped.stop.reason.contains("more after 2 pages"),
+        stopped.stop.reason.contains("more after 200 invitations"),
         "{}",
         stopped.stop.reason
     );
     assert_eq!(
         server.log.count("POST", &sent_path()),
         2,
-        "no page past the cap"
+        "no page past the bound"
     );
 
     let whole = client.list_sent(&quiet).await.unwrap_err();
@@ -1087,8 +1089,8 @@ async fn a_listing_stopped_by_the_page_cap_keeps_what_it_fetched() {
 
     // With room for the 4 pages the cursor still advances through, it ends by itself.
     let listed = client
-        .with_max_listing_pages(4)
-        .list_sent_partial(&quiet)
+        .with_max_listing_rows(400)
+        .list_sent_partial(&quiet, &ignore_rows)
         .await
         .unwrap();
     assert!(listed.is_complete());
@@ -1112,7 +1114,7 @@ async fn a_page_failing_after_the_first_keeps_the_pages_before_it() {
             );
         }
     };
-    let listed = client.list_sent_partial(&after_first).await.unwrap();
+    let listed = client.list_sent_partial(&after_first, &ignore_rows).await.unwrap();
     assert_eq!(listed.items.len(), 100);
     let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
     assert_eq!((stop.pages, stop.fetched), (1, 100));
@@ -1124,10 +1126,10 @@ async fn a_page_failing_after_the_first_keeps_the_pages_before_it() {
         10,
         fake_edges::fault_error(400, "BAD_PARAMETERS", "Bad page"),
     );
-    assert!(client.list_sent_partial(&quiet).await.is_err());
+    assert!(client.list_sent_partial(&quiet, &ignore_rows).await.is_err());
 }
 
-/// A source with one Edges account whose client the test swaps (to inject a page cap).
+/// A source with one Edges account whose client the test swaps (to inject a row bound).
 struct OneEdgesAccount(Mutex<std::sync::Arc<Edges>>);
 
 impl invitedesk_lib::invitations::ProviderSource for OneEdgesAccount {
@@ -1151,10 +1153,10 @@ impl invitedesk_lib::invitations::ProviderSource for OneEdgesAccount {
 }
 
 /// Issue 15: an Edges account with more pending than the page cap lost every fetched row (0
-/// shown). Now the refresh keeps them, says it is partial and where it stopped, and takes no
+/// shown); the cap is now a row bound far above real accounts, injected small here. Now the refresh keeps them, says it is partial and where it stopped, and takes no
 /// invitation it did not reach as gone; a complete refresh clears the mark.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refresh_stopped_by_the_page_cap_keeps_its_rows_marked_partial() {
+async fn a_refresh_stopped_by_the_row_bound_keeps_its_rows_marked_partial() {
     use invitedesk_lib::db::cache::Screen;
     use invitedesk_lib::invitations::InvitationService;
 
@@ -1176,7 +1178,7 @@ async fn a_refresh_stopped_by_the_page_cap_keeps_its_rows_marked_partial() {
     for id in &gone {
         assert!(fake.remove_sent(UID, *id));
     }
-    *source.0.lock().unwrap() = std::sync::Arc::new(client(&server).with_max_listing_pages(2));
+    *source.0.lock().unwrap() = std::sync::Arc::new(client(&server).with_max_listing_rows(200));
     let summary = refresh().await.unwrap();
     let account = &summary.accounts[0];
     assert!(account.ok && !account.complete, "{account:?}");
@@ -1199,4 +1201,86 @@ async fn a_refresh_stopped_by_the_page_cap_keeps_its_rows_marked_partial() {
     let snapshot = inv.list_sent(None).unwrap();
     assert_eq!(snapshot.rows.len(), 340);
     assert_eq!(snapshot.as_of[0].partial, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listings without a page cap (issue 15)
+
+/// One request per page of 100 at the sizes where an off-by-one shows: the last page carries no
+/// `X-Pagination-Next`, so nothing follows it; an empty list costs the one request that says
+/// so.
+#[tokio::test]
+async fn listings_cost_exactly_one_request_per_page_of_a_hundred() {
+    for n in [0, 1, 100, 101, 10_000] {
+        let (_, server, client) = setup(n, n.min(101)).await;
+        assert_eq!(sent_list(&client).await.unwrap().len(), n);
+        let pages = n.div_ceil(100).max(1);
+        let log = server.log.matching("POST", &sent_path());
+        assert_eq!(log.len(), pages, "{n} sent");
+        let cursors: std::collections::HashSet<String> =
+            log.iter().map(|r| r.query.clone()).collect();
+        assert_eq!(cursors.len(), pages, "no page asked twice");
+
+        server.log.clear();
+        assert_eq!(received_list(&client).await.unwrap().len(), n.min(101));
+        let requests = server.log.count("POST", &action_path(RECEIVED_ACTION));
+        assert_eq!(requests, n.min(101).div_ceil(100).max(1), "{n} received");
+    }
+}
+
+fn scripted_page(ids: &[u64], next: Option<&str>) -> Fault {
+    let items: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            json!({
+                "linkedin_invitation_id": id.to_string(),
+                "linkedin_invitation_urn": format!("urn:li:fsd_invitation:{id}"),
+                "full_name": format!("Person {id}"),
+                "linkedin_profile_url": format!("https://www.linkedin.com/in/person-{id}"),
+                "sent_date": "2026-04-01T10:00:00Z",
+            })
+        })
+        .collect();
+    let fault = Fault::status(200, serde_json::Value::Array(items));
+    match next {
+        Some(url) => fault.with_header("X-Pagination-Next", url),
+        None => fault,
+    }
+}
+
+/// A cursor that comes back to a URL already read stops the listing there, even when that
+/// page brings new invitations (following it could go round for ever): partial, all kept.
+#[tokio::test]
+async fn a_cursor_that_cycles_stops_marked_partial_with_its_rows() {
+    let (_, server, client) = setup(0, 0).await;
+    let url = |c: &str| format!("{}{}?cursor={c}", server.base_url, sent_path());
+    let (a, b) = (url("a"), url("b"));
+    for (ids, next) in [(&[1, 2][..], &a), (&[3], &b), (&[4], &a), (&[5], &b)] {
+        server
+            .faults
+            .inject(Some("POST"), &sent_path(), 1, scripted_page(ids, Some(next)));
+    }
+    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    let ids: Vec<&str> = listed.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4"]);
+    let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
+    assert_eq!((stop.pages, stop.fetched), (3, 4));
+    assert_eq!(server.log.count("POST", &sent_path()), 3);
+}
+
+/// A cursor that moves on to new URLs but brings only invitations already read: stopped at
+/// the first such page, partial.
+#[tokio::test]
+async fn fresh_cursors_with_only_repeats_stop_marked_partial() {
+    let (_, server, client) = setup(0, 0).await;
+    for page in 0..50 {
+        let next = format!("{}{}?cursor=c{page}", server.base_url, sent_path());
+        server
+            .faults
+            .inject(Some("POST"), &sent_path(), 1, scripted_page(&[1, 2], Some(&next)));
+    }
+    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    assert_eq!(listed.items.len(), 2);
+    assert!(!listed.is_complete());
+    assert_eq!(server.log.count("POST", &sent_path()), 2);
 }

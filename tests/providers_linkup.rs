@@ -13,7 +13,9 @@ use invitedesk_lib::model::{
 };
 use invitedesk_lib::providers::http::HttpConfig;
 use invitedesk_lib::providers::linkup::Linkup;
-use invitedesk_lib::providers::{InvitationProvider, ListingEvent, ProviderConfig, ProviderError};
+use invitedesk_lib::providers::{
+    ignore_rows, InvitationProvider, ListingEvent, ProviderConfig, ProviderError,
+};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use support::linkup::{
@@ -930,4 +932,93 @@ async fn reqwest_post(server: &FakeServer, path: &str, body: Value) -> (u16, Str
         .unwrap();
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listings without a page cap (issue 15)
+
+/// Exactly ⌈N/10⌉ pages charged (a credit each), none twice, at the sizes where an off-by-one
+/// shows: page 1 alone for the total, then ranges of 5 pages ending at the last page the total
+/// needs. An empty list costs the one page that says so.
+#[tokio::test]
+async fn listings_charge_exactly_one_credit_per_page_of_ten() {
+    for n in [0, 1, 10, 11, 10_000] {
+        let fake = fake().with_sent(n);
+        let (server, client) = start(&fake).await;
+        let before = fake.credits_left();
+        assert_eq!(sent_list(&client).await.unwrap().len(), n);
+        let pages = n.div_ceil(10).max(1) as u64;
+        assert_eq!(before - fake.credits_left(), pages, "{n}: credits");
+        let asked = ranges(&server, SENT_PATH);
+        let mut expected = vec![range("CONNECTION", 1, 1)];
+        let mut first = 2;
+        while first <= pages {
+            let last = (first + 4).min(pages);
+            expected.push(range("CONNECTION", first, last));
+            first = last + 1;
+        }
+        assert_eq!(asked, expected, "{n}: requests");
+    }
+}
+
+/// A server that always announces more and keeps sending the same invitations: the first
+/// request that brings nothing new stops it, partial, the first page kept.
+#[tokio::test]
+async fn a_total_that_never_ends_with_repeats_stops_marked_partial() {
+    let fake = fake();
+    let (server, client) = start(&fake).await;
+    let items: Vec<Value> = (1..=10)
+        .map(|i| {
+            json!({
+                "name": format!("Person {i}"),
+                "profile_url": format!("https://www.linkedin.com/in/person-{i}"),
+                "invitation_id": format!("71000000000000000{i:02}"),
+                "entity_urn": format!("urn:li:fsd_invitation:71000000000000000{i:02}"),
+                "sent_time": "1 week ago",
+                "invitation_type": "CONNECTION",
+            })
+        })
+        .collect();
+    let answer = json!({"status": "success", "data": {
+        "total_results": 10, "total_available_results": 1_000_000, "invitations": items,
+    }});
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 100, Fault::status(200, answer));
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
+    assert_eq!(stop.expected_total, Some(1_000_000));
+    assert!(stop.reason.contains("already sent"), "{}", stop.reason);
+    assert_eq!(
+        ranges(&server, SENT_PATH),
+        [range("CONNECTION", 1, 1), range("CONNECTION", 2, 6)]
+    );
+}
+
+/// A page range failing after the first page keeps what arrived, marked partial.
+#[tokio::test]
+async fn a_range_failing_after_the_first_page_keeps_the_first() {
+    let fake = fake().with_sent(35);
+    let (server, client) = start(&fake).await;
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 1, Fault::delay(0));
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 10, fake_linkup::fault_no_credits());
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
+    assert_eq!((stop.pages, stop.fetched, stop.expected_total), (1, 10, Some(35)));
+    assert_eq!(
+        sent_list(&client).await.unwrap_err().kind,
+        ErrorKind::InsufficientCredits
+    );
 }

@@ -186,6 +186,8 @@ struct FakeState {
     clock: Option<DateTime<Utc>>,
     trial_expired: bool,
     legacy_pagination: bool,
+    /// A broken server: never `endOfList`, and offsets past the end wrap to the start.
+    endless: bool,
     weekly_limit: u32,
     next_id: u64,
     people: BTreeMap<String, (String, String, String)>,
@@ -206,6 +208,7 @@ impl ConnectSafelyFake {
                 clock: None,
                 trial_expired: false,
                 legacy_pagination: false,
+                endless: false,
                 weekly_limit: WEEKLY_CONNECT_LIMIT,
                 next_id: 7_455_301_624_689_844_224,
                 people: BTreeMap::new(),
@@ -301,6 +304,12 @@ impl ConnectSafelyFake {
     /// Old vendor pages: no `endOfList`, only an empty page ends a list.
     pub fn set_legacy_pagination(&self, legacy: bool) {
         self.lock().legacy_pagination = legacy;
+    }
+
+    /// A broken server whose lists never end: `endOfList` is always false and an offset past
+    /// the end wraps round to the start, so pages keep coming with invitations already sent.
+    pub fn set_endless(&self, endless: bool) {
+        self.lock().endless = endless;
     }
 
     pub fn sent(&self, account_id: &str) -> Vec<Sent> {
@@ -804,9 +813,13 @@ fn page_json<T>(
     items: &[T],
     start: usize,
     account_id: &str,
-    legacy: bool,
+    (legacy, endless): (bool, bool),
     render: impl Fn(&T) -> Value,
 ) -> Value {
+    let start = match endless {
+        true => start % items.len().max(1),
+        false => start,
+    };
     let page: Vec<Value> = items
         .iter()
         .skip(start)
@@ -822,7 +835,7 @@ fn page_json<T>(
         "accountId": account_id,
     });
     if !legacy {
-        body["endOfList"] = json!(start + PAGE_SIZE >= items.len());
+        body["endOfList"] = json!(!endless && start + PAGE_SIZE >= items.len());
     }
     body
 }
@@ -837,7 +850,7 @@ async fn list_sent(State(fake): State<ConnectSafelyFake>, Query(q): Params) -> R
         Ok(i) => i,
         Err(r) => return r,
     };
-    let legacy = s.legacy_pagination;
+    let legacy = (s.legacy_pagination, s.endless);
     let a = &s.accounts[i];
     Json(page_json(&a.sent, start, &a.seed.id, legacy, |inv| {
         json!({
@@ -864,7 +877,7 @@ async fn list_received(State(fake): State<ConnectSafelyFake>, Query(q): Params) 
         Ok(i) => i,
         Err(r) => return r,
     };
-    let legacy = s.legacy_pagination;
+    let legacy = (s.legacy_pagination, s.endless);
     let a = &s.accounts[i];
     Json(page_json(&a.received, start, &a.seed.id, legacy, |inv| {
         let member_urn = if inv.member_id.is_empty() {

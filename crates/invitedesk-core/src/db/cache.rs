@@ -55,7 +55,33 @@ pub fn replace_account(
     now: &str,
 ) -> AppResult<usize> {
     upsert_rows(tx, screen, account_id, rows, now)?;
-    let ids: Vec<&str> = rows.iter().map(|r| r.invitation_id.as_str()).collect();
+    finish_complete(tx, screen, account_id, rows, now)
+}
+
+/// One page of a listing in progress, stored as it arrives (a refresh streams its pages so the
+/// screens show them before it ends): added or updated like `replace_account`, nothing removed
+/// (a row not re-seen yet was pending at the last refresh and may be on a later page).
+pub fn store_page(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    rows: &[NewRow],
+    now: &str,
+) -> AppResult<()> {
+    upsert_rows(tx, screen, account_id, rows, now)
+}
+
+/// Ends a complete listing whose pages were stored (`store_page`): the rows it did not list
+/// (no longer pending) are removed and the account is marked synced at `now`. Returns how many
+/// rows the account now has.
+pub fn finish_complete(
+    tx: &Transaction<'_>,
+    screen: Screen,
+    account_id: &str,
+    listed: &[NewRow],
+    now: &str,
+) -> AppResult<usize> {
+    let ids: Vec<&str> = listed.iter().map(|r| r.invitation_id.as_str()).collect();
     let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
     tx.execute(
         "DELETE FROM invitation_cache
@@ -67,18 +93,17 @@ pub fn replace_account(
     count(tx, screen, account_id)
 }
 
-/// Adds what a listing that stopped part-way fetched, and removes nothing: an invitation it did
-/// not reach may still be pending, so it stays as last seen. `partial` (where and why it
-/// stopped, JSON) is kept until a complete listing. Returns how many rows the account now has.
-pub fn merge_partial(
+/// Ends a listing that stopped part-way and whose pages were stored (`store_page`): nothing is
+/// removed (an invitation it did not reach may still be pending, so it stays as last seen), and
+/// `partial` (where and why it stopped, JSON) is kept until a complete listing. Returns how many
+/// rows the account now has.
+pub fn finish_partial(
     tx: &Transaction<'_>,
     screen: Screen,
     account_id: &str,
-    rows: &[NewRow],
     now: &str,
     partial: &str,
 ) -> AppResult<usize> {
-    upsert_rows(tx, screen, account_id, rows, now)?;
     record_sync(tx, screen, account_id, now, Some(partial))?;
     count(tx, screen, account_id)
 }
@@ -390,6 +415,38 @@ mod tests {
                 .as_deref(),
             Some("T2")
         );
+    }
+
+    #[test]
+    fn pages_stored_one_by_one_remove_nothing_until_the_listing_completes() {
+        let db = Db::open_in_memory().unwrap();
+        db.write(|tx| replace_account(tx, Screen::Sent, "a", &[row("1"), row("2")], "T1"))
+            .unwrap();
+        let ids = |db: &Db| -> Vec<String> {
+            let rows = db.read(|c| rows(c, Screen::Sent, Some("a"))).unwrap();
+            rows.into_iter().map(|r| r.invitation_id).collect()
+        };
+        // A page with "2" and a new "3": "1" is not re-seen yet and stays.
+        db.write(|tx| store_page(tx, Screen::Sent, "a", &[row("2"), row("3")], "T2"))
+            .unwrap();
+        assert_eq!(ids(&db), ["1", "2", "3"]);
+        // Stopped part-way: still nothing removed, the stop noted.
+        let n = db
+            .write(|tx| finish_partial(tx, Screen::Sent, "a", "T2", "{}"))
+            .unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(
+            db.read(|c| partial(c, Screen::Sent, "a")).unwrap().as_deref(),
+            Some("{}")
+        );
+        // Complete: what it did not list goes, and the stop mark with it.
+        let listed = [row("2"), row("3")];
+        let n = db
+            .write(|tx| finish_complete(tx, Screen::Sent, "a", &listed, "T3"))
+            .unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(ids(&db), ["2", "3"]);
+        assert_eq!(db.read(|c| partial(c, Screen::Sent, "a")).unwrap(), None);
     }
 
     #[test]

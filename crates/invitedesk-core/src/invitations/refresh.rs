@@ -1,4 +1,5 @@
-//! Refresh: list every page of each account's invitations and replace its cached list.
+//! Refresh: list every page of each account's invitations into its cached list, page by page
+//! as they arrive; a complete listing then removes what it no longer lists.
 
 use std::sync::{Arc, Mutex};
 
@@ -15,8 +16,9 @@ use crate::db::cache::{self, NewRow, Screen};
 use crate::db::fates;
 use crate::db::{self as store, Db};
 use crate::error::{AppError, AppErrorShape, AppResult};
+use crate::model::{Person, ReceivedInvitation, SentInvitation};
 use crate::providers::listing::Stopped;
-use crate::providers::{ListingEvent, ListingStop, PageProgress};
+use crate::providers::{ListingEvent, ListingStop, PageProgress, ProviderError};
 
 /// Accounts fetched at the same time. Each provider rate-limits per key; a few in parallel keeps
 /// "refresh all" quick without bursting.
@@ -183,13 +185,31 @@ async fn refresh_one(
             report(fetched, total, false, Some(notice.to_string()));
         }
     };
-    let result = fetch_rows(source, screen, &account.id, &on_page).await;
+    // Each page is committed (one transaction) before its progress event goes out, so a
+    // screen that re-reads the cache on the event shows it. Rows not re-seen yet stay: they
+    // were pending at the last refresh. `listed` is what this refresh saw, for the end.
+    let listed = Mutex::new(Vec::<NewRow>::new());
+    let store_page = |rows: Vec<NewRow>| -> AppResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let at = store::ts(Utc::now());
+        db.write(|tx| cache::store_page(tx, screen, &account.id, &rows, &at))?;
+        listed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(rows);
+        Ok(())
+    };
+    let result = fetch_pages(source, screen, &account.id, &on_page, &store_page).await;
+    let rows = listed.into_inner().unwrap_or_else(|e| e.into_inner());
     let result = match result {
-        Ok((rows, None)) => {
+        // Complete: what it did not list is no longer pending.
+        Ok(None) => {
             let now = Utc::now();
             let at = store::ts(now);
             let stored = db.write(|tx| {
-                let count = cache::replace_account(tx, screen, &account.id, &rows, &at)?;
+                let count = cache::finish_complete(tx, screen, &account.id, &rows, &at)?;
                 // Only a complete listing gets here: Insights' fates never see a partial one.
                 if screen == Screen::Sent {
                     fates::record_listing(tx, &account.id, &rows, now)?;
@@ -205,16 +225,17 @@ async fn refresh_one(
             })
         }
         // Stopped part-way: keep what arrived, take nothing it did not reach as gone.
-        Ok((rows, Some(stopped))) => {
+        Ok(Some(stopped)) => {
             source.failed(&account.id, &AppError::from(stopped.error));
             let at = store::ts(Utc::now());
             let json = store::to_json(&stopped.stop)?;
-            db.write(|tx| cache::merge_partial(tx, screen, &account.id, &rows, &at, &json))
+            db.write(|tx| cache::finish_partial(tx, screen, &account.id, &at, &json))
                 .map(|n| Refreshed {
                     count: to_u32(n),
                     partial: Some(stopped.stop),
                 })
         }
+        // Failed: the pages stored so far stay (added or updated), nothing is removed.
         Err(e) => {
             source.failed(&account.id, &e);
             Err(e)
@@ -230,46 +251,49 @@ async fn refresh_one(
     result
 }
 
-/// All pages of one account's list, as rows to store, and where it stopped if part-way.
-async fn fetch_rows(
+/// All pages of one account's list, each handed to `store` as rows as it arrives; where it
+/// stopped if part-way.
+async fn fetch_pages(
     source: &Arc<dyn ProviderSource>,
     screen: Screen,
     account_id: &str,
     on_page: PageProgress<'_>,
-) -> AppResult<(Vec<NewRow>, Option<Stopped>)> {
+    store: &(dyn Fn(Vec<NewRow>) -> AppResult<()> + Send + Sync),
+) -> AppResult<Option<Stopped>> {
     let id = account_id.to_string();
     let provider = off_thread(source, move |s| s.provider(&id)).await?;
-    let rows = match screen {
+    let stopped = match screen {
         Screen::Sent => {
-            let list = provider.list_sent_partial(on_page).await?;
-            let rows = list
-                .items
-                .iter()
-                .map(|i| {
-                    Ok(NewRow {
-                        invitation_id: i.id.clone(),
-                        person_key: rules::person_key(&i.person),
-                        data: store::to_json(i)?,
-                    })
-                })
-                .collect::<AppResult<_>>()?;
-            (rows, list.stopped)
+            let rows = |page: &[SentInvitation]| {
+                stored(store, page.iter().map(|i| new_row(&i.id, &i.person, i)))
+            };
+            provider.list_sent_partial(on_page, &rows).await?.stopped
         }
         Screen::Received => {
-            let list = provider.list_received_partial(on_page).await?;
-            let rows = list
-                .items
-                .iter()
-                .map(|i| {
-                    Ok(NewRow {
-                        invitation_id: i.id.clone(),
-                        person_key: rules::person_key(&i.person),
-                        data: store::to_json(i)?,
-                    })
-                })
-                .collect::<AppResult<_>>()?;
-            (rows, list.stopped)
+            let rows = |page: &[ReceivedInvitation]| {
+                stored(store, page.iter().map(|i| new_row(&i.id, &i.person, i)))
+            };
+            provider.list_received_partial(on_page, &rows).await?.stopped
         }
     };
-    Ok(rows)
+    Ok(stopped)
+}
+
+fn new_row(id: &str, person: &Person, invitation: &impl Serialize) -> AppResult<NewRow> {
+    Ok(NewRow {
+        invitation_id: id.to_string(),
+        person_key: rules::person_key(person),
+        data: store::to_json(invitation)?,
+    })
+}
+
+/// Stores one page's rows; a failure stops the listing (no credits spent on pages that
+/// could not be kept).
+fn stored(
+    store: &(dyn Fn(Vec<NewRow>) -> AppResult<()> + Send + Sync),
+    rows: impl Iterator<Item = AppResult<NewRow>>,
+) -> Result<(), ProviderError> {
+    rows.collect::<AppResult<Vec<_>>>()
+        .and_then(store)
+        .map_err(|e| ProviderError::new(e.kind, e.message))
 }

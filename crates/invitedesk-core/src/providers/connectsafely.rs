@@ -4,7 +4,8 @@
 //! - Bearer auth; every call takes the optional `accountId` (the key's default account if unset).
 //! - Listings page by item offset (`startIndex`, 10 per page) and stop on `endOfList: true`, or
 //!   on an empty page when `endOfList` is absent (older API versions). A 502
-//!   `INVITATIONS_UNAVAILABLE` is retried by the shared read loop.
+//!   `INVITATIONS_UNAVAILABLE` is retried by the shared read loop. No page count cuts a
+//!   listing off while pages bring new invitations (`listing::Gathered`).
 //! - Withdrawal is keyed by the person (`profileId` = vanity slug). "No pending invitation" means
 //!   someone already withdrew it or it was answered: `WriteOutcome::AlreadyGone`.
 //! - Before sending a connection request the relationship is checked, so an existing connection or
@@ -12,7 +13,6 @@
 //! - Writes whose answer is lost are checked (relationship, or the received list) before one
 //!   more try: see `http::Client::write`.
 
-use std::collections::HashSet;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -21,9 +21,11 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::http::{self, Call, HttpConfig, Reply};
+use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::{
-    InvitationProvider, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError,
+    ignore_rows, InvitationProvider, Listed, PageProgress, PageRef, PageRows, ProviderConfig,
+    ProviderError,
 };
 use crate::error::ErrorKind;
 use crate::linkedin::profile_slug;
@@ -46,14 +48,14 @@ use wire::{
 /// (`notes::note_counting`).
 pub const MAX_NOTE_CHARS: usize = 300;
 
-/// A runaway guard: 10 items per page, so this is 50,000 invitations.
-const MAX_PAGES: usize = 5_000;
 
 pub struct ConnectSafely {
     http: http::Client,
     account_id: Option<String>,
     /// The last `X-RateLimit-*` headers seen, a fallback for `limits()`.
     last_rate_headers: Mutex<Option<Limit>>,
+    /// Invitations one listing reads at most (`MAX_LISTING_ROWS`; tests inject a small one).
+    max_rows: usize,
 }
 
 impl ConnectSafely {
@@ -77,7 +79,14 @@ impl ConnectSafely {
             http,
             account_id: config.remote_account_id.filter(|s| !s.trim().is_empty()),
             last_rate_headers: Mutex::new(None),
+            max_rows: MAX_LISTING_ROWS,
         })
+    }
+
+    /// The most invitations one listing reads (tests use a small one).
+    pub fn with_max_listing_rows(mut self, rows: usize) -> Self {
+        self.max_rows = rows;
+        self
     }
 
     fn get(&self, path: &str) -> Call {
@@ -103,63 +112,66 @@ impl ConnectSafely {
         }
     }
 
-    /// Pages through a listing until its end.
-    async fn paginate<T: for<'de> Deserialize<'de>>(
+    /// Every invitation of a listing in the model's terms, each id once, page by page from
+    /// `startIndex` 0 until `endOfList` (or, from older API versions, an empty page). No page
+    /// count stops it while pages bring new invitations; a page of only repeats, the row bound
+    /// or a failing page after others arrived stops it part-way, keeping what it fetched.
+    async fn list<W: for<'de> Deserialize<'de>, T: ListingKey>(
         &self,
         path: &str,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<T>, ProviderError> {
-        let mut items: Vec<T> = Vec::new();
+        rows: PageRows<'_, T>,
+        into_model: fn(W, DateTime<Utc>) -> Option<T>,
+    ) -> Result<Listed<T>, ProviderError> {
+        let mut gathered = Gathered::new("ConnectSafely", self.max_rows);
         let mut start = 0usize;
-        for page_number in 1..=MAX_PAGES {
+        loop {
             let call = self.get(path).query("startIndex", start);
-            let (reply, page): (Reply, Page<T>) = self
+            let page_ref = PageRef::one(gathered.pages() + 1);
+            let read = self
                 .http
-                .read_page(call, PageRef::one(page_number as u32), progress)
-                .await?;
-            self.note_rate_headers(&reply);
-            if page.success == Some(false) {
-                return Err(reply.unexpected("a listing marked as failed"));
-            }
+                .read_page::<Page<W>>(call, page_ref, progress)
+                .await
+                .and_then(|(reply, page)| {
+                    self.note_rate_headers(&reply);
+                    if page.success == Some(false) {
+                        return Err(reply.unexpected("a listing marked as failed"));
+                    }
+                    Ok(page)
+                });
+            let page = match read {
+                Ok(page) => page,
+                Err(e) if gathered.pages() == 0 => return Err(e),
+                Err(e) => return Ok(gathered.stopped(e)),
+            };
             let got = page.invitations.len();
-            items.extend(page.invitations);
-            progress(ListingEvent::page(items.len(), None));
+            let now = Utc::now();
+            let wire = page.invitations.into_iter();
+            let fresh = gathered.take(
+                wire.filter_map(|w| into_model(w, now)),
+                1,
+                rows,
+                progress,
+            )?;
             match (page.end_of_list, got) {
-                (Some(true), _) | (None, 0) => return Ok(items),
+                (Some(true), _) | (None, 0) => return Ok(gathered.complete()),
                 (Some(false), 0) => {
                     // Asking again at the same offset would loop forever.
-                    return Err(ProviderError::new(
+                    let error = ProviderError::new(
                         ErrorKind::ProviderUnavailable,
                         "LinkedIn returned an empty page in the middle of the list through \
                          ConnectSafely. Try again in a few minutes.",
-                    ));
+                    );
+                    if gathered.is_empty() {
+                        return Err(error);
+                    }
+                    return Ok(gathered.stopped(error));
                 }
+                _ if fresh == 0 => return Ok(gathered.stalled()),
+                _ if gathered.is_full() => return Ok(gathered.bounded()),
                 _ => start += got,
             }
         }
-        Err(ProviderError::new(
-            ErrorKind::UnexpectedResponse,
-            "ConnectSafely kept sending pages without an end. Try again later.",
-        ))
-    }
-
-    /// Every invitation of a listing in the model's terms, each id once (the list can shift
-    /// while it is read: the first copy is kept).
-    async fn list<W: for<'de> Deserialize<'de>, T>(
-        &self,
-        path: &str,
-        progress: PageProgress<'_>,
-        into_model: fn(W, DateTime<Utc>) -> Option<T>,
-        id: fn(&T) -> &String,
-    ) -> Result<Vec<T>, ProviderError> {
-        let wire: Vec<W> = self.paginate(path, progress).await?;
-        let now = Utc::now();
-        let mut seen = HashSet::new();
-        Ok(wire
-            .into_iter()
-            .filter_map(|w| into_model(w, now))
-            .filter(|i| seen.insert(id(i).clone()))
-            .collect())
     }
 
     /// A write answered with a 2xx: the answer's rate headers are noted; it is done only when
@@ -211,10 +223,18 @@ impl InvitationProvider for ConnectSafely {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
-        self.list("/invitations/sent", progress, WireSent::into_model, |i| {
-            &i.id
-        })
-        .await
+        self.list_sent_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
+
+    async fn list_sent_partial(
+        &self,
+        progress: PageProgress<'_>,
+        rows: PageRows<'_, SentInvitation>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
+        self.list("/invitations/sent", progress, rows, WireSent::into_model)
+            .await
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -253,11 +273,21 @@ impl InvitationProvider for ConnectSafely {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        self.list_received_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
+
+    async fn list_received_partial(
+        &self,
+        progress: PageProgress<'_>,
+        rows: PageRows<'_, ReceivedInvitation>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
         self.list(
             "/invitations/received",
             progress,
+            rows,
             WireReceived::into_model,
-            |i| &i.id,
         )
         .await
     }

@@ -6,10 +6,10 @@
 //! - `GET /identities` may be a bare array or wrapped; both decode. Pages (`page`, 1-based) are
 //!   read until one is empty or brings no new identity, so a short list costs two requests.
 //! - Listings follow `X-Pagination-Next` (a full URL, re-POSTed with the same body) until it is
-//!   absent, never building page URLs; a repeated URL or an empty page with a next link stops.
-//!   While the cursor advances, up to `MAX_LISTING_PAGES` pages are read (500,000 invitations);
-//!   a listing that stops part-way (that cap, or a page failing after others arrived) keeps
-//!   what it fetched, marked stopped (`list_*_partial`), for the refresh to show.
+//!   absent, never building page URLs; an empty page ends it too. While the cursor moves on to
+//!   new URLs with new invitations there is no page limit; a repeated URL, a page of repeats
+//!   or `MAX_LISTING_ROWS` stops it part-way, keeping what it fetched, marked stopped
+//!   (`list_*_partial`), for the refresh to show (so does a page failing after others).
 //!   `NO_RESULT` / `STATUS_404` on a listing means "nothing (more) to list".
 //! - Outputs carry no invitation type: everything is shown as a connection invitation.
 //! - Writes are repeated at most once after an ambiguous failure (timeout, dropped connection,
@@ -32,7 +32,10 @@ use serde::Serialize;
 use super::http::{self, Auth, Call, HttpConfig};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{Listed, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
+use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
+use super::{
+    ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError,
+};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -59,10 +62,6 @@ pub const MAX_NOTE_CHARS: usize = 300;
 /// Navigator; the lower figure is shown since the account type is not known).
 pub const SMART_CONNECT_LIMIT: u32 = 25;
 
-/// Safety stops against a server that never stops paginating. Listings: a cursor that repeats
-/// stops at once; one that keeps advancing is followed this far, 100 invitations a page (an
-/// agency account with 50,000 pending needs 500 pages, so the old 500-page stop was reached).
-pub const MAX_LISTING_PAGES: u32 = 5_000;
 const MAX_IDENTITY_PAGES: u32 = 100;
 
 const SENT_ACTION: &str = "linkedin-extract-sent-invitations";
@@ -77,8 +76,8 @@ pub struct Edges {
     /// The identity uid every action runs for; `None` until one is chosen.
     identity: Option<String>,
     page_delay: Duration,
-    /// Pages one listing reads at most (`MAX_LISTING_PAGES`; tests inject a small one).
-    max_pages: u32,
+    /// Invitations one listing reads at most (`MAX_LISTING_ROWS`; tests inject a small one).
+    max_rows: usize,
     /// `postponed_until` of the last `LIMIT_REACHED` seen on a connection request.
     connect_blocked_until: Mutex<Option<DateTime<Utc>>>,
 }
@@ -106,7 +105,7 @@ impl Edges {
             http,
             identity: config.remote_account_id.filter(|s| !s.trim().is_empty()),
             page_delay: DEFAULT_PAGE_DELAY,
-            max_pages: MAX_LISTING_PAGES,
+            max_rows: MAX_LISTING_ROWS,
             connect_blocked_until: Mutex::new(None),
         })
     }
@@ -117,9 +116,9 @@ impl Edges {
         self
     }
 
-    /// The most pages one listing reads (tests use a small one).
-    pub fn with_max_listing_pages(mut self, pages: u32) -> Self {
-        self.max_pages = pages.max(1);
+    /// The most invitations one listing reads (tests use a small one).
+    pub fn with_max_listing_rows(mut self, rows: usize) -> Self {
+        self.max_rows = rows;
         self
     }
 
@@ -133,32 +132,25 @@ impl Edges {
         })
     }
 
-    /// Every item of a listing action, following `X-Pagination-Next` to the end; stopped
-    /// part-way (the page cap, a failing page after the first), what it fetched.
-    async fn extract(
+    /// Every invitation of a listing action in the model's terms, each id once, following
+    /// `X-Pagination-Next` to the end. No page count stops it while the cursor moves on to new
+    /// URLs and pages bring new invitations; a cursor already visited, a page of only repeats,
+    /// the row bound, or a page failing after others arrived stops it part-way, keeping what
+    /// it fetched.
+    async fn extract<T: ListingKey>(
         &self,
         action: &str,
         progress: PageProgress<'_>,
-    ) -> Result<Listed<InvitationItem>, ProviderError> {
+        rows: PageRows<'_, T>,
+        into_model: impl Fn(InvitationItem) -> Option<T>,
+    ) -> Result<Listed<T>, ProviderError> {
         let body = LiveRun::<()>::new(self.identity()?, None);
         let mut target = action_path(action);
         let mut visited = HashSet::new();
-        let mut seen_ids = HashSet::new();
-        let mut items = Vec::new();
-        let mut pages_read: u32 = 0;
+        let mut gathered = Gathered::new("Edges", self.max_rows);
         loop {
-            if pages_read >= self.max_pages {
-                let error = ProviderError::new(
-                    ErrorKind::UnexpectedResponse,
-                    format!(
-                        "Edges still had more after {pages_read} pages, the most one refresh \
-                         reads"
-                    ),
-                );
-                return Ok(Listed::stopped(items, pages_read, None, error));
-            }
             let call = Call::post(target.as_str(), &body);
-            let page = PageRef::one(pages_read + 1);
+            let page = PageRef::one(gathered.pages() + 1);
             let (reply, page) = match self
                 .http
                 .read_page::<ListPage<InvitationItem>>(call, page, progress)
@@ -167,25 +159,26 @@ impl Edges {
                 Ok((reply, page)) => (reply, page.into_vec()),
                 // NO_RESULT / STATUS_404 on a listing: nothing (more) to list.
                 Err(e) if e.kind == ErrorKind::NoPendingInvitation => {
-                    return Ok(Listed::complete(items))
+                    return Ok(gathered.complete())
                 }
-                Err(e) if pages_read == 0 => return Err(e),
-                Err(e) => return Ok(Listed::stopped(items, pages_read, None, e)),
+                Err(e) if gathered.pages() == 0 => return Err(e),
+                Err(e) => return Ok(gathered.stopped(e)),
             };
-            pages_read += 1;
             let page_was_empty = page.is_empty();
-            items.extend(page.into_iter().filter(|item| match item_key(item) {
-                // LinkedIn's list can shift while it is read: keep the first copy.
-                Some(key) => seen_ids.insert(key),
-                None => true,
-            }));
-            progress(ListingEvent::page(items.len(), None));
+            let fresh = gathered.take(page.into_iter().filter_map(&into_model), 1, rows, progress)?;
             let Some(next) = reply.header(NEXT_PAGE_HEADER).map(str::to_owned) else {
-                return Ok(Listed::complete(items));
+                return Ok(gathered.complete());
             };
-            if page_was_empty || !visited.insert(next.clone()) {
-                log::warn!("Edges: {action} page {pages_read} repeats or is empty; stopping");
-                return Ok(Listed::complete(items));
+            // "Increase `page` until the response is an empty array" (providers.md §2.4).
+            if page_was_empty {
+                return Ok(gathered.complete());
+            }
+            if fresh == 0 || !visited.insert(next.clone()) {
+                log::warn!("Edges: {action} page {} repeats; stopping", gathered.pages());
+                return Ok(gathered.stalled());
+            }
+            if gathered.is_full() {
+                return Ok(gathered.bounded());
             }
             target = next;
             if !self.page_delay.is_zero() {
@@ -231,12 +224,6 @@ fn action_path(action: &str) -> String {
     format!("/actions/{action}/run/live")
 }
 
-fn item_key(item: &InvitationItem) -> Option<String> {
-    item.linkedin_invitation_id
-        .clone()
-        .or_else(|| item.linkedin_invitation_urn.clone())
-}
-
 #[async_trait]
 impl super::InvitationProvider for Edges {
     fn kind(&self) -> ProviderKind {
@@ -273,16 +260,21 @@ impl super::InvitationProvider for Edges {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
-        self.list_sent_partial(progress).await?.into_complete()
+        self.list_sent_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
     }
 
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
+        rows: PageRows<'_, SentInvitation>,
     ) -> Result<Listed<SentInvitation>, ProviderError> {
         let now = Utc::now();
-        let listed = self.extract(SENT_ACTION, progress).await?;
-        Ok(listed.map(|item| wire::sent_invitation(item, now)))
+        self.extract(SENT_ACTION, progress, rows, |item| {
+            wire::sent_invitation(item, now)
+        })
+        .await
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -301,16 +293,21 @@ impl super::InvitationProvider for Edges {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        self.list_received_partial(progress).await?.into_complete()
+        self.list_received_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
     }
 
     async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
+        rows: PageRows<'_, ReceivedInvitation>,
     ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
         let now = Utc::now();
-        let listed = self.extract(RECEIVED_ACTION, progress).await?;
-        Ok(listed.map(|item| wire::received_invitation(item, now)))
+        self.extract(RECEIVED_ACTION, progress, rows, |item| {
+            wire::received_invitation(item, now)
+        })
+        .await
     }
 
     async fn respond(

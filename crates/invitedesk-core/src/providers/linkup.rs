@@ -6,7 +6,9 @@
 //! - Listings use page ranges only (`start_page`..`end_page`, 1-based, 10 per page). The first
 //!   request reads page 1 alone to learn `total_available_results` (1 credit); the rest is read
 //!   5 pages per request, exactly as many pages as the total needs, so no credit is spent on
-//!   empty pages. Without a total (older answers), reading stops at a short page.
+//!   empty pages. Without a total (older answers), reading stops at a short page. No page
+//!   count stops a listing while requests bring new invitations (`listing::Gathered`); one
+//!   that brings only repeats, or the row bound, stops it part-way, keeping what it fetched.
 //! - Sent: `invitation_type: "CONNECTION"` only (the user's own connection requests). Received:
 //!   one listing per type, `CONNECTION`, `ORGANIZATION` and `CONTENT_SERIES`, so page and
 //!   newsletter invitations are listed too (at least 3 credits per refresh). Items are
@@ -19,7 +21,6 @@
 //! - Credits: the v1 API reports no balance. `limits` shows the cost model, and "no credits
 //!   left" once a call was refused for that.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
@@ -30,7 +31,11 @@ use serde::Serialize;
 use super::http::{self, Auth, Call, HttpConfig};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{ignore_progress, ListingEvent, PageProgress, PageRef, ProviderConfig, ProviderError};
+use super::listing::{Gathered, Halt, ListingKey, MAX_LISTING_ROWS};
+use super::{
+    ignore_progress, ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig,
+    ProviderError,
+};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -60,8 +65,6 @@ pub const PAGE_SIZE: usize = 10;
 /// Pages per listing request after the first: LinkupAPI reads LinkedIn page by page, so a
 /// long range could outlast the request timeout.
 pub const PAGES_PER_REQUEST: u32 = 5;
-/// Safety stop against a total that never ends.
-const MAX_PAGES: u32 = 1000;
 /// v1 does not state a note limit; v2 and Pipedream say 300. Counted in UTF-16 units
 /// (`notes::note_counting` says why).
 pub const MAX_NOTE_CHARS: usize = 300;
@@ -92,16 +95,29 @@ pub struct Linkup {
     country: String,
     /// Set once a call was refused for lack of credits, for `limits`.
     out_of_credits: AtomicBool,
+    /// Invitations one listing reads at most (`MAX_LISTING_ROWS`; tests inject a small one).
+    max_rows: usize,
 }
 
 /// One listing in progress (one invitation type of one endpoint).
 struct Listing {
     path: &'static str,
     kind: &'static str,
-    items: Vec<Item>,
     total: Option<usize>,
     pages_read: u32,
     done: bool,
+}
+
+impl Listing {
+    fn new(path: &'static str, kind: &'static str) -> Self {
+        Listing {
+            path,
+            kind,
+            total: None,
+            pages_read: 0,
+            done: false,
+        }
+    }
 }
 
 impl Linkup {
@@ -140,7 +156,14 @@ impl Linkup {
             login_token,
             country,
             out_of_credits: AtomicBool::new(false),
+            max_rows: MAX_LISTING_ROWS,
         })
+    }
+
+    /// The most invitations one listing reads (tests use a small one).
+    pub fn with_max_listing_rows(mut self, rows: usize) -> Self {
+        self.max_rows = rows;
+        self
     }
 
     fn call<T: Serialize>(&self, path: &str, fields: T) -> Result<Call, ProviderError> {
@@ -191,73 +214,82 @@ impl Linkup {
         Ok(answer.data)
     }
 
-    async fn first_page(
-        &self,
-        path: &'static str,
-        kind: &'static str,
-        progress: PageProgress<'_>,
-    ) -> Result<Listing, ProviderError> {
-        let data = self.fetch(path, kind, 1, 1, progress).await?;
-        let got = data.invitations.len();
-        let total = data.total_available();
-        let done = got == 0
-            || total.map_or(got < PAGE_SIZE, |t| t <= PAGE_SIZE)
-            || total.is_some_and(|t| t <= got);
-        Ok(Listing {
-            path,
-            kind,
-            items: data.invitations,
-            total,
-            pages_read: 1,
-            done,
-        })
-    }
-
-    /// Reads the remaining pages of `listing`. `others` is what other listings already hold,
-    /// for progress.
-    async fn read_rest(
+    /// Page 1 of `listing` alone (for its total), its invitations into `gathered`; `whole`
+    /// when this listing's total is the whole listing's (the sent list, not one received
+    /// type of three), for progress. `Some` when it stopped there.
+    async fn first_page<T: ListingKey>(
         &self,
         listing: &mut Listing,
-        others: usize,
-        grand_total: Option<usize>,
+        whole: bool,
+        gathered: &mut Gathered<T>,
+        into_model: impl Fn(Item) -> Option<T>,
+        rows: PageRows<'_, T>,
         progress: PageProgress<'_>,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<Option<Halt>, ProviderError> {
+        let data = match self.fetch(listing.path, listing.kind, 1, 1, progress).await {
+            Ok(data) => data,
+            Err(e) if gathered.pages() == 0 => return Err(e),
+            Err(e) => return Ok(Some(Halt::Failed(e))),
+        };
+        let got = data.invitations.len();
+        let total = data.total_available();
+        if whole {
+            gathered.set_total(total);
+        }
+        let wire = data.invitations.into_iter();
+        let fresh = gathered.take(wire.filter_map(into_model), 1, rows, progress)?;
+        listing.total = total;
+        listing.pages_read = 1;
+        listing.done = got == 0
+            || total.map_or(got < PAGE_SIZE, |t| t <= PAGE_SIZE)
+            || total.is_some_and(|t| t <= got);
+        Ok((!listing.done && fresh == 0).then_some(Halt::Stalled))
+    }
+
+    /// Reads the remaining pages of `listing` into `gathered`, exactly as many as its total
+    /// needs (a credit each); `Some` when it stopped part-way.
+    async fn read_rest<T: ListingKey>(
+        &self,
+        listing: &mut Listing,
+        gathered: &mut Gathered<T>,
+        into_model: impl Fn(Item) -> Option<T>,
+        rows: PageRows<'_, T>,
+        progress: PageProgress<'_>,
+    ) -> Result<Option<Halt>, ProviderError> {
         while !listing.done {
             let start = listing.pages_read + 1;
             let pages_needed = listing.total.map(|t| t.div_ceil(PAGE_SIZE) as u32);
             if pages_needed.is_some_and(|n| start > n) {
                 break;
             }
-            if start > MAX_PAGES {
-                return Err(ProviderError::new(
-                    ErrorKind::UnexpectedResponse,
-                    format!(
-                        "LinkupAPI kept reporting more invitations after {MAX_PAGES} pages; \
-                         the listing was stopped. Try again later."
-                    ),
-                ));
+            if gathered.is_full() {
+                return Ok(Some(Halt::Bounded));
             }
             let mut end = start + PAGES_PER_REQUEST - 1;
             if let Some(n) = pages_needed {
                 end = end.min(n);
             }
-            let data = self
+            let data = match self
                 .fetch(listing.path, listing.kind, start, end, progress)
-                .await?;
+                .await
+            {
+                Ok(data) => data,
+                Err(e) => return Ok(Some(Halt::Failed(e))),
+            };
             let got = data.invitations.len();
             if let Some(t) = data.total_available() {
                 listing.total = Some(t);
             }
             listing.pages_read = end;
-            listing.items.extend(data.invitations);
+            let wire = data.invitations.into_iter();
+            let fresh = gathered.take(wire.filter_map(&into_model), end - start + 1, rows, progress)?;
             let asked = (end - start + 1) as usize * PAGE_SIZE;
             listing.done = got == 0 || (listing.total.is_none() && got < asked);
-            progress(ListingEvent::page(
-                others + listing.items.len(),
-                grand_total,
-            ));
+            if !listing.done && fresh == 0 {
+                return Ok(Some(Halt::Stalled));
+            }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// A write, sent once. An ambiguous failure is unconfirmed: the caller checks the lists
@@ -325,18 +357,29 @@ impl super::InvitationProvider for Linkup {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<SentInvitation>, ProviderError> {
-        let mut listing = self.first_page(SENT_PATH, SENT_TYPE, progress).await?;
-        progress(ListingEvent::page(listing.items.len(), listing.total));
-        let total = listing.total;
-        self.read_rest(&mut listing, 0, total, progress).await?;
+        self.list_sent_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
+
+    async fn list_sent_partial(
+        &self,
+        progress: PageProgress<'_>,
+        rows: PageRows<'_, SentInvitation>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
         let now = Utc::now();
-        let mut seen = HashSet::new();
-        Ok(listing
-            .items
-            .into_iter()
-            .filter_map(|item| wire::sent_invitation(item, SENT_TYPE, now))
-            .filter(|inv| seen.insert(inv.id.clone()))
-            .collect())
+        let into_model = |item| wire::sent_invitation(item, SENT_TYPE, now);
+        let mut gathered = Gathered::new("LinkupAPI", self.max_rows);
+        let mut listing = Listing::new(SENT_PATH, SENT_TYPE);
+        let mut halt = self
+            .first_page(&mut listing, true, &mut gathered, into_model, rows, progress)
+            .await?;
+        if halt.is_none() {
+            halt = self
+                .read_rest(&mut listing, &mut gathered, into_model, rows, progress)
+                .await?;
+        }
+        Ok(gathered.end(halt))
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -349,37 +392,50 @@ impl super::InvitationProvider for Linkup {
         &self,
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        self.list_received_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
+
+    /// Page 1 of each type first (for the grand total), then the rest of each.
+    async fn list_received_partial(
+        &self,
+        progress: PageProgress<'_>,
+        rows: PageRows<'_, ReceivedInvitation>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
+        let now = Utc::now();
+        let into_model =
+            |kind: &'static str| move |item| wire::received_invitation(item, kind, now);
+        let mut gathered = Gathered::new("LinkupAPI", self.max_rows);
         let mut listings = Vec::with_capacity(RECEIVED_TYPES.len());
         for kind in RECEIVED_TYPES {
-            listings.push(self.first_page(RECEIVED_PATH, kind, progress).await?);
-            progress(ListingEvent::page(
-                listings.iter().map(|l| l.items.len()).sum(),
-                None,
-            ));
-        }
-        let grand_total = listings.iter().map(|l| l.total).sum::<Option<usize>>();
-        for i in 0..listings.len() {
-            let others = listings
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, l)| l.items.len())
-                .sum();
-            self.read_rest(&mut listings[i], others, grand_total, progress)
+            let mut listing = Listing::new(RECEIVED_PATH, kind);
+            let halt = self
+                .first_page(
+                    &mut listing,
+                    false,
+                    &mut gathered,
+                    into_model(kind),
+                    rows,
+                    progress,
+                )
                 .await?;
+            if halt.is_some() {
+                return Ok(gathered.end(halt));
+            }
+            listings.push(listing);
         }
-        let now = Utc::now();
-        let mut seen = HashSet::new();
-        Ok(listings
-            .into_iter()
-            .flat_map(|l| {
-                let kind = l.kind;
-                l.items
-                    .into_iter()
-                    .filter_map(move |item| wire::received_invitation(item, kind, now))
-            })
-            .filter(|inv| seen.insert(inv.id.clone()))
-            .collect())
+        gathered.set_total(listings.iter().map(|l| l.total).sum::<Option<usize>>());
+        for listing in &mut listings {
+            let kind = listing.kind;
+            let halt = self
+                .read_rest(listing, &mut gathered, into_model(kind), rows, progress)
+                .await?;
+            if halt.is_some() {
+                return Ok(gathered.end(halt));
+            }
+        }
+        Ok(gathered.end(None))
     }
 
     async fn respond(

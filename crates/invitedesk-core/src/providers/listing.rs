@@ -1,12 +1,15 @@
 //! What a listing tells its caller while it reads page after page: the count so far, and when a
 //! page has to be asked for again, which page, which attempt and why (the refresh bar shows it).
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ProviderError;
+use crate::error::ErrorKind;
+use crate::model::{ReceivedInvitation, SentInvitation};
 
 /// Where a listing reports. Called from the reading task; keep it quick.
 pub type PageProgress<'a> = &'a (dyn Fn(ListingEvent) + Send + Sync);
@@ -31,6 +34,173 @@ impl ListingEvent {
 
 /// A progress sink that ignores everything (one-off reads, jobs, tests).
 pub fn ignore_progress(_: ListingEvent) {}
+
+/// Where a listing hands each page's new invitations as they arrive, before it reports the
+/// page (`ListingEvent::Page`): the refresh writes them to the cache there, so whoever the
+/// event prompts to look finds them. An error stops the listing with that error.
+pub type PageRows<'a, T> = &'a (dyn Fn(&[T]) -> Result<(), ProviderError> + Send + Sync);
+
+/// A page sink that keeps nothing (the caller takes the whole list at the end).
+pub fn ignore_rows<T>(_: &[T]) -> Result<(), ProviderError> {
+    Ok(())
+}
+
+/// The most invitations one listing reads, a bound for a provider that never stops sending
+/// new ones (pages that repeat or cursors that cycle stop at once, see `Gathered`). LinkedIn
+/// lets an account send some 100–200 invitations a week, so even an agency account that never
+/// withdrew holds tens of thousands: a million is 10–20 times the largest real list, yet keeps
+/// one runaway listing to about a gigabyte of rows rather than all memory and disk.
+pub const MAX_LISTING_ROWS: usize = 1_000_000;
+
+/// What a listing is keyed by: each invitation once, the first copy kept (LinkedIn's list can
+/// shift while it is read).
+pub trait ListingKey {
+    fn listing_key(&self) -> &str;
+}
+
+impl ListingKey for SentInvitation {
+    fn listing_key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl ListingKey for ReceivedInvitation {
+    fn listing_key(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Why a listing stopped before its end (see `Gathered`).
+#[derive(Debug)]
+pub enum Halt {
+    /// A page failed after others arrived.
+    Failed(ProviderError),
+    /// The provider says there is more, but its last page brought nothing new.
+    Stalled,
+    /// `MAX_LISTING_ROWS` (or a test's bound) reached with more announced.
+    Bounded,
+}
+
+/// A listing being read, page after page: what it fetched (each key once), and the rule that
+/// ends it without a fixed page count. Reading goes on while pages bring keys not seen before;
+/// a page that brings none (a repeat, a cycling cursor), or reaching the row bound, stops it
+/// part-way, keeping what it fetched.
+pub struct Gathered<T> {
+    provider: &'static str,
+    items: Vec<T>,
+    seen: HashSet<String>,
+    pages: u32,
+    total: Option<usize>,
+    max_rows: usize,
+}
+
+impl<T: ListingKey> Gathered<T> {
+    pub fn new(provider: &'static str, max_rows: usize) -> Self {
+        Gathered {
+            provider,
+            items: Vec::new(),
+            seen: HashSet::new(),
+            pages: 0,
+            total: None,
+            max_rows: max_rows.max(1),
+        }
+    }
+
+    /// Takes one answer (`pages` pages of the provider): keeps the invitations not seen before,
+    /// hands them to `rows`, then reports the count. Returns how many were new.
+    pub fn take(
+        &mut self,
+        page: impl IntoIterator<Item = T>,
+        pages: u32,
+        rows: PageRows<'_, T>,
+        progress: PageProgress<'_>,
+    ) -> Result<usize, ProviderError> {
+        let before = self.items.len();
+        let seen = &mut self.seen;
+        self.items.extend(
+            page.into_iter()
+                .filter(|item| seen.insert(item.listing_key().to_owned())),
+        );
+        self.pages += pages;
+        rows(&self.items[before..])?;
+        progress(ListingEvent::page(self.items.len(), self.total));
+        Ok(self.items.len() - before)
+    }
+
+    /// The total the provider announces, for progress and the stop message.
+    pub fn set_total(&mut self, total: Option<usize>) {
+        if total.is_some() {
+            self.total = total;
+        }
+    }
+
+    /// Pages (answers, for providers that read ranges: their pages) read so far.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The row bound is reached: another page is not read.
+    pub fn is_full(&self) -> bool {
+        self.items.len() >= self.max_rows
+    }
+
+    pub fn complete(self) -> Listed<T> {
+        Listed::complete(self.items)
+    }
+
+    /// Complete, or stopped part-way for `halt`.
+    pub fn end(self, halt: Option<Halt>) -> Listed<T> {
+        match halt {
+            None => self.complete(),
+            Some(Halt::Failed(error)) => self.stopped(error),
+            Some(Halt::Stalled) => self.stalled(),
+            Some(Halt::Bounded) => self.bounded(),
+        }
+    }
+
+    /// Stopped part-way by `error` (a page that failed after others arrived).
+    pub fn stopped(self, error: ProviderError) -> Listed<T> {
+        let total = self.total.map(|t| u32::try_from(t).unwrap_or(u32::MAX));
+        Listed::stopped(self.items, self.pages, total, error)
+    }
+
+    /// Stopped because the provider says there is more, but its last page brought nothing new
+    /// (it repeats itself, or its cursor came back to one already read).
+    pub fn stalled(self) -> Listed<T> {
+        let error = ProviderError::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "{} sent pages it had already sent after {} invitations, so the refresh \
+                 stopped there (LinkedIn may be changing the list while it is read). Try \
+                 again later",
+                self.provider,
+                self.items.len()
+            ),
+        );
+        self.stopped(error)
+    }
+
+    /// Stopped at the row bound with more announced.
+    pub fn bounded(self) -> Listed<T> {
+        let error = ProviderError::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "{} still had more after {} invitations, the most one refresh reads",
+                self.provider,
+                self.items.len()
+            ),
+        );
+        self.stopped(error)
+    }
+}
 
 /// Which page (or, for providers that read ranges, which pages) a request asks for. 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

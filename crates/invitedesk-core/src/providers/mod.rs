@@ -29,7 +29,8 @@ pub mod notes;
 pub mod writes;
 
 pub use listing::{
-    ignore_progress, Listed, ListingEvent, ListingStop, PageProgress, PageRef, RetryNotice,
+    ignore_progress, ignore_rows, Listed, ListingEvent, ListingStop, PageProgress, PageRef,
+    PageRows, RetryNotice,
 };
 
 /// What each provider can do (providers.md §4): the one table, used by the clients'
@@ -88,22 +89,30 @@ pub trait InvitationProvider: Send + Sync {
         progress: PageProgress<'_>,
     ) -> Result<Vec<ReceivedInvitation>, ProviderError>;
 
-    /// Like `list_sent`, but a listing that stops part-way (its page cap, a page that fails
-    /// after others arrived) gives back what it fetched, marked stopped, for the refresh to
-    /// keep. Providers that never stop part-way keep this default.
+    /// Like `list_sent`, but each page's new invitations go to `rows` as they arrive (before
+    /// the page's progress event), and a listing that stops part-way (pages that repeat, the
+    /// row bound, a page that fails after others arrived) gives back what it fetched, marked
+    /// stopped, for the refresh to keep. Providers that list in one go keep this default,
+    /// which hands over everything at the end.
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
+        rows: PageRows<'_, SentInvitation>,
     ) -> Result<Listed<SentInvitation>, ProviderError> {
-        self.list_sent(progress).await.map(Listed::complete)
+        let items = self.list_sent(progress).await?;
+        rows(&items)?;
+        Ok(Listed::complete(items))
     }
 
     /// `list_received`, as `list_sent_partial` is to `list_sent`.
     async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
+        rows: PageRows<'_, ReceivedInvitation>,
     ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
-        self.list_received(progress).await.map(Listed::complete)
+        let items = self.list_received(progress).await?;
+        rows(&items)?;
+        Ok(Listed::complete(items))
     }
 
     /// Accept or ignore one. Providers without ignore answer `ErrorKind::NotSupported`.
