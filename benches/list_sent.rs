@@ -103,8 +103,8 @@ impl Target {
             }
             Target::Edges => {
                 let key = support::edges::DEFAULT_KEY;
-                let fake = EdgesFake::new(key)
-                    .with_identity(IdentitySeed::new(IDENTITY, "Bench").sent(n));
+                let fake =
+                    EdgesFake::new(key).with_identity(IdentitySeed::new(IDENTITY, "Bench").sent(n));
                 let server = fake.start().await;
                 let config = ProviderConfig {
                     kind: ProviderKind::Edges,
@@ -263,5 +263,8 @@ fn main() {
             );
         }
     }
-    println!("listing benchmark took {:.0} s", whole.elapsed().as_secs_f64());
+    println!(
+        "listing benchmark took {:.0} s",
+        whole.elapsed().as_secs_f64()
+    );
 }

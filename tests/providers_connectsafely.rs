@@ -1607,12 +1607,19 @@ async fn a_list_that_wraps_round_stops_at_the_first_page_of_repeats() {
     };
     let listed = client.list_sent_partial(&quiet, &rows).await.unwrap();
     assert_eq!(listed.items.len(), 25);
-    assert_eq!(*kept.lock().unwrap(), 25, "each page's new rows handed over once");
+    assert_eq!(
+        *kept.lock().unwrap(),
+        25,
+        "each page's new rows handed over once"
+    );
     let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
     assert_eq!((stop.pages, stop.fetched), (4, 25));
     assert!(stop.reason.contains("already sent"), "{}", stop.reason);
     // 0, 10, 20 (5 new), then 25, which wrapped to the first page again.
-    assert_eq!(start_indexes(&server, "/invitations/sent"), ["0", "10", "20", "25"]);
+    assert_eq!(
+        start_indexes(&server, "/invitations/sent"),
+        ["0", "10", "20", "25"]
+    );
     assert_eq!(
         sent_list(&client).await.unwrap_err().kind,
         ErrorKind::UnexpectedResponse
@@ -1634,10 +1641,16 @@ async fn the_same_page_over_and_over_stops_at_the_second() {
                         "profileUrl": "https://www.linkedin.com/in/ada", "publicIdentifier": "ada"},
         }],
     });
-    server
-        .faults
-        .inject(Some("GET"), "/invitations/sent", 1000, Fault::status(200, page));
-    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/sent",
+        1000,
+        Fault::status(200, page),
+    );
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
     assert_eq!(listed.items.len(), 1);
     assert!(!listed.is_complete());
     assert_eq!(server.log.count("GET", "/invitations/sent"), 2);

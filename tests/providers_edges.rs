@@ -1069,7 +1069,10 @@ async fn a_write_answered_with_garbage_is_unconfirmed() {
 async fn a_listing_stopped_by_the_row_bound_keeps_what_it_fetched() {
     let (_fake, server, client) = setup(350, 0).await;
     let client = client.with_max_listing_rows(200);
-    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
     assert_eq!(listed.items.len(), 200);
     let stopped = listed.stopped.as_ref().expect("stopped part-way");
     assert_eq!((stopped.stop.pages, stopped.stop.fetched), (2, 200));
@@ -1114,7 +1117,10 @@ async fn a_page_failing_after_the_first_keeps_the_pages_before_it() {
             );
         }
     };
-    let listed = client.list_sent_partial(&after_first, &ignore_rows).await.unwrap();
+    let listed = client
+        .list_sent_partial(&after_first, &ignore_rows)
+        .await
+        .unwrap();
     assert_eq!(listed.items.len(), 100);
     let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
     assert_eq!((stop.pages, stop.fetched), (1, 100));
@@ -1126,7 +1132,10 @@ async fn a_page_failing_after_the_first_keeps_the_pages_before_it() {
         10,
         fake_edges::fault_error(400, "BAD_PARAMETERS", "Bad page"),
     );
-    assert!(client.list_sent_partial(&quiet, &ignore_rows).await.is_err());
+    assert!(client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .is_err());
 }
 
 /// A source with one Edges account whose client the test swaps (to inject a row bound).
@@ -1256,11 +1265,17 @@ async fn a_cursor_that_cycles_stops_marked_partial_with_its_rows() {
     let url = |c: &str| format!("{}{}?cursor={c}", server.base_url, sent_path());
     let (a, b) = (url("a"), url("b"));
     for (ids, next) in [(&[1, 2][..], &a), (&[3], &b), (&[4], &a), (&[5], &b)] {
-        server
-            .faults
-            .inject(Some("POST"), &sent_path(), 1, scripted_page(ids, Some(next)));
+        server.faults.inject(
+            Some("POST"),
+            &sent_path(),
+            1,
+            scripted_page(ids, Some(next)),
+        );
     }
-    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
     let ids: Vec<&str> = listed.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["1", "2", "3", "4"]);
     let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
@@ -1275,11 +1290,17 @@ async fn fresh_cursors_with_only_repeats_stop_marked_partial() {
     let (_, server, client) = setup(0, 0).await;
     for page in 0..50 {
         let next = format!("{}{}?cursor=c{page}", server.base_url, sent_path());
-        server
-            .faults
-            .inject(Some("POST"), &sent_path(), 1, scripted_page(&[1, 2], Some(&next)));
+        server.faults.inject(
+            Some("POST"),
+            &sent_path(),
+            1,
+            scripted_page(&[1, 2], Some(&next)),
+        );
     }
-    let listed = client.list_sent_partial(&quiet, &ignore_rows).await.unwrap();
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
     assert_eq!(listed.items.len(), 2);
     assert!(!listed.is_complete());
     assert_eq!(server.log.count("POST", &sent_path()), 2);

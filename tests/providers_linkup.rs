@@ -1016,7 +1016,10 @@ async fn a_range_failing_after_the_first_page_keeps_the_first() {
         .unwrap();
     assert_eq!(listed.items.len(), 10);
     let stop = &listed.stopped.as_ref().expect("stopped part-way").stop;
-    assert_eq!((stop.pages, stop.fetched, stop.expected_total), (1, 10, Some(35)));
+    assert_eq!(
+        (stop.pages, stop.fetched, stop.expected_total),
+        (1, 10, Some(35))
+    );
     assert_eq!(
         sent_list(&client).await.unwrap_err().kind,
         ErrorKind::InsufficientCredits

@@ -138,7 +138,11 @@ async fn each_page_is_in_the_sent_window_before_its_event_and_the_end_matches_th
     );
     let mut expected: Vec<String> = fake.sent(UID).iter().map(|s| s.id.to_string()).collect();
     expected.sort();
-    assert_eq!(cached_ids(&inv), expected, "the cache is the provider's list");
+    assert_eq!(
+        cached_ids(&inv),
+        expected,
+        "the cache is the provider's list"
+    );
 
     // 10 withdrawn on LinkedIn (the newest, on page 1): they stay while the refresh runs
     // (they were pending at the last one) and go when it completes.

@@ -436,7 +436,9 @@ mod tests {
             .unwrap();
         assert_eq!(n, 3);
         assert_eq!(
-            db.read(|c| partial(c, Screen::Sent, "a")).unwrap().as_deref(),
+            db.read(|c| partial(c, Screen::Sent, "a"))
+                .unwrap()
+                .as_deref(),
             Some("{}")
         );
         // Complete: what it did not list goes, and the stop mark with it.

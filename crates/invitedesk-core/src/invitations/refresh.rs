@@ -273,7 +273,10 @@ async fn fetch_pages(
             let rows = |page: &[ReceivedInvitation]| {
                 stored(store, page.iter().map(|i| new_row(&i.id, &i.person, i)))
             };
-            provider.list_received_partial(on_page, &rows).await?.stopped
+            provider
+                .list_received_partial(on_page, &rows)
+                .await?
+                .stopped
         }
     };
     Ok(stopped)

@@ -48,7 +48,6 @@ use wire::{
 /// (`notes::note_counting`).
 pub const MAX_NOTE_CHARS: usize = 300;
 
-
 pub struct ConnectSafely {
     http: http::Client,
     account_id: Option<String>,
@@ -147,12 +146,8 @@ impl ConnectSafely {
             let got = page.invitations.len();
             let now = Utc::now();
             let wire = page.invitations.into_iter();
-            let fresh = gathered.take(
-                wire.filter_map(|w| into_model(w, now)),
-                1,
-                rows,
-                progress,
-            )?;
+            let fresh =
+                gathered.take(wire.filter_map(|w| into_model(w, now)), 1, rows, progress)?;
             match (page.end_of_list, got) {
                 (Some(true), _) | (None, 0) => return Ok(gathered.complete()),
                 (Some(false), 0) => {

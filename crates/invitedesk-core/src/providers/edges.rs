@@ -30,12 +30,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
+use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
-use super::{
-    ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError,
-};
+use super::{ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -165,7 +163,8 @@ impl Edges {
                 Err(e) => return Ok(gathered.stopped(e)),
             };
             let page_was_empty = page.is_empty();
-            let fresh = gathered.take(page.into_iter().filter_map(&into_model), 1, rows, progress)?;
+            let fresh =
+                gathered.take(page.into_iter().filter_map(&into_model), 1, rows, progress)?;
             let Some(next) = reply.header(NEXT_PAGE_HEADER).map(str::to_owned) else {
                 return Ok(gathered.complete());
             };
@@ -174,7 +173,10 @@ impl Edges {
                 return Ok(gathered.complete());
             }
             if fresh == 0 || !visited.insert(next.clone()) {
-                log::warn!("Edges: {action} page {} repeats; stopping", gathered.pages());
+                log::warn!(
+                    "Edges: {action} page {} repeats; stopping",
+                    gathered.pages()
+                );
                 return Ok(gathered.stalled());
             }
             if gathered.is_full() {

@@ -29,9 +29,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use super::http::{self, Auth, Call, HttpConfig};
+use super::listing::{Gathered, Halt, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::listing::{Gathered, Halt, ListingKey, MAX_LISTING_ROWS};
 use super::{
     ignore_progress, ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig,
     ProviderError,
@@ -282,7 +282,12 @@ impl Linkup {
             }
             listing.pages_read = end;
             let wire = data.invitations.into_iter();
-            let fresh = gathered.take(wire.filter_map(&into_model), end - start + 1, rows, progress)?;
+            let fresh = gathered.take(
+                wire.filter_map(&into_model),
+                end - start + 1,
+                rows,
+                progress,
+            )?;
             let asked = (end - start + 1) as usize * PAGE_SIZE;
             listing.done = got == 0 || (listing.total.is_none() && got < asked);
             if !listing.done && fresh == 0 {
@@ -372,7 +377,14 @@ impl super::InvitationProvider for Linkup {
         let mut gathered = Gathered::new("LinkupAPI", self.max_rows);
         let mut listing = Listing::new(SENT_PATH, SENT_TYPE);
         let mut halt = self
-            .first_page(&mut listing, true, &mut gathered, into_model, rows, progress)
+            .first_page(
+                &mut listing,
+                true,
+                &mut gathered,
+                into_model,
+                rows,
+                progress,
+            )
             .await?;
         if halt.is_none() {
             halt = self
