@@ -66,7 +66,9 @@ fn edges(server: &FakeServer) -> Arc<dyn InvitationProvider> {
         support::edges::DEFAULT_KEY,
         UID,
     );
-    let client = Edges::with_http_config(config, HttpConfig::fast_test())
+    // Patient enough for the page a test holds back.
+    let http = HttpConfig::fast_test().with_timeout(Duration::from_secs(5));
+    let client = Edges::with_http_config(config, http)
         .unwrap()
         .with_page_delay(Duration::ZERO);
     Arc::new(client)
@@ -222,4 +224,40 @@ async fn a_refresh_that_stops_half_way_keeps_every_cached_row() {
         .unwrap();
     assert!(summary.accounts[0].complete);
     assert_eq!(cached_ids(&inv).len(), 30);
+}
+
+/// The fake holds page 3 back: meanwhile anyone reading the cache (another screen, another
+/// window) sees pages 1 and 2, and the refresh is still going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_are_queryable_while_a_later_page_is_held_back() {
+    let fake = EdgesFake::new(support::edges::DEFAULT_KEY)
+        .with_identity(IdentitySeed::new(UID, "Agency").sent(350));
+    let server = fake.start().await;
+    let path = support::edges::action_path(support::edges::SENT_ACTION);
+    server
+        .faults
+        .inject(Some("POST"), &path, 2, Fault::delay(0));
+    server
+        .faults
+        .inject(Some("POST"), &path, 1, Fault::delay(2_000));
+    let db = Db::open_in_memory().unwrap();
+    let source = Arc::new(OneAccount(ProviderKind::Edges, edges(&server)));
+    let inv = InvitationService::new(db, source);
+
+    let refreshing = {
+        let inv = inv.clone();
+        tokio::spawn(async move { inv.refresh(Screen::Sent, None, Arc::new(|_| {})).await })
+    };
+    let started = std::time::Instant::now();
+    let mut shown = 0;
+    while shown < 200 && started.elapsed() < Duration::from_millis(1_800) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        shown = inv.sent_window(&window()).unwrap().total;
+    }
+    assert_eq!(shown, 200, "pages 1 and 2 show while page 3 is held back");
+    assert!(!refreshing.is_finished(), "the refresh is still going");
+
+    let summary = refreshing.await.unwrap().unwrap();
+    assert!(summary.accounts[0].complete);
+    assert_eq!(inv.sent_window(&window()).unwrap().total, 350);
 }
