@@ -8,7 +8,8 @@
 //! fake counted. 100,000 rows are 10,000 requests at 10 a page (≈ 200 s a run at 20 ms), so they
 //! run once each and only with `INVITEDESK_BENCH_LISTING_100K=1` (`make bench` sets it). `--quick`
 //! (and a run without `--bench`, e.g. `cargo test --bench list_sent`, so an all-targets test run
-//! stays short) lists 1,000 once.
+//! stays short) lists 1,000 once. Provider names after the flags run those alone
+//! (`cargo bench --bench list_sent -- Edges`).
 //!
 //! Adding a provider: a `Target` variant, its `start` arm and its fewest possible requests.
 //!
@@ -222,6 +223,8 @@ fn main() {
     let benching = args.iter().any(|a| a == "--bench");
     let quick = args.iter().any(|a| a == "--quick") || !benching;
     let big = !quick && std::env::var_os("INVITEDESK_BENCH_LISTING_100K").is_some();
+    // Provider names to run alone (`-- --bench Edges`); none: all.
+    let only: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with("--")).collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -247,7 +250,10 @@ fn main() {
         let cases = Target::ALL
             .iter()
             .map(|t| (*t, Path::List))
-            .chain([(Target::Edges, Path::Refresh)]);
+            .chain([(Target::Edges, Path::Refresh)])
+            .filter(|(t, _)| {
+                only.is_empty() || only.iter().any(|o| t.name().eq_ignore_ascii_case(o))
+            });
         for (target, path) in cases {
             let m = rt.block_on(measure(target, path, n, runs));
             println!(

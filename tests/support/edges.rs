@@ -608,17 +608,29 @@ fn list(
 ) -> Response {
     let sent = slug == SENT_ACTION;
     let identity = s.identity(uid).expect("checked");
-    let mut seqs: Vec<u64> = if sent {
-        identity.sent.iter().map(|x| x.seq).collect()
+    // (seq, index), newest first: a page is then found without a scan per item (a listing of
+    // 100,000 reads 1,000 pages; the benchmark times the client, not this fake).
+    let mut seqs: Vec<(u64, usize)> = if sent {
+        identity
+            .sent
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.seq, i))
+            .collect()
     } else {
-        identity.received.iter().map(|x| x.seq).collect()
+        identity
+            .received
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.seq, i))
+            .collect()
     };
-    seqs.sort_unstable_by_key(|seq| Reverse(*seq));
+    seqs.sort_unstable_by_key(|(seq, _)| Reverse(*seq));
     let start = match q.get("cursor") {
         Some(token) => match s.cursors.get(token) {
             Some(c) if c.uid == uid && c.action == slug => seqs
                 .iter()
-                .position(|seq| *seq < c.after_seq)
+                .position(|(seq, _)| *seq < c.after_seq)
                 .unwrap_or(seqs.len()),
             _ => return error(400, "BAD_PARAMETERS", "query", "invalid or expired cursor"),
         },
@@ -636,25 +648,19 @@ fn list(
         },
     };
     let start = start.min(seqs.len());
-    let page: Vec<u64> = seqs[start..].iter().take(PAGE_SIZE).copied().collect();
+    let page: Vec<(u64, usize)> = seqs[start..].iter().take(PAGE_SIZE).copied().collect();
     let items: Vec<Value> = page
         .iter()
-        .map(|seq| {
+        .map(|(_, i)| {
             if sent {
-                let x = identity.sent.iter().find(|x| x.seq == *seq).expect("seq");
-                sent_json(s, x)
+                sent_json(s, &identity.sent[*i])
             } else {
-                let x = identity
-                    .received
-                    .iter()
-                    .find(|x| x.seq == *seq)
-                    .expect("seq");
-                received_json(s, x)
+                received_json(s, &identity.received[*i])
             }
         })
         .collect();
     let mut response = Json(Value::Array(items)).into_response();
-    if let Some(last) = page.last().filter(|_| start + page.len() < seqs.len()) {
+    if let Some((last, _)) = page.last().filter(|_| start + page.len() < seqs.len()) {
         s.next_cursor += 1;
         let token = format!("c{:x}{}", s.next_cursor * 2_654_435_761, uid.len());
         s.cursors.insert(
