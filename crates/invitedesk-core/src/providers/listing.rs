@@ -139,10 +139,6 @@ impl<T: ListingKey> Gathered<T> {
         self.pages
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -326,13 +322,6 @@ impl<T> Listed<T> {
         match self.stopped {
             None => Ok(self.items),
             Some(s) => Err(s.error),
-        }
-    }
-
-    pub fn map<U>(self, f: impl FnMut(T) -> Option<U>) -> Listed<U> {
-        Listed {
-            items: self.items.into_iter().filter_map(f).collect(),
-            stopped: self.stopped,
         }
     }
 }
