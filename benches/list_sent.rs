@@ -5,7 +5,8 @@
 //! Edges account, so the cost of the per-page writes shows.
 //!
 //! A plain `main` (no criterion): a few runs per provider, the median wall time, the requests the
-//! fake counted. 100,000 rows are 10,000 requests at 10 a page (≈ 200 s a run at 20 ms), so they
+//! fake counted, the time the fake's own handlers took in that run ("in fake") and what is left
+//! per request for the client and the loopback network ("client"). 100,000 rows are 10,000 requests at 10 a page (≈ 200 s a run at 20 ms), so they
 //! run once each and only with `INVITEDESK_BENCH_LISTING_100K=1` (`make bench` sets it). `--quick`
 //! (and a run without `--bench`, e.g. `cargo test --bench list_sent`, so an all-targets test run
 //! stays short) lists 1,000 once. Provider names after the flags run those alone
@@ -173,6 +174,8 @@ enum Path {
 struct Measured {
     requests: usize,
     median: Duration,
+    /// Time the fake's own handlers took in the median run (not the client's).
+    fake: Duration,
     floor: Duration,
 }
 
@@ -184,6 +187,7 @@ async fn measure(target: Target, path: Path, n: usize, runs: usize) -> Measured 
     let mut requests = 0;
     for run in 0..runs {
         server.log.clear();
+        server.faults.clear_served();
         let started = Instant::now();
         match path {
             Path::List => {
@@ -207,13 +211,15 @@ async fn measure(target: Target, path: Path, n: usize, runs: usize) -> Measured 
                 assert_eq!(account.count as usize, n, "{}", target.name());
             }
         }
-        times.push(started.elapsed());
+        times.push((started.elapsed(), server.faults.served()));
         requests = server.log.len();
     }
     times.sort();
+    let (median, fake) = times[times.len() / 2];
     Measured {
         requests,
-        median: times[times.len() / 2],
+        median,
+        fake,
         floor: LATENCY * target.min_requests(n) as u32,
     }
 }
@@ -242,8 +248,17 @@ fn main() {
         if quick { " (quick)" } else { "" }
     );
     println!(
-        "{:<14} {:<8} {:>8} {:>5} {:>9} {:>11} {:>11} {:>7}",
-        "provider", "path", "rows", "runs", "requests", "median", "floor", "ratio"
+        "{:<14} {:<8} {:>8} {:>5} {:>9} {:>11} {:>11} {:>7} {:>11} {:>9}",
+        "provider",
+        "path",
+        "rows",
+        "runs",
+        "requests",
+        "median",
+        "floor",
+        "ratio",
+        "in fake",
+        "client"
     );
     let whole = Instant::now();
     for (n, runs) in sizes {
@@ -256,8 +271,11 @@ fn main() {
             });
         for (target, path) in cases {
             let m = rt.block_on(measure(target, path, n, runs));
+            // What is left for the client (and the loopback network) per request, once the
+            // injected latency and the fake's own work are taken away.
+            let client = m.median.saturating_sub(m.floor).saturating_sub(m.fake);
             println!(
-                "{:<14} {:<8} {:>8} {:>5} {:>9} {:>9.2} s {:>9.2} s {:>7.2}",
+                "{:<14} {:<8} {:>8} {:>5} {:>9} {:>9.2} s {:>9.2} s {:>7.2} {:>9.2} s {:>6.2} ms",
                 target.name(),
                 format!("{path:?}").to_lowercase(),
                 n,
@@ -265,7 +283,9 @@ fn main() {
                 m.requests,
                 m.median.as_secs_f64(),
                 m.floor.as_secs_f64(),
-                m.median.as_secs_f64() / m.floor.as_secs_f64()
+                m.median.as_secs_f64() / m.floor.as_secs_f64(),
+                m.fake.as_secs_f64(),
+                client.as_secs_f64() * 1000.0 / m.requests.max(1) as f64
             );
         }
     }

@@ -163,6 +163,9 @@ struct FaultState {
     held: usize,
     /// Requests `ApplyLate` let through to the fake after their hold.
     applied_late: usize,
+    /// Time the fake itself spent answering requests passed on untouched (benchmarks subtract
+    /// it: the fake's own work is not the client's).
+    served: Duration,
 }
 
 /// The shared fault queue. Clone freely; all clones see the same queue.
@@ -183,6 +186,16 @@ impl Faults {
     /// Extra latency added to every request (benchmarks), before any fault.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.0).latency = latency;
+    }
+
+    /// Time the fake spent answering requests without a fault since the last
+    /// `clear_served` (its handlers only: not the latency, not the network).
+    pub fn served(&self) -> Duration {
+        lock(&self.0).served
+    }
+
+    pub fn clear_served(&self) {
+        lock(&self.0).served = Duration::ZERO;
     }
 
     /// Faults injected but not consumed yet.
@@ -379,7 +392,12 @@ pub async fn instrument(
     }
     let request = Request::from_parts(parts, Body::from(bytes));
     match fault {
-        None => next.run(request).await,
+        None => {
+            let started = std::time::Instant::now();
+            let answered = next.run(request).await;
+            lock(&controls.faults.0).served += started.elapsed();
+            answered
+        }
         Some(Fault::Delay(d)) => {
             tokio::time::sleep(d).await;
             next.run(request).await
