@@ -128,7 +128,7 @@ async fn insights_draws_the_demo_history_in_the_light_theme() -> TestResult {
     hover(&app, "weeks-chart", 0.12).await?;
     let tip = app.text(&tid("weeks-chart-tooltip")).await?;
     assert!(
-        tip.starts_with("Week of") && tip.contains("invitations sent") && tip.contains("Accepted"),
+        tip.starts_with("Week of") && tip.contains(" sent") && tip.contains("Accepted"),
         "{tip:?}"
     );
     app.screenshot("insights-1-light").await?;
@@ -230,7 +230,7 @@ async fn insights_is_readable_in_the_dark_theme() -> TestResult {
     assert_charts_drawn(&app).await?;
     hover(&app, "days-chart", 0.1).await?;
     let tip = app.text(&tid("days-chart-tooltip")).await?;
-    assert!(tip.contains("days pending") && tip.contains("Acceptances"), "{tip:?}");
+    assert!(tip.contains(" pending") && tip.contains("Acceptances"), "{tip:?}");
     app.screenshot("insights-2-dark").await?;
     let violations = csp_violations(&app).await?;
     assert!(violations.is_empty(), "{violations:?}");
