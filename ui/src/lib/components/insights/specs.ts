@@ -3,18 +3,18 @@
  * Pure functions of the data the backend sends, so what each chart shows is tested without a canvas.
  */
 import type { ActionDay, BacklogPoint, DaysToAccept, WeekOutcome } from '../../types';
-import { plural } from '../../format';
-import { formatPercent, labelStep, shortDay, type ChartSpec } from './chart';
+import { formatCount as count, formatPercent, labelStep, shortDay, type ChartSpec } from './chart';
 
-const count = (n: number) => n.toLocaleString('en-US');
+const several = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 const share = (part: number, whole: number) => (whole > 0 ? (part * 100) / whole : 0);
 
 /** 100 % stacked bars per week sent: the green part is the acceptance rate. */
 export function weeksChart(weeks: WeekOutcome[]): ChartSpec {
+  const labels = weeks.map((w) => shortDay(w.week));
   return {
     kind: 'bar',
     title: 'Acceptance rate by week sent',
-    labels: weeks.map((w) => shortDay(w.week)),
+    labels,
     // Bottom first: what may still come (pending) sits right on top of what came.
     series: [
       { label: 'Accepted', tone: 'accepted', values: weeks.map((w) => share(w.accepted, w.sent)) },
@@ -22,8 +22,8 @@ export function weeksChart(weeks: WeekOutcome[]): ChartSpec {
       { label: 'Gone otherwise', tone: 'ignored', values: weeks.map((w) => share(w.goneOther, w.sent)) },
       { label: 'Withdrawn by InviteDesk', tone: 'withdrawn', values: weeks.map((w) => share(w.withdrawn, w.sent)) },
     ],
-    tips: weeks.map((w) => ({
-      title: `Week of ${shortDay(w.week)}: ${plural(w.sent, 'invitation')} sent`,
+    tips: weeks.map((w, i) => ({
+      title: `Week of ${labels[i]}: ${several(w.sent, 'invitation')} sent`,
       rows: [
         { label: 'Accepted', value: `${count(w.accepted)} (${formatPercent(w.acceptancePercent)})`, tone: 'accepted' },
         { label: 'Still pending', value: count(w.pending), tone: 'pending' },
@@ -54,7 +54,7 @@ export function daysChart(d2a: DaysToAccept, threshold: number): ChartSpec {
       { label: 'Accepted at or after it', tone: 'late', values: buckets.map((b) => (b.days >= threshold ? b.count : 0)) },
     ],
     tips: buckets.map((b, i) => ({
-      title: `${i === last ? `${b.days} or more days` : plural(b.days, 'day')} pending`,
+      title: `${i === last ? `${b.days} or more days` : several(b.days, 'day')} pending`,
       rows: [{ label: 'Acceptances', value: count(b.count), tone: b.days >= threshold ? 'late' : 'accepted' }],
     })),
     labelEvery: 10,
@@ -64,12 +64,13 @@ export function daysChart(d2a: DaysToAccept, threshold: number): ChartSpec {
 }
 
 export function backlogChart(backlog: BacklogPoint[]): ChartSpec {
+  const labels = backlog.map((p) => shortDay(p.day));
   return {
     kind: 'line',
     title: 'Pending invitations at the end of each day',
-    labels: backlog.map((p) => shortDay(p.day)),
+    labels,
     series: [{ label: 'Pending', tone: 'backlog', values: backlog.map((p) => p.pending) }],
-    tips: backlog.map((p) => ({ title: shortDay(p.day), rows: [{ label: 'Pending', value: count(p.pending), tone: 'backlog' }] })),
+    tips: backlog.map((p, i) => ({ title: labels[i], rows: [{ label: 'Pending', value: count(p.pending), tone: 'backlog' }] })),
     labelEvery: labelStep(backlog.length, 6),
     legend: false,
   };
@@ -82,13 +83,14 @@ export function actionsChart(actions: ActionDay[]): ChartSpec {
     { label: 'Ignored', tone: 'ignored', key: 'ignored' },
     { label: 'Invited', tone: 'invited', key: 'invited' },
   ] as const;
+  const labels = actions.map((d) => shortDay(d.day));
   return {
     kind: 'bar',
     title: 'Withdrawals, acceptances, ignores and invitations per day',
-    labels: actions.map((d) => shortDay(d.day)),
+    labels,
     series: series.map((s) => ({ label: s.label, tone: s.tone, values: actions.map((d) => d[s.key]) })),
-    tips: actions.map((d) => ({
-      title: shortDay(d.day),
+    tips: actions.map((d, i) => ({
+      title: labels[i],
       rows: series.map((s) => ({ label: s.label, value: count(d[s.key]), tone: s.tone })),
     })),
     labelEvery: labelStep(actions.length),
