@@ -24,7 +24,12 @@ async fn open_demo_insights(app: &App) -> TestResult {
     Ok(())
 }
 
-const CHARTS: [&str; 4] = ["days-chart", "weeks-chart", "backlog-chart", "actions-chart"];
+const CHARTS: [&str; 4] = [
+    "days-chart",
+    "weeks-chart",
+    "backlog-chart",
+    "actions-chart",
+];
 
 /// Records every CSP violation from now on in the page (`window.__cspViolations`).
 async fn record_csp_violations(app: &App) -> TestResult {
@@ -93,12 +98,21 @@ async fn hover(app: &App, chart: &str, at: f64) -> TestResult {
 async fn assert_charts_drawn(app: &App) -> TestResult {
     for chart in CHARTS {
         let (ink, _) = canvas_pixels(app, chart, "--success").await?;
-        assert!(ink > 2_000, "{chart} drew on its canvas: {ink} painted pixels");
+        assert!(
+            ink > 2_000,
+            "{chart} drew on its canvas: {ink} painted pixels"
+        );
     }
     let (_, green) = canvas_pixels(app, "weeks-chart", "--success").await?;
-    assert!(green > 500, "the accepted share is drawn in --success: {green} pixels");
+    assert!(
+        green > 500,
+        "the accepted share is drawn in --success: {green} pixels"
+    );
     let (_, blue) = canvas_pixels(app, "backlog-chart", "--accent").await?;
-    assert!(blue > 50, "the backlog line is drawn in --accent: {blue} pixels");
+    assert!(
+        blue > 50,
+        "the backlog line is drawn in --accent: {blue} pixels"
+    );
     Ok(())
 }
 
@@ -143,7 +157,10 @@ async fn insights_draws_the_demo_history_in_the_light_theme() -> TestResult {
     )
     .await?;
     assert!(
-        caption.as_str().unwrap_or("").contains("Withdraw after 12 d"),
+        caption
+            .as_str()
+            .unwrap_or("")
+            .contains("Withdraw after 12 d"),
         "{caption}"
     );
 
@@ -151,6 +168,23 @@ async fn insights_draws_the_demo_history_in_the_light_theme() -> TestResult {
     app.click(&tid("chart-days-csv")).await?;
     let saved = app.text(&tid("insights-export-path")).await?;
     assert!(saved.contains("invitedesk-days-to-accept-"), "{saved:?}");
+
+    // The charts follow the window's width (narrower: one column of wider charts).
+    let width =
+        "return document.querySelector('[data-testid=\"weeks-chart\"] canvas').clientWidth;";
+    let wide = js(&app, width).await?.as_u64().ok_or("no canvas")?;
+    app.client.set_window_size(960, 720).await?;
+    app.wait_until("the weeks chart resizes with the window", || async {
+        Ok(js(&app, width)
+            .await?
+            .as_u64()
+            .unwrap_or(wide)
+            .abs_diff(wide)
+            > 50)
+    })
+    .await?;
+    assert_charts_drawn(&app).await?;
+    app.screenshot("insights-1b-narrow").await?;
 
     let violations = csp_violations(&app).await?;
     assert!(
@@ -230,7 +264,10 @@ async fn insights_is_readable_in_the_dark_theme() -> TestResult {
     assert_charts_drawn(&app).await?;
     hover(&app, "days-chart", 0.1).await?;
     let tip = app.text(&tid("days-chart-tooltip")).await?;
-    assert!(tip.contains(" pending") && tip.contains("Acceptances"), "{tip:?}");
+    assert!(
+        tip.contains(" pending") && tip.contains("Acceptances"),
+        "{tip:?}"
+    );
     app.screenshot("insights-2-dark").await?;
     let violations = csp_violations(&app).await?;
     assert!(violations.is_empty(), "{violations:?}");
