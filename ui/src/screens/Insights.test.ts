@@ -1,10 +1,32 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
 import Insights from './Insights.svelte';
 import { app } from '../lib/app-state.svelte';
 import { callsOf, mockBackend, type Handler } from '../test/ipc';
 import { account } from '../test/fixtures';
 import type { Insights as InsightsData } from '../lib/types';
+import type { ChartSpec } from '../lib/components/insights/chart';
+import type { ChartHooks } from '../lib/components/insights/chartjs';
+
+// jsdom has no canvas: Chart.js itself is replaced by a record of what each chart was asked to
+// draw, and the hooks it would call (hover, drawn). Everything around it is the real component.
+const drawn = vi.hoisted(() => new Map<string, { spec: ChartSpec; hooks: ChartHooks; restyled: number }>());
+vi.mock('../lib/components/insights/chartjs', () => ({
+  mountChart(canvas: HTMLCanvasElement, spec: ChartSpec, hooks: ChartHooks) {
+    const id = canvas.closest('figure')!.dataset.testid!;
+    const chart = { spec, hooks, restyled: 0 };
+    drawn.set(id, chart);
+    return {
+      update: (next: ChartSpec) => (chart.spec = next),
+      restyle: () => chart.restyled++,
+      destroy: () => drawn.delete(id),
+    };
+  },
+}));
+
+/** The spec the named chart last drew. */
+const chart = (id: string) => drawn.get(id)!;
 
 function insights(threshold: number): InsightsData {
   const buckets = Array.from({ length: 61 }, (_, days) => ({ days, count: days === 1 ? 8 : days === 40 ? 1 : 0 }));
@@ -56,19 +78,34 @@ describe('Insights screen', () => {
       '88.9 % of acceptances came within 1 day; invitations pending 30 days or more were accepted 14.3 % of the time (1 of 7).',
     );
     expect(screen.getByTestId('total-accepted').textContent).toBe('9');
-    expect(screen.getByTestId('days-chart-marker')).toBeTruthy();
-    expect(screen.getByText('Withdraw after 30 d')).toBeTruthy();
+    expect(chart('days-chart').spec.marker).toEqual({ index: 30, label: 'Withdraw after 30 d' });
+    // The same numbers for a screen reader, which a canvas cannot give.
+    const table = screen.getByTestId('days-chart-table');
+    expect(table.querySelector('caption')?.textContent).toContain('Withdraw after 30 d');
+    expect(table.textContent).toContain('1 day pendingAcceptances: 8');
+    expect(screen.getByTestId('actions-chart-table').textContent).toContain('Invited: 20');
+    expect([...drawn.keys()].sort()).toEqual(['actions-chart', 'backlog-chart', 'days-chart', 'weeks-chart']);
   });
 
   it('shows a bar’s numbers on hover and asks again with a new threshold', async () => {
     const calls = setup();
     await screen.findByTestId('insights-finding');
-    const bar = screen.getByTestId('weeks-chart').querySelector('g.bar')!;
-    await fireEvent.pointerEnter(bar);
-    expect(screen.getByTestId('weeks-chart-readout').textContent).toContain(
-      'Week of 2 Mar: 20 invitations sent, 9 accepted (45 %), 6 withdrawn by InviteDesk, 3 gone otherwise, 2 still pending',
-    );
+    expect(screen.queryByTestId('weeks-chart-tooltip')).toBeNull();
+    flushSync(() => chart('weeks-chart').hooks.onHover({ index: 0, x: 40, width: 400 }));
+    const tip = screen.getByTestId('weeks-chart-tooltip');
+    expect([...tip.children].map((line) => line.textContent?.replace(/\s+/g, ' '))).toEqual([
+      'Week of 2 Mar: 20 invitations sent',
+      'Accepted 9 (45 %)',
+      'Still pending 2',
+      'Gone otherwise 3',
+      'Withdrawn by InviteDesk 6',
+    ]);
+    flushSync(() => chart('weeks-chart').hooks.onHover(null));
+    expect(screen.queryByTestId('weeks-chart-tooltip')).toBeNull();
+
     await fireEvent.input(screen.getByTestId('insights-threshold'), { target: { value: '12' } });
+    // The marker moves at once; the finding follows the backend's answer.
+    expect(chart('days-chart').spec.marker?.index).toBe(12);
     await waitFor(() => expect(callsOf(calls, 'get_insights').at(-1)?.args.thresholdDays).toBe(12));
     expect((await screen.findByTestId('insights-finding')).textContent).toContain('pending 12 days or more');
   });
@@ -84,5 +121,16 @@ describe('Insights screen', () => {
     await fireEvent.input(screen.getByTestId('insights-threshold'), { target: { value: '0' } });
     expect(await screen.findByText('The threshold is a whole number of days from 1 to 3650.')).toBeTruthy();
     expect(callsOf(calls, 'get_insights').length).toBe(asked);
+  });
+
+  it('redraws every chart with the new colours when the OS theme changes', async () => {
+    const dark = new EventTarget();
+    vi.stubGlobal('matchMedia', () => dark);
+    setup();
+    await screen.findByTestId('insights-finding');
+    expect(drawn.size).toBe(4);
+    dark.dispatchEvent(new Event('change'));
+    expect([...drawn.values()].map((c) => c.restyled)).toEqual([1, 1, 1, 1]);
+    vi.unstubAllGlobals();
   });
 });

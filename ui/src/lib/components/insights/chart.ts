@@ -1,32 +1,63 @@
 /**
- * Chart helpers shared by the Insights charts: a "nice" axis maximum and its ticks.
+ * What an Insights chart shows, independent of how it is drawn, and the formatting its labels share.
  *
- * The charts are hand-drawn SVG rather than a library: the CSP (`style-src 'self'`) refuses
- * style attributes and injected `<style>`, which most chart libraries write; SVG geometry
- * attributes (x, y, width, height, d) are not styles, and colours come from app.css variables
- * through class names, so both themes work without any script-set colour.
+ * The charts are drawn by Chart.js 4 (chartjs.ts) on a canvas. It suits the app's CSP
+ * (`script-src 'self'; style-src 'self'`, Object.prototype frozen): it is bundled like our own
+ * code, injects no `<style>` and writes no `style` attribute (it sizes the canvas through CSSOM,
+ * `el.style.width = …`, which the CSP does not govern), never evaluates strings, and has coped
+ * with a frozen Object.prototype since 4.4.3. Canvas pixels are not styled, so colours are read
+ * from app.css variables at draw time and redrawn when the theme changes (theme.ts). The numbers
+ * on hover are DOM text (Chart.svelte's tooltip) and each chart has a visually hidden table.
+ * tests/e2e/insights.rs checks in the real window that no CSP violation happens.
  */
 
-/** The smallest 1/2/5 × 10ⁿ at or above `max` (at least 1), and the ticks from 0 to it. */
-export function niceScale(max: number, ticks = 4): { top: number; ticks: number[] } {
-  const m = Math.max(1, max);
-  const rough = m / ticks;
-  const pow = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((f) => f * pow).find((s) => s * ticks >= m) ?? 10 * pow;
-  const stepInt = Math.max(step, 1e-9);
-  const top = stepInt * Math.ceil(m / stepInt);
-  const out: number[] = [];
-  for (let v = 0; v <= top + 1e-9; v += stepInt) out.push(Math.round(v * 100) / 100);
-  return { top, ticks: out };
-}
+/** A colour role; theme.ts maps each to an app.css variable. */
+export type Tone = 'accepted' | 'late' | 'pending' | 'ignored' | 'withdrawn' | 'invited' | 'backlog';
+
+/** One series: a value per label. Several bar series are stacked, the first at the bottom. */
+export type Series = { label: string; tone: Tone; values: number[] };
+
+/** What hovering a label shows (and what the accessible table holds): a title and its numbers. */
+export type Tip = { title: string; rows: { label: string; value: string; tone?: Tone }[] };
+
+export type ChartSpec = {
+  kind: 'bar' | 'line';
+  /** What the chart shows: the canvas's accessible name and the hidden table's caption. */
+  title: string;
+  labels: string[];
+  series: Series[];
+  tips: Tip[];
+  /** Fixed axis top (100 for percentages); otherwise from the data. */
+  yMax?: number;
+  unit?: string;
+  /** Show every n-th axis label. */
+  labelEvery: number;
+  /** A dashed vertical line before the label at `index` (the withdraw threshold). */
+  marker?: { index: number; label: string } | null;
+  /** Draw a legend of the series (a single self-explaining series needs none). */
+  legend: boolean;
+};
+
+// One formatter each, made once: WebKit builds a new Intl formatter on every toLocale*String call,
+// which costs a few hundred milliseconds over the years of days a large history has.
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const countFormat = new Intl.NumberFormat('en-US');
+const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 /** "2 Mar" for a `YYYY-MM-DD` day (UTC, as the series are). */
 export function shortDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) return day;
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime()) ? day : dayFormat.format(d);
 }
 
+/** "1,200" */
+export const formatCount = (n: number): string => countFormat.format(n);
+
 export function formatPercent(p: number | null | undefined): string {
-  return p == null ? '—' : `${p.toLocaleString('en-US', { maximumFractionDigits: 1 })} %`;
+  return p == null ? '—' : `${percentFormat.format(p)} %`;
+}
+
+/** Every n-th label, so that about `count` show along the axis. */
+export function labelStep(labels: number, count = 8): number {
+  return Math.max(1, Math.ceil(labels / count));
 }
