@@ -145,8 +145,4 @@ export class ScreenData<Row extends { key: string }> {
     if (keys.size === 0) return;
     this.rows = this.rows.filter((r) => !keys.has(r.key));
   }
-
-  updateRow(key: string, change: (row: Row) => Row) {
-    this.rows = this.rows.map((r) => (r.key === key ? change(r) : r));
-  }
 }
