@@ -30,6 +30,8 @@ export class SentWindowSource {
   private query: SentQuery | null = null;
   private range = { start: 0, end: 50 };
   private requested = 0;
+  /** The rows the latest request asks for, while it is in flight. */
+  private asking: { start: number; end: number } | null = null;
   private latest: Promise<void> = Promise.resolve();
   private throttle: ReturnType<typeof setTimeout> | null = null;
   private lastRequery = 0;
@@ -61,7 +63,9 @@ export class SentWindowSource {
     const heldEnd = this.offset + this.rows.length;
     const wantedEnd = Math.min(end, this.matching);
     if (this.loaded && start >= this.offset && wantedEnd <= heldEnd) return;
-    void this.fetch();
+    // Opening the screen: the first request already asks for these rows.
+    if (this.asking && start >= this.asking.start && end <= this.asking.end) return;
+    void this.fetch().catch(() => {});
   }
 
   /** Fetches the current window again; resolves once the latest request is applied. */
@@ -71,10 +75,12 @@ export class SentWindowSource {
     const start = Math.max(0, this.range.start - this.overscan);
     const limit = Math.min(MAX_WINDOW, this.range.end + this.overscan - start);
     const request = { ...this.query, offset: start, limit };
+    this.asking = { start, end: start + limit };
     this.busy = true;
     const done = this.fetchWindow(request).then(
       (w) => {
         if (n !== this.requested) return; // a later request wins
+        this.asking = null;
         this.rows = w.rows;
         this.offset = w.offset;
         this.matching = w.matching;
@@ -88,6 +94,7 @@ export class SentWindowSource {
       },
       (e) => {
         if (n !== this.requested) return;
+        this.asking = null;
         this.error = e;
         this.busy = false;
         this.seq++;

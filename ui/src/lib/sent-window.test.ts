@@ -64,3 +64,16 @@ describe('the Sent window source', () => {
     expect(requests.length - before).toBe(2);
   });
 });
+
+describe('opening the screen', () => {
+  it('asks once: the table reporting its first range while the first request is out adds none', async () => {
+    const { s, requests } = source();
+    s.prepare(query);
+    const first = s.fetch();
+    s.setRange(0, 0);
+    s.setRange(0, 20);
+    await first;
+    expect(requests).toHaveLength(1);
+    expect(s.rows.length).toBeGreaterThanOrEqual(20);
+  });
+});
