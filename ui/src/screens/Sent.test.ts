@@ -161,7 +161,7 @@ describe('Sent screen', () => {
     expect(windows().every((r) => r.limit <= 500)).toBe(true);
 
     const scroller = table.querySelector('.scroller') as HTMLElement;
-    scroller.scrollTop = 60 * 5000;
+    scroller.scrollTop = 52 * 5000;
     await fireEvent.scroll(scroller);
     await waitFor(() => expect(rowKeys().length).toBeGreaterThan(0));
     await waitFor(() => expect(windows().at(-1)!.offset).toBeGreaterThan(4000));
