@@ -92,12 +92,12 @@ fn invitation(account: usize, n: usize) -> SentInvitation {
         },
         category: InvitationCategory::Connection,
         sent_text: None,
-        age: if k % 11 == 0 {
+        age: if k.is_multiple_of(11) {
             Age::UNKNOWN
         } else {
             Age {
                 days: Some(((k * 13) % 120) as u32),
-                exact: k % 3 != 0,
+                exact: !k.is_multiple_of(3),
             }
         },
         note: None,
