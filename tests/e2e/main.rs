@@ -15,6 +15,7 @@ mod linkup;
 mod lists;
 mod received;
 mod recovery;
+mod seed;
 mod sent;
 mod shell;
 mod shortcuts;

@@ -60,7 +60,7 @@ async fn as_of(app: &App) -> TestResult<Option<DateTime<Utc>>> {
 /// Opens Sent for the first time: with nothing cached the screen refreshes by itself.
 async fn open_sent_and_wait_for_rows(app: &App, n: usize) -> TestResult {
     app.click(&tid("nav-sent")).await?;
-    wait_long(
+    let filled = wait_long(
         app,
         Duration::from_secs(30),
         "the first refresh fills the table",
@@ -70,7 +70,11 @@ async fn open_sent_and_wait_for_rows(app: &App, n: usize) -> TestResult {
                 && as_of(app).await?.is_some())
         },
     )
-    .await
+    .await;
+    if filled.is_err() {
+        let _ = app.screenshot("sent-00-first-refresh-not-shown").await;
+    }
+    filled
 }
 
 /// Waits until the job panel `css` shows the job ended (finished / cancelled).

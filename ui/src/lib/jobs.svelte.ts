@@ -27,10 +27,12 @@ export function isActive(s: JobSummary): boolean {
 
 /**
  * Events and command results can arrive in any order: keep whichever is further along. A late
- * "running" event never reopens a job that ended, unless a command (resume) says so (`force`).
+ * "running" event never reopens a job that ended, unless a command (resume, cancel) says so
+ * (`force`). Even then its progress never goes back: a resumed job's first items can be reported
+ * by events before the resume command's own answer (done as it was) arrives.
  */
 function newer(current: JobSummary, incoming: JobSummary, force: boolean): JobSummary {
-  if (force) return incoming;
+  if (force) return incoming.done >= current.done ? incoming : { ...current, state: incoming.state };
   if (incoming.done !== current.done) return incoming.done > current.done ? incoming : current;
   const ended = current.state === 'finished' || current.state === 'cancelled';
   if (ended && isActive(incoming)) return current;

@@ -5,6 +5,7 @@ import Sent from '../screens/Sent.svelte';
 import { app } from './app-state.svelte';
 import { jobs } from './jobs.svelte';
 import { mockBackend } from '../test/ipc';
+import { sentWindowBackend } from '../test/sent-window-fake';
 import { account, sentRow } from '../test/fixtures';
 
 const stop = { pages: 312, fetched: 31_200, expectedTotal: 52_000, reason: 'Edges did not answer in time.' };
@@ -25,7 +26,7 @@ describe('a refresh that stopped part-way', () => {
     const rows = [sentRow('a', 'Ada', 40), sentRow('b', 'Bob', 50)];
     mockBackend({
       list_accounts: () => [account()],
-      list_sent: () => ({ rows, asOf: [{ accountId: 'acc-1', at: new Date().toISOString(), partial: stop }] }),
+      ...sentWindowBackend(() => rows, () => [{ accountId: 'acc-1', at: new Date().toISOString(), partial: stop }]),
     });
     void jobs.start();
     render(Sent);

@@ -6,6 +6,7 @@ import Sent from '../screens/Sent.svelte';
 import { app, SCREENS } from './app-state.svelte';
 import { jobs } from './jobs.svelte';
 import { callsOf, mockBackend } from '../test/ipc';
+import { sentWindowBackend } from '../test/sent-window-fake';
 import { account, plan, planItem, sentRow } from '../test/fixtures';
 
 /** A screen with the marked controls, as Sent and Received have them. */
@@ -133,8 +134,8 @@ describe('shortcuts on the Sent screen', () => {
     const rows = [sentRow('a', 'Ada', 40), sentRow('b', 'Bob', 50)];
     const calls = mockBackend({
       list_accounts: () => [account()],
-      list_sent: () => ({ rows, asOf: [{ accountId: 'acc-1', at: new Date().toISOString() }] }),
-      preview_withdraw: () => plan({ items: [planItem('acc-1/a', 'Ada'), planItem('acc-1/b', 'Bob')] }),
+      ...sentWindowBackend(() => rows, () => [{ accountId: 'acc-1', at: new Date().toISOString() }]),
+      preview_withdraw_selection: () => plan({ items: [planItem('acc-1/a', 'Ada'), planItem('acc-1/b', 'Bob')] }),
     });
     void jobs.start();
     render(Sent);
@@ -144,7 +145,7 @@ describe('shortcuts on the Sent screen', () => {
       await fireEvent.keyDown(document.body, { key: 'a', ctrlKey: true });
       await fireEvent.keyDown(document.body, { key: 'w' });
       await screen.findByTestId('preview-dialog');
-      expect(callsOf(calls, 'preview_withdraw')[0].args).toEqual({ request: { selected: ['acc-1/a', 'acc-1/b'] } });
+      expect(callsOf(calls, 'preview_withdraw_selection')[0].args.selection).toMatchObject({ kind: 'allMatching', except: [] });
       expect(callsOf(calls, 'start_job')).toHaveLength(0);
     } finally {
       stop();

@@ -7,6 +7,20 @@ import type { AppError, AsOf, RefreshAccount, RefreshProgress, RefreshSummary } 
 
 type Snapshot<Row> = { rows: Row[]; asOf: AsOf[] };
 
+/** The unsubscribe of an event subscription still being set up: safe to call before it resolved. */
+export function unlistenLater(listening: Promise<() => void>): () => void {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  void listening.then((unlisten) => {
+    if (stopped) unlisten();
+    else stop = unlisten;
+  });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
 /** A cache older than this is refreshed automatically the first time a screen shows it. */
 const AUTO_REFRESH_AFTER_MS = 15 * 60 * 1000;
 
@@ -88,16 +102,7 @@ export class ScreenData<Row extends { key: string }> {
 
   /** Follows `refresh-progress`; returns the unsubscribe (safe to call before it resolved). */
   listenProgress(): () => void {
-    let stop: (() => void) | null = null;
-    let stopped = false;
-    void api.onRefreshProgress((p) => this.onProgress(p)).then((unlisten) => {
-      if (stopped) unlisten();
-      else stop = unlisten;
-    });
-    return () => {
-      stopped = true;
-      stop?.();
-    };
+    return unlistenLater(api.onRefreshProgress((p) => this.onProgress(p)));
   }
 
   onProgress(p: RefreshProgress) {
@@ -144,9 +149,5 @@ export class ScreenData<Row extends { key: string }> {
   removeKeys(keys: ReadonlySet<string>) {
     if (keys.size === 0) return;
     this.rows = this.rows.filter((r) => !keys.has(r.key));
-  }
-
-  updateRow(key: string, change: (row: Row) => Row) {
-    this.rows = this.rows.map((r) => (r.key === key ? change(r) : r));
   }
 }

@@ -5,14 +5,20 @@ import { app } from '../lib/app-state.svelte';
 import { jobs } from '../lib/jobs.svelte';
 import { callsOf, emitEvent, mockBackend, type Handler } from '../test/ipc';
 import { account, plan, planItem, sentRow } from '../test/fixtures';
+import { sentWindowBackend } from '../test/sent-window-fake';
 import type { SentRow } from '../lib/types';
 
 const fresh = () => [{ accountId: 'acc-1', at: new Date().toISOString() }];
 
+/** Mounts Sent over `rows` (the cache as `sent_window` sees it; a test may change the array). */
 function setup(rows: SentRow[], handlers: Record<string, Handler> = {}) {
   app.accounts = [account()];
   app.accountsLoaded = true;
-  const calls = mockBackend({ list_accounts: () => [account()], list_sent: () => ({ rows, asOf: fresh() }), ...handlers });
+  const calls = mockBackend({
+    list_accounts: () => [account()],
+    ...sentWindowBackend(() => rows, fresh),
+    ...handlers,
+  });
   void jobs.start(); // the shell does this at start-up
   render(Sent);
   return calls;
@@ -31,9 +37,9 @@ describe('Sent screen', () => {
     ]);
     await waitFor(() => expect(rowKeys()).toHaveLength(4));
     await fireEvent.input(screen.getByTestId('filter-older-than'), { target: { value: '30' } });
-    expect(rowKeys().sort()).toEqual(['acc-1/a', 'acc-1/d']);
+    await waitFor(() => expect(rowKeys().sort()).toEqual(['acc-1/a', 'acc-1/d']));
     await fireEvent.input(screen.getByTestId('filter-older-than'), { target: { value: '' } });
-    expect(rowKeys()).toHaveLength(4);
+    await waitFor(() => expect(rowKeys()).toHaveLength(4));
   });
 
   it('shows "about" for inexact ages and the provider text on hover', async () => {
@@ -61,11 +67,17 @@ describe('Sent screen', () => {
     setup([sentRow('a', 'José García', 40), sentRow('b', 'Bob Stone', 40)]);
     await waitFor(() => expect(rowKeys()).toHaveLength(2));
     await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'jose' } });
-    expect(rowKeys()).toEqual(['acc-1/a']);
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/a']));
   });
 
   it('pins a row through set_pin', async () => {
-    const calls = setup([sentRow('a', 'Ada', 40)], { set_pin: () => null });
+    const rows = [sentRow('a', 'Ada', 40)];
+    const calls = setup(rows, {
+      set_pin: (a) => {
+        rows[0] = { ...rows[0], pinned: a.pinned };
+        return null;
+      },
+    });
     const pin = await screen.findByTestId('pin-toggle');
     expect(pin.getAttribute('aria-pressed')).toBe('false');
     await fireEvent.click(pin);
@@ -75,11 +87,10 @@ describe('Sent screen', () => {
   });
 
   it('pins a person from the pin menu, and unpinning clears the invitation and the person', async () => {
-    let pinned = false;
-    const calls = setup([], {
-      list_sent: () => ({ rows: [sentRow('a', 'Ada', 40, { pinned, personKey: 'ada-l' })], asOf: fresh() }),
+    const rows = [sentRow('a', 'Ada', 40, { pinned: false, personKey: 'ada-l' })];
+    const calls = setup(rows, {
       set_pin: (a) => {
-        pinned = a.pinned;
+        rows[0] = { ...rows[0], pinned: a.pinned };
         return null;
       },
     });
@@ -126,7 +137,7 @@ describe('Sent screen', () => {
 
   it('previews the selected rows only', async () => {
     const calls = setup([sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40), sentRow('c', 'Cy', 30)], {
-      preview_withdraw: () => plan(),
+      preview_withdraw_selection: () => plan(),
     });
     await waitFor(() => expect(rowKeys()).toHaveLength(3));
     const boxes = screen.getAllByTestId('row-select');
@@ -134,7 +145,84 @@ describe('Sent screen', () => {
     await fireEvent.click(boxes[2], { shiftKey: true });
     await fireEvent.click(screen.getByTestId('withdraw-selected'));
     await screen.findByTestId('preview-dialog');
-    expect(callsOf(calls, 'preview_withdraw')[0].args.request.selected.sort()).toEqual(['acc-1/a', 'acc-1/b', 'acc-1/c']);
+    const { selection } = callsOf(calls, 'preview_withdraw_selection')[0].args;
+    expect(selection.kind).toBe('keys');
+    expect(selection.keys.sort()).toEqual(['acc-1/a', 'acc-1/b', 'acc-1/c']);
+  });
+
+  it('holds only the rows in view of 10,000, and fetches others as it scrolls', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => sentRow(`r${i}`, `Person ${i}`, i % 90));
+    const calls = setup(many);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(0));
+    const table = screen.getByTestId('sent-table');
+    expect(table.dataset.rowCount).toBe('10000');
+    expect(rowKeys().length).toBeLessThan(100);
+    const windows = () => callsOf(calls, 'sent_window').map((c) => c.args.request);
+    expect(windows().every((r) => r.limit <= 500)).toBe(true);
+
+    const scroller = table.querySelector('.scroller') as HTMLElement;
+    scroller.scrollTop = 52 * 5000;
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(0));
+    await waitFor(() => expect(windows().at(-1)!.offset).toBeGreaterThan(4000));
+    expect(windows().every((r) => r.limit <= 500)).toBe(true);
+    expect(rowKeys().length).toBeLessThan(100);
+    expect(screen.getByTestId('sent-status').textContent).toContain('10,000 pending invitations');
+  });
+
+  it('selects all matching as a rule: the count comes from the core, unticked rows are excepted', async () => {
+    const many = Array.from({ length: 2_000 }, (_, i) => sentRow(`r${i}`, `Person ${i}`, 40));
+    const calls = setup([...many, sentRow('x', 'Other', 40)], { preview_withdraw_selection: () => plan() });
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(0));
+    await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'person' } });
+    await waitFor(() => expect(screen.getByTestId('sent-table').dataset.rowCount).toBe('2000'));
+    await fireEvent.click(screen.getByTestId('select-all'));
+    expect(screen.getByTestId('withdraw-selected').textContent).toContain('(2,000)');
+    const first = screen.getAllByTestId('sent-row')[0];
+    await fireEvent.click(within(first).getByTestId('row-select'));
+    expect(screen.getByTestId('withdraw-selected').textContent).toContain('(1,999)');
+    expect(screen.getByTestId('sent-status').textContent).toContain('1,999 selected');
+    await fireEvent.click(screen.getByTestId('withdraw-selected'));
+    await screen.findByTestId('preview-dialog');
+    expect(callsOf(calls, 'preview_withdraw_selection')[0].args.selection).toEqual({
+      kind: 'allMatching',
+      filter: { accountId: null, text: 'person', olderThanDays: null, onlyKeys: null },
+      except: [first.dataset.key],
+    });
+  });
+
+  it('shows the answer to the latest filter when an earlier one answers last', async () => {
+    const rows = [sentRow('a', 'Ada', 40), sentRow('b', 'Bob', 40)];
+    const held: Array<() => void> = [];
+    const backend = sentWindowBackend(() => rows, fresh);
+    setup(rows, {
+      sent_window: (args) =>
+        args.request.filter.text === 'a'
+          ? new Promise((resolve) => held.push(() => resolve(backend.sent_window(args))))
+          : backend.sent_window(args),
+    });
+    await waitFor(() => expect(rowKeys()).toHaveLength(2));
+    await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'a' } });
+    await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'bob' } });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b']));
+    const seq = screen.getByTestId('sent-table').dataset.windowSeq;
+    held.forEach((answer) => answer());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(rowKeys()).toEqual(['acc-1/b']);
+    expect(screen.getByTestId('sent-table').dataset.windowSeq).toBe(seq);
+  });
+
+  it('shows rows as a refresh writes them, at each progress event', async () => {
+    const rows = [sentRow('a', 'Ada', 40)];
+    let finish: (v: unknown) => void = () => {};
+    setup(rows, { refresh_sent: () => new Promise((r) => (finish = r)) });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/a']));
+    await fireEvent.click(screen.getByTestId('refresh-button'));
+    rows.push(sentRow('b', 'Bob', 3));
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 2, total: 4, done: false, notice: null });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/a', 'acc-1/b']));
+    expect(screen.getByTestId('refresh-progress')).toBeTruthy();
+    finish({ accounts: [] });
   });
 
   it('keeps the rows and says why when a refresh fails', async () => {
@@ -172,7 +260,8 @@ describe('Sent screen', () => {
   });
 
   it('shows job progress and drops withdrawn rows as the job reports them', async () => {
-    setup([sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40)], {
+    const rows = [sentRow('a', 'Ada', 50), sentRow('b', 'Bob', 40)];
+    setup(rows, {
       preview_withdraw: () => plan(),
       start_job: () => job(0),
       job_items: () => [],
@@ -183,12 +272,13 @@ describe('Sent screen', () => {
     const panel = await screen.findByTestId('job-progress');
     expect(within(panel).getByTestId('job-done-count').textContent).toBe('0');
 
+    rows.splice(0, 1); // the job withdrew it: the cache no longer has it
     await emitEvent('job-progress', {
       job: job(1),
       item: { key: 'acc-1/a', name: 'Ada', accountLabel: 'Sales', outcome: 'done', error: null, at: new Date().toISOString() },
     });
     await waitFor(() => expect(within(screen.getByTestId('job-progress')).getByTestId('job-done-count').textContent).toBe('1'));
-    expect(rowKeys()).toEqual(['acc-1/b']);
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b']));
   });
 });
 

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{labels, sent_row, InvitationService, SentRow};
+use super::{labels, sent_row, AsOf, InvitationService, SentRow};
+use crate::db::cache::Screen;
 use crate::db::pins;
 use crate::db::sent_window::{self, OrderBy, WindowQuery};
 use crate::db::text_keys;
@@ -79,6 +80,9 @@ pub struct SentWindow {
     pub total: u32,
     /// How many of those are on the keep-list.
     pub pinned: u32,
+    /// When each account in scope was last refreshed (and whether that stopped part-way), so
+    /// the screen shows "as of" and the partial banner without listing every row.
+    pub as_of: Vec<AsOf>,
 }
 
 /// A selection on the Sent table, kept as a rule the core expands when a preview is built.
@@ -133,6 +137,7 @@ impl InvitationService {
             ))
         })?;
         let labels = labels(&accounts);
+        let as_of = self.as_of(Screen::Sent, &accounts)?;
         Ok(SentWindow {
             offset: request.offset,
             rows: cached
@@ -142,6 +147,7 @@ impl InvitationService {
             matching,
             total,
             pinned,
+            as_of,
         })
     }
 
