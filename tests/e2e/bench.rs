@@ -234,20 +234,7 @@ async fn table_render_10k() -> TestResult {
     add_connectsafely_account(&app, DEFAULT_KEY).await?;
     set_pacing(&app, 0, 0).await?;
 
-    // The first visit refreshes: pages of 10 from the fake.
-    let started = Instant::now();
-    app.click(&tid("nav-sent")).await?;
-    wait_long(
-        &app,
-        Duration::from_secs(1800),
-        "every row is listed",
-        || async {
-            Ok(app.count(&tid("refresh-progress")).await? == 0
-                && attr(&app, &tid("sent-table"), "data-row-count").await? == rows.to_string())
-        },
-    )
-    .await?;
-    let refresh = started.elapsed();
+    let refresh = list_every_sent_row(&app, rows).await?;
     let pages = world.server.log.count("GET", "/invitations/sent");
     app.client.execute(INSTALL, vec![]).await?;
     app.client.execute(PROBE, vec![]).await?;
@@ -360,6 +347,24 @@ async fn table_render_10k() -> TestResult {
         println!("{}", s.row());
     }
     app.close().await
+}
+
+/// Opens Sent, whose first visit refreshes (pages of 10 from the ConnectSafely fake), and
+/// waits until the refresh ended with all `rows` listed; returns how long that took.
+pub async fn list_every_sent_row(app: &App, rows: usize) -> TestResult<Duration> {
+    let started = Instant::now();
+    app.click(&tid("nav-sent")).await?;
+    wait_long(
+        app,
+        Duration::from_secs(1800),
+        "every row is listed",
+        || async {
+            Ok(app.count(&tid("refresh-progress")).await? == 0
+                && attr(app, &tid("sent-table"), "data-row-count").await? == rows.to_string())
+        },
+    )
+    .await?;
+    Ok(started.elapsed())
 }
 
 /// 10000 → "10,000", as the UI writes counts.

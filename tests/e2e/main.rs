@@ -18,6 +18,7 @@ mod recovery;
 mod sent;
 mod shell;
 mod shortcuts;
+mod startup_bench;
 mod x11;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with
