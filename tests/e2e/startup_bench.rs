@@ -40,7 +40,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-
 use crate::bench::list_every_sent_row;
 use crate::flows::{add_connectsafely_account, ConnectSafelyDesk};
 use crate::harness::{App, Desktop, TestResult};
@@ -434,7 +433,10 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             let (app, pid, start_ms) = launcher.launch().await?;
             let s = samples.entry(kind).or_default();
             s.start_ms.push(start_ms);
-            let v = app.client.execute_async(&ready_script(kind), vec![]).await?;
+            let v = app
+                .client
+                .execute_async(&ready_script(kind), vec![])
+                .await?;
             if let Some(e) = v.get("error") {
                 return Err(format!("in the page: {e}").into());
             }
@@ -506,7 +508,11 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             .iter()
             .map(|(name, kib)| format!("{name} {:.1}", *kib as f64 / 1024.0))
             .collect();
-        println!("PSS by process, {} (MiB): {}", kind.label(), parts.join(", "));
+        println!(
+            "PSS by process, {} (MiB): {}",
+            kind.label(),
+            parts.join(", ")
+        );
     }
     println!("InviteDesk's own log, one more launch with 10,000 cached rows (RUST_LOG=debug):");
     for line in &startup_lines {
