@@ -1,6 +1,6 @@
 //! `make bench`: InviteDesk's start-up time and memory, side by side with a Tauri 2 hello world
 //! (benches/hello-world: one window, one static page with the same CSP, no plugins) built with
-//! the same tauri version and the same release profile (checked here), launched the same way in
+//! the same tauri version and the same release profile (both checked here), launched the same way in
 //! the same kind of throwaway desktop (Xvfb, D-Bus, keyring, HOME and XDG dirs: the e2e harness).
 //!
 //! Launches are interleaved (hello world, InviteDesk with no account, InviteDesk with 10,000
@@ -359,6 +359,20 @@ fn release_profile(manifest: &Path) -> TestResult<Vec<String>> {
     Ok(lines)
 }
 
+/// The version of the `tauri` crate a lock file pins.
+fn locked_tauri(lock: &Path) -> TestResult<String> {
+    let text = std::fs::read_to_string(lock)?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"tauri\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = ")) {
+                return Ok(v.trim_matches('"').to_string());
+            }
+        }
+    }
+    Err(format!("no tauri in {}", lock.display()).into())
+}
+
 fn hello_world_binary() -> TestResult<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ours = release_profile(&root.join("Cargo.toml"))?;
@@ -367,6 +381,17 @@ fn hello_world_binary() -> TestResult<PathBuf> {
         return Err(format!(
             "benches/hello-world/Cargo.toml's [profile.release] differs from InviteDesk's \
              ({theirs:?} vs {ours:?}): make them the same, or the comparison is not fair"
+        )
+        .into());
+    }
+    let (ours, theirs) = (
+        locked_tauri(&root.join("Cargo.lock"))?,
+        locked_tauri(&root.join("benches/hello-world/Cargo.lock"))?,
+    );
+    if ours != theirs {
+        return Err(format!(
+            "the hello world locks tauri {theirs}, InviteDesk {ours}: copy Cargo.lock to \
+             benches/hello-world/ and build it again"
         )
         .into());
     }
