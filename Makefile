@@ -16,13 +16,14 @@ APT_PACKAGES := build-essential pkg-config libssl-dev curl \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
-.PHONY: bindings-check help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-cli test-e2e lint fmt bench package clean-e2e
+.PHONY: bindings-check help deps system-deps ui-deps ui run test test-rust test-ui test-keyring test-cli test-e2e lint fmt bench bench-startup bench-size package deb-xz clean-e2e
 
 help:
 	@echo "make run      install what is missing, build the UI, start InviteDesk"
 	@echo "make test     install what is missing, then lint, unit, IPC, provider, keyring and end-to-end tests"
 	@echo "make bench    benchmarks (provider listing, job overhead, table rendering and Insights over 100,000 invitations in the real window)"
 	@echo "make package  build the .deb (target/release/bundle/deb/)"
+	@echo "               (make bench-startup: start-up and memory vs a Tauri hello world; make bench-size: the .deb's size)"
 	@echo "single suites: make test-rust | test-ui | test-keyring | test-cli | test-e2e"
 
 deps: system-deps ui-deps
@@ -101,6 +102,22 @@ bench: deps ui
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact bench::table_render_10k
 	$(CARGO) bench --bench insights
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact insights_bench::insights_open_100k
+	@$(MAKE) --no-print-directory bench-startup
+	@$(MAKE) --no-print-directory bench-size
+
+# Start-up time and PSS next to a Tauri 2 hello world built here with the same tauri and release
+# profile (benches/hello-world, its own workspace sharing target/ so common crates are reused).
+bench-startup: deps ui
+	CARGO_TARGET_DIR=$(CURDIR)/target $(CARGO) build --release --manifest-path benches/hello-world/Cargo.toml
+	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact startup_bench::startup_and_memory_vs_hello_world
+
+# What a user downloads: the .deb from `make package`, and the two binaries in it.
+bench-size: package
+	@deb=$$(ls -1t target/release/bundle/deb/*.deb | head -1); \
+	stat -c '%s %n' "$$deb" | awk '{ printf "%-44s %10d bytes (%.2f MB, target 6 MB)\n", $$2, $$1, $$1 / 1e6 }'; \
+	for b in target/release/invitedesk target/release/invitedesk-cli; do \
+		printf '%-44s %10s bytes\n' "$$b" $$(stat -c %s "$$b"); \
+	done
 
 # The Tauri CLI comes from npm on demand (prebuilt; `cargo install tauri-cli` would compile ~600
 # crates). It is not in ui/package.json: its optional per-platform packages would have to be in the
@@ -112,4 +129,15 @@ TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 package: deps ui
 	$(CARGO) build --release -p invitedesk-cli
 	$(TAURI_CLI) build --bundles deb
+	@$(MAKE) --no-print-directory deb-xz
 	@ls -1 target/release/bundle/deb/*.deb
+
+# The Tauri bundler compresses the .deb's files with gzip; xz (what Debian's own packages use,
+# read by every dpkg since 1.15.6) makes the download smaller. Same files, same control data.
+deb-xz:
+	@for deb in target/release/bundle/deb/*.deb; do \
+		tmp=$$(mktemp -d); \
+		dpkg-deb -R "$$deb" "$$tmp/root"; \
+		dpkg-deb --root-owner-group -Zxz -z9 -b "$$tmp/root" "$$deb" >/dev/null; \
+		rm -rf "$$tmp"; \
+	done

@@ -142,7 +142,31 @@ pub fn open_desk<R: tauri::Runtime>(
     ))
 }
 
+/// Builds the tray icon the first time the page finishes loading (the desk is open by then:
+/// `setup` runs before the main thread serves the page).
+fn install_tray_once<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    static INSTALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let Some(desk) = app.try_state::<desk::Desk>() else {
+        return;
+    };
+    if INSTALLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    tray::install(app, desk.autopilot.paused().unwrap_or(false));
+    log::debug!(
+        "tray icon built after the page loaded: {:.1} ms",
+        millis(started.elapsed())
+    );
+}
+
+fn millis(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
 pub fn run() {
+    // What runs before the window can show, in the log at debug level (`RUST_LOG=debug`).
+    let started = std::time::Instant::now();
     // Keys must outlive the process: a build without this OS's keyring does not start.
     let secrets = match accounts::KeyringStore::native() {
         Ok(store) => Arc::new(store),
@@ -163,6 +187,13 @@ pub fn run() {
         .plugin(logging::plugin())
         // The window comes back where and as large as the user left it.
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // The tray icon waits until the page has loaded: building it takes the main thread
+        // (which serves the page's files) for tens of milliseconds of D-Bus and icon work.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                install_tray_once(webview.app_handle());
+            }
+        })
         // Close-to-tray (a setting on the Autopilot screen): the window hides, rules keep firing.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -174,13 +205,22 @@ pub fn run() {
         });
     builder(app)
         .setup(move |app| {
+            let setup_at = started.elapsed();
             let paths = app_paths(app)?;
             let desk = open_desk(app.handle(), paths, secrets, desk::DeskOptions::default())?;
+            let desk_at = started.elapsed();
             let autopilot = desk.autopilot.clone();
-            tray::install(app.handle(), autopilot.paused().unwrap_or(false));
             app.manage(desk);
             app.state::<autopilot_scheduler::Scheduler>()
                 .start(app.handle().clone(), autopilot);
+            log::debug!(
+                "start-up until the window's event loop runs: {:.1} ms (plugins and window \
+                 {:.1}, desk {:.1}, scheduler {:.1})",
+                millis(started.elapsed()),
+                millis(setup_at),
+                millis(desk_at - setup_at),
+                millis(started.elapsed() - desk_at)
+            );
             Ok(())
         })
         .run(tauri::generate_context!())

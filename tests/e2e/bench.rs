@@ -493,6 +493,24 @@ async fn table_render_10k() -> TestResult {
     app.close().await
 }
 
+/// Opens Sent, whose first visit refreshes (pages of 10 from the ConnectSafely fake), and
+/// waits until the refresh ended with all `rows` listed; returns how long that took.
+pub async fn list_every_sent_row(app: &App, rows: usize) -> TestResult<Duration> {
+    let started = Instant::now();
+    app.click(&tid("nav-sent")).await?;
+    wait_long(
+        app,
+        Duration::from_secs(1800),
+        "every row is listed",
+        || async {
+            Ok(app.count(&tid("refresh-progress")).await? == 0
+                && attr(app, &tid("sent-table"), "data-row-count").await? == rows.to_string())
+        },
+    )
+    .await?;
+    Ok(started.elapsed())
+}
+
 /// 10000 → "10,000", as the UI writes counts.
 fn fmt_thousands(n: usize) -> String {
     let digits = n.to_string();

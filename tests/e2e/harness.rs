@@ -105,14 +105,23 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#,
 
     /// Starts the app and opens a WebDriver session on its main window.
     pub async fn launch(&self) -> TestResult<App> {
+        let app = self
+            .launch_binary(Path::new(env!("CARGO_BIN_EXE_invitedesk")))
+            .await?;
+        app.wait_for("[data-testid=nav-accounts]").await?;
+        Ok(app)
+    }
+
+    /// Starts `binary` (any Tauri app; the start-up bench also runs a hello world) and opens a
+    /// WebDriver session on its window, without waiting for anything in the page.
+    pub async fn launch_binary(&self, binary: &Path) -> TestResult<App> {
         // Both ring and aws-lc are linked into the test binary; pick one for fantoccini's rustls.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let binary = env!("CARGO_BIN_EXE_invitedesk");
         let mut caps = serde_json::Map::new();
         // No browserName: WebKitWebDriver reports "MiniBrowser" and would refuse a mismatch.
         caps.insert(
             "webkitgtk:browserOptions".into(),
-            json!({ "binary": binary, "args": [] }),
+            json!({ "binary": binary.display().to_string(), "args": [] }),
         );
         let deadline = Instant::now() + Duration::from_secs(40);
         let client = loop {
@@ -135,12 +144,10 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#,
                 }
             }
         };
-        let app = App {
+        Ok(App {
             client,
             framebuffer: self.dir("fb").join("Xvfb_screen0"),
-        };
-        app.wait_for("[data-testid=nav-accounts]").await?;
-        Ok(app)
+        })
     }
 
     /// Runs the app binary a second time in this desktop's X display, D-Bus session and dirs,

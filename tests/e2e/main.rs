@@ -19,6 +19,7 @@ mod seed;
 mod sent;
 mod shell;
 mod shortcuts;
+mod startup_bench;
 mod x11;
 
 /// The fake provider servers (ConnectSafely, Edges, LinkupAPI), run in-process with

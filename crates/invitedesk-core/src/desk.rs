@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::accounts::storage::{AccountsStorage, ACCOUNTS_FILE_NAME};
 use crate::accounts::{AccountView, Accounts, AccountsOptions, SecretStore};
@@ -90,9 +91,13 @@ impl Desk {
         events: Arc<dyn JobEvents>,
         options: DeskOptions,
     ) -> Desk {
+        // Start-up cost, in the log at debug level (`RUST_LOG=debug`): the window waits on it.
+        let started = Instant::now();
         let accounts = Arc::new(Accounts::open(registry, secrets, options.accounts));
+        let accounts_read = started.elapsed();
         // With accounts on record, an empty database means the history was lost: say so.
         let opened = recovery::open_or_recover(&paths.database_file(), !accounts.is_empty());
+        let db_opened = started.elapsed();
         let mut notices = opened.notices;
         let lease = Lease::acquire(&paths.data_dir).unwrap_or_else(|e| {
             notices.push(format!(
@@ -129,7 +134,18 @@ impl Desk {
             db,
             notices,
         };
-        desk.recover_jobs()
+        let services = started.elapsed();
+        let desk = desk.recover_jobs();
+        log::debug!(
+            "desk opened in {:.1} ms: accounts file {:.1}, database (quick_check, migrations) \
+             {:.1}, lease and services {:.1}, interrupted jobs {:.1}",
+            ms(started.elapsed()),
+            ms(accounts_read),
+            ms(db_opened - accounts_read),
+            ms(services - db_opened),
+            ms(started.elapsed() - services)
+        );
+        desk
     }
 
     /// Jobs left running by a process that is gone become interrupted (offered to resume or
@@ -183,6 +199,10 @@ impl Desk {
             .seed_demo_history(&view.id, chrono::Utc::now())?;
         Ok(view)
     }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 #[cfg(test)]
