@@ -18,7 +18,9 @@ use invitedesk_lib::model::{
     Age, Capabilities, InvitationCategory, Limit, NewInvitation, Person, ProviderKind,
     ReceivedInvitation, RemoteAccount, Response, SentInvitation, WriteOutcome,
 };
-use invitedesk_lib::providers::{InvitationProvider, ListingEvent, PageProgress, ProviderError};
+use invitedesk_lib::providers::{
+    InvitationProvider, Listed, ListingEvent, PageProgress, PageRows, ProviderError,
+};
 
 /// What the next write call does instead of (or besides) its normal work.
 #[derive(Debug, Clone)]
@@ -344,10 +346,11 @@ impl InvitationProvider for FakeLinkedIn {
         Ok(Vec::new())
     }
 
-    async fn list_sent(
+    async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError> {
+        rows: PageRows<'_, SentInvitation>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
         self.apply_late();
         self.lists.fetch_add(1, Ordering::SeqCst);
         if let Some(e) = self.list_faults.lock().unwrap().pop_front() {
@@ -358,7 +361,7 @@ impl InvitationProvider for FakeLinkedIn {
         let half = all.len() / 2;
         progress(ListingEvent::page(half, Some(all.len())));
         progress(ListingEvent::page(all.len(), Some(all.len())));
-        Ok(all)
+        Listed::at_once(all, rows)
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -372,10 +375,11 @@ impl InvitationProvider for FakeLinkedIn {
         .await
     }
 
-    async fn list_received(
+    async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        rows: PageRows<'_, ReceivedInvitation>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
         self.apply_late();
         self.lists.fetch_add(1, Ordering::SeqCst);
         if let Some(e) = self.list_faults.lock().unwrap().pop_front() {
@@ -383,7 +387,7 @@ impl InvitationProvider for FakeLinkedIn {
         }
         let all = self.received.lock().unwrap().clone();
         progress(ListingEvent::page(all.len(), Some(all.len())));
-        Ok(all)
+        Listed::at_once(all, rows)
     }
 
     async fn respond(

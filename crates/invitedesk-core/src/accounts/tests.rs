@@ -8,7 +8,7 @@ use super::*;
 use crate::model::{
     Capabilities, NewInvitation, ReceivedInvitation, Response, SentInvitation, WriteOutcome,
 };
-use crate::providers::PageProgress;
+use crate::providers::{Listed, PageProgress, PageRows};
 
 const GOOD_KEY: &str = "sk_live_0123456789abcdWXYZ";
 const OTHER_GOOD_KEY: &str = "sk_live_9876543210zyxwQRST";
@@ -48,17 +48,22 @@ impl InvitationProvider for ScriptedProvider {
             _ => Ok(self.remotes.clone()),
         }
     }
-    async fn list_sent(&self, _: PageProgress<'_>) -> Result<Vec<SentInvitation>, ProviderError> {
-        Ok(Vec::new())
+    async fn list_sent_partial(
+        &self,
+        _: PageProgress<'_>,
+        _: PageRows<'_, SentInvitation>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
+        Ok(Listed::complete(Vec::new()))
     }
     async fn withdraw(&self, _: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
         Ok(WriteOutcome::Done)
     }
-    async fn list_received(
+    async fn list_received_partial(
         &self,
         _: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        Ok(Vec::new())
+        _: PageRows<'_, ReceivedInvitation>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
+        Ok(Listed::complete(Vec::new()))
     }
     async fn respond(
         &self,

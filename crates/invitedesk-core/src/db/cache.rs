@@ -54,35 +54,22 @@ pub fn replace_account(
     rows: &[NewRow],
     now: &str,
 ) -> AppResult<usize> {
-    upsert_rows(tx, screen, account_id, rows, now)?;
-    finish_complete(tx, screen, account_id, rows, now)
-}
-
-/// One page of a listing in progress, stored as it arrives (a refresh streams its pages so the
-/// screens show them before it ends): added or updated like `replace_account`, nothing removed
-/// (a row not re-seen yet was pending at the last refresh and may be on a later page).
-pub fn store_page(
-    tx: &Transaction<'_>,
-    screen: Screen,
-    account_id: &str,
-    rows: &[NewRow],
-    now: &str,
-) -> AppResult<()> {
-    upsert_rows(tx, screen, account_id, rows, now)
+    store_page(tx, screen, account_id, rows, now)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.invitation_id.as_str()).collect();
+    finish_complete(tx, screen, account_id, &ids, now)
 }
 
 /// Ends a complete listing whose pages were stored (`store_page`): the rows it did not list
-/// (no longer pending) are removed and the account is marked synced at `now`. Returns how many
-/// rows the account now has.
+/// (`listed` holds the ids it did) are no longer pending and are removed, and the account is
+/// marked synced at `now`. Returns how many rows the account now has.
 pub fn finish_complete(
     tx: &Transaction<'_>,
     screen: Screen,
     account_id: &str,
-    listed: &[NewRow],
+    listed: &[&str],
     now: &str,
 ) -> AppResult<usize> {
-    let ids: Vec<&str> = listed.iter().map(|r| r.invitation_id.as_str()).collect();
-    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let ids = serde_json::to_string(listed).unwrap_or_else(|_| "[]".into());
     tx.execute(
         "DELETE FROM invitation_cache
          WHERE screen = ?1 AND account_id = ?2
@@ -145,16 +132,17 @@ fn count(tx: &Transaction<'_>, screen: Screen, account_id: &str) -> AppResult<us
     Ok(count as usize)
 }
 
-/// New rows get `first_seen_at = now`; rows seen before keep theirs.
-fn upsert_rows(
+/// One page of a listing in progress, stored as it arrives (a refresh streams its pages so the
+/// screens show them before it ends): new rows get `first_seen_at = now`, rows seen before keep
+/// theirs, nothing is removed (a row not re-seen yet was pending at the last refresh and may be
+/// on a later page).
+pub fn store_page(
     tx: &Transaction<'_>,
     screen: Screen,
     account_id: &str,
     rows: &[NewRow],
     now: &str,
 ) -> AppResult<()> {
-    // `sent_by_ms`: the provider's age counted back from this listing, or "first seen" when
-    // that is earlier or the provider gave no age (`Derived::sent_by_ms`).
     let mut upsert = tx.prepare_cached(
         "INSERT INTO invitation_cache
              (screen, account_id, invitation_id, person_key, data, first_seen_at, last_seen_at,
@@ -442,7 +430,7 @@ mod tests {
             Some("{}")
         );
         // Complete: what it did not list goes, and the stop mark with it.
-        let listed = [row("2"), row("3")];
+        let listed = ["2", "3"];
         let n = db
             .write(|tx| finish_complete(tx, Screen::Sent, "a", &listed, "T3"))
             .unwrap();

@@ -10,7 +10,6 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, Transaction};
 
-use crate::db::cache::NewRow;
 use crate::error::AppResult;
 use crate::model::SentInvitation;
 
@@ -91,34 +90,60 @@ impl FateRow {
     }
 }
 
-/// Records one complete listing of an account's sent invitations (the rows the cache stores):
-/// listed ones are pending (one that was gone and is listed again is pending again), pending
-/// ones not listed are gone as of `now`.
-pub fn record_listing(
-    tx: &Transaction<'_>,
-    account_id: &str,
-    rows: &[NewRow],
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let seen: Vec<SeenSent> = rows
-        .iter()
-        .filter_map(|r| {
-            let invitation: SentInvitation = serde_json::from_str(&r.data).ok()?;
-            Some(SeenSent::from_invitation(
-                &invitation,
-                r.person_key.clone(),
-                now,
-            ))
-        })
-        .collect();
-    record_seen(tx, account_id, &seen, now)
+/// Records one complete listing of an account's sent invitations, read back from the cache
+/// it was just stored in (after `cache::finish_complete` the account's cached sent rows are
+/// exactly that listing), one row at a time so a long listing is never held whole: listed ones
+/// are pending (one that was gone and is listed again is pending again), pending ones not
+/// listed are gone as of `now`.
+pub fn record_listing(tx: &Transaction<'_>, account_id: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT person_key, data FROM invitation_cache WHERE screen = 'sent' AND account_id = ?1",
+    )?;
+    let listed = stmt
+        .query_map([account_id], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|row| match row {
+            Ok((person_key, data)) => serde_json::from_str::<SentInvitation>(&data)
+                .ok()
+                .map(|invitation| Ok(SeenSent::from_invitation(&invitation, person_key, now))),
+            Err(e) => Some(Err(e)),
+        });
+    upsert_seen(tx, account_id, listed, now)?;
+    tx.execute(
+        "UPDATE invitation_fates SET state = 'gone', ended_at = ?2
+         WHERE account_id = ?1 AND state = 'pending'
+           AND invitation_id NOT IN (SELECT invitation_id FROM invitation_cache
+                                     WHERE screen = 'sent' AND account_id = ?1)",
+        params![account_id, crate::db::ts(now)],
+    )?;
+    Ok(())
 }
 
-/// [`record_listing`] on already decoded rows.
+/// [`record_listing`] on already decoded rows: `seen` is the whole listing.
 pub fn record_seen(
     tx: &Transaction<'_>,
     account_id: &str,
     seen: &[SeenSent],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    upsert_seen(tx, account_id, seen.iter().cloned().map(Ok), now)?;
+    let ids: Vec<&str> = seen.iter().map(|s| s.invitation_id.as_str()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "UPDATE invitation_fates SET state = 'gone', ended_at = ?2
+         WHERE account_id = ?1 AND state = 'pending'
+           AND invitation_id NOT IN (SELECT value FROM json_each(?3))",
+        params![account_id, crate::db::ts(now), ids],
+    )?;
+    Ok(())
+}
+
+/// Each listed invitation is pending as of `now`, its estimates merged with what was known.
+fn upsert_seen(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    seen: impl Iterator<Item = rusqlite::Result<SeenSent>>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let at = crate::db::ts(now);
@@ -147,6 +172,7 @@ pub fn record_seen(
                                ELSE invitation_fates.checked_at END",
     )?;
     for s in seen {
+        let s = s?;
         upsert.execute(params![
             account_id,
             s.invitation_id,
@@ -158,14 +184,6 @@ pub fn record_seen(
             at,
         ])?;
     }
-    let ids: Vec<&str> = seen.iter().map(|s| s.invitation_id.as_str()).collect();
-    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-    tx.execute(
-        "UPDATE invitation_fates SET state = 'gone', ended_at = ?2
-         WHERE account_id = ?1 AND state = 'pending'
-           AND invitation_id NOT IN (SELECT value FROM json_each(?3))",
-        params![account_id, at, ids],
-    )?;
     Ok(())
 }
 

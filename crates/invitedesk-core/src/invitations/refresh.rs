@@ -187,8 +187,9 @@ async fn refresh_one(
     };
     // Each page is committed (one transaction) before its progress event goes out, so a
     // screen that re-reads the cache on the event shows it. Rows not re-seen yet stay: they
-    // were pending at the last refresh. `listed` is what this refresh saw, for the end.
-    let listed = Mutex::new(Vec::<NewRow>::new());
+    // were pending at the last refresh. `listed` holds the ids this refresh saw, for the end
+    // (ids only: the rows themselves are in the cache once their page is stored).
+    let listed = Mutex::new(Vec::<String>::new());
     let store_page = |rows: Vec<NewRow>| -> AppResult<()> {
         if rows.is_empty() {
             return Ok(());
@@ -198,21 +199,22 @@ async fn refresh_one(
         listed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(rows);
+            .extend(rows.into_iter().map(|r| r.invitation_id));
         Ok(())
     };
     let result = fetch_pages(source, screen, &account.id, &on_page, &store_page).await;
-    let rows = listed.into_inner().unwrap_or_else(|e| e.into_inner());
+    let listed = listed.into_inner().unwrap_or_else(|e| e.into_inner());
+    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
     let result = match result {
         // Complete: what it did not list is no longer pending.
         Ok(None) => {
             let now = Utc::now();
             let at = store::ts(now);
             let stored = db.write(|tx| {
-                let count = cache::finish_complete(tx, screen, &account.id, &rows, &at)?;
+                let count = cache::finish_complete(tx, screen, &account.id, &listed, &at)?;
                 // Only a complete listing gets here: Insights' fates never see a partial one.
                 if screen == Screen::Sent {
-                    fates::record_listing(tx, &account.id, &rows, now)?;
+                    fates::record_listing(tx, &account.id, now)?;
                 }
                 Ok(count)
             });

@@ -24,8 +24,7 @@ use super::http::{self, Call, HttpConfig, Reply};
 use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::{
-    ignore_rows, InvitationProvider, Listed, PageProgress, PageRef, PageRows, ProviderConfig,
-    ProviderError,
+    InvitationProvider, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError,
 };
 use crate::error::ErrorKind;
 use crate::linkedin::profile_slug;
@@ -214,15 +213,6 @@ impl InvitationProvider for ConnectSafely {
         Ok(accounts.into_iter().map(WireAccount::into_model).collect())
     }
 
-    async fn list_sent(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError> {
-        self.list_sent_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
-    }
-
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
@@ -262,15 +252,6 @@ impl InvitationProvider for ConnectSafely {
             Err(e) if e.kind == ErrorKind::NoPendingInvitation => Ok(WriteOutcome::AlreadyGone),
             Err(e) => Err(e),
         }
-    }
-
-    async fn list_received(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        self.list_received_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
     }
 
     async fn list_received_partial(

@@ -19,7 +19,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Duration as Span, TimeZone, Utc};
 
-use super::{InvitationProvider, ListingEvent, PageProgress, ProviderError};
+use super::{InvitationProvider, Listed, ListingEvent, PageProgress, PageRows, ProviderError};
 use crate::error::ErrorKind;
 use crate::linkedin::{self, PathTail, Scheme};
 use crate::model::{
@@ -135,10 +135,11 @@ impl InvitationProvider for Demo {
         }])
     }
 
-    async fn list_sent(
+    async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError> {
+        page_rows: PageRows<'_, SentInvitation>,
+    ) -> Result<Listed<SentInvitation>, ProviderError> {
         self.simulate_latency().await;
         let now = Utc::now();
         let rows: Vec<SentInvitation> = {
@@ -148,7 +149,7 @@ impl InvitationProvider for Demo {
             sent.into_iter().map(|s| s.view(now)).collect()
         };
         report_pages(rows.len(), progress);
-        Ok(rows)
+        Listed::at_once(rows, page_rows)
     }
 
     async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
@@ -176,10 +177,11 @@ impl InvitationProvider for Demo {
         Ok(WriteOutcome::Done)
     }
 
-    async fn list_received(
+    async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        page_rows: PageRows<'_, ReceivedInvitation>,
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
         self.simulate_latency().await;
         let now = Utc::now();
         let rows: Vec<ReceivedInvitation> = {
@@ -189,7 +191,7 @@ impl InvitationProvider for Demo {
             received.into_iter().map(|r| r.view(now)).collect()
         };
         report_pages(rows.len(), progress);
-        Ok(rows)
+        Listed::at_once(rows, page_rows)
     }
 
     async fn respond(

@@ -33,7 +33,7 @@ use super::http::{self, Auth, Call, HttpConfig};
 use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
-use super::{ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError};
+use super::{Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError};
 use crate::error::ErrorKind;
 use crate::model::{
     Capabilities, Limit, NewInvitation, ProviderKind, ReceivedInvitation, RemoteAccount, Response,
@@ -258,15 +258,6 @@ impl super::InvitationProvider for Edges {
         Ok(accounts)
     }
 
-    async fn list_sent(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError> {
-        self.list_sent_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
-    }
-
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
@@ -289,15 +280,6 @@ impl super::InvitationProvider for Edges {
             }),
         );
         gone_if_not_pending(self.run_write(WITHDRAW_ACTION, &body).await)
-    }
-
-    async fn list_received(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        self.list_received_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
     }
 
     async fn list_received_partial(

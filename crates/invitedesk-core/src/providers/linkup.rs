@@ -33,8 +33,7 @@ use super::listing::{Gathered, Halt, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
 use super::{
-    ignore_progress, ignore_rows, Listed, PageProgress, PageRef, PageRows, ProviderConfig,
-    ProviderError,
+    ignore_progress, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError,
 };
 use crate::error::ErrorKind;
 use crate::model::{
@@ -358,15 +357,6 @@ impl super::InvitationProvider for Linkup {
         }])
     }
 
-    async fn list_sent(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError> {
-        self.list_sent_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
-    }
-
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
@@ -398,15 +388,6 @@ impl super::InvitationProvider for Linkup {
         let id = invitation_digits(&invitation.id, invitation.urn.as_deref())?;
         let call = self.call(WITHDRAW_PATH, WithdrawBody { invitation_id: &id })?;
         gone_if_not_pending(self.write(call).await)
-    }
-
-    async fn list_received(
-        &self,
-        progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
-        self.list_received_partial(progress, &ignore_rows)
-            .await?
-            .into_complete()
     }
 
     /// Page 1 of each type first (for the grand total), then the rest of each.

@@ -294,6 +294,12 @@ impl<T> Listed<T> {
         }
     }
 
+    /// A listing read in one go (the demo, test providers): every row handed to `rows` at once.
+    pub fn at_once(items: Vec<T>, rows: PageRows<'_, T>) -> Result<Self, ProviderError> {
+        rows(&items)?;
+        Ok(Listed::complete(items))
+    }
+
     /// What was fetched before `error` on the page after `pages`.
     pub fn stopped(
         items: Vec<T>,

@@ -74,46 +74,47 @@ pub trait InvitationProvider: Send + Sync {
     /// account per login token and returns that one.
     async fn list_accounts(&self) -> Result<Vec<RemoteAccount>, ProviderError>;
 
-    /// Every pending sent invitation, all pages.
+    /// Every pending sent invitation, all pages; a listing stopped part-way is its error.
     async fn list_sent(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<SentInvitation>, ProviderError>;
+    ) -> Result<Vec<SentInvitation>, ProviderError> {
+        self.list_sent_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
 
     /// Withdraw one. A write: never blindly retried (see `http::Client::write`).
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError>;
 
-    /// Every pending received invitation of every category, all pages.
+    /// Every pending received invitation of every category, all pages; a listing stopped
+    /// part-way is its error.
     async fn list_received(
         &self,
         progress: PageProgress<'_>,
-    ) -> Result<Vec<ReceivedInvitation>, ProviderError>;
+    ) -> Result<Vec<ReceivedInvitation>, ProviderError> {
+        self.list_received_partial(progress, &ignore_rows)
+            .await?
+            .into_complete()
+    }
 
-    /// Like `list_sent`, but each page's new invitations go to `rows` as they arrive (before
-    /// the page's progress event), and a listing that stops part-way (pages that repeat, the
-    /// row bound, a page that fails after others arrived) gives back what it fetched, marked
-    /// stopped, for the refresh to keep. Providers that list in one go keep this default,
-    /// which hands over everything at the end.
+    /// Every pending sent invitation: each page's new invitations go to `rows` as they arrive
+    /// (before the page's progress event), and a listing that stops part-way (pages that
+    /// repeat, the row bound, a page that fails after others arrived) gives back what it
+    /// fetched, marked stopped, for the refresh to keep. A provider that lists in one go hands
+    /// everything over at the end (`Listed::at_once`).
     async fn list_sent_partial(
         &self,
         progress: PageProgress<'_>,
         rows: PageRows<'_, SentInvitation>,
-    ) -> Result<Listed<SentInvitation>, ProviderError> {
-        let items = self.list_sent(progress).await?;
-        rows(&items)?;
-        Ok(Listed::complete(items))
-    }
+    ) -> Result<Listed<SentInvitation>, ProviderError>;
 
-    /// `list_received`, as `list_sent_partial` is to `list_sent`.
+    /// `list_sent_partial` for received invitations of every category.
     async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
         rows: PageRows<'_, ReceivedInvitation>,
-    ) -> Result<Listed<ReceivedInvitation>, ProviderError> {
-        let items = self.list_received(progress).await?;
-        rows(&items)?;
-        Ok(Listed::complete(items))
-    }
+    ) -> Result<Listed<ReceivedInvitation>, ProviderError>;
 
     /// Accept or ignore one. Providers without ignore answer `ErrorKind::NotSupported`.
     async fn respond(
