@@ -69,6 +69,24 @@ describe('App shell', () => {
     expect((await screen.findByTestId('app-notice')).textContent).toContain(notice);
   });
 
+  it('tells of an accounts file damaged while the app ran once the window gets focus again', async () => {
+    const info = (notices: string[]) => ({
+      version: '0.1.0',
+      dataDir: '/tmp/data',
+      providerOverrides: [],
+      keyring: { available: true, message: null },
+      notices,
+    });
+    let notices: string[] = [];
+    mockBackend({ app_info: () => info(notices), account_limits: () => [] });
+    render(App);
+    await screen.findByTestId('empty-state');
+    expect(screen.queryByTestId('app-notice')).toBeNull();
+    notices = ['The accounts file was damaged and set aside as accounts.json.damaged-1; 1 account was recovered.'];
+    await fireEvent.focus(window);
+    expect((await screen.findByTestId('app-notice')).textContent).toContain('accounts file was damaged');
+  });
+
   it('"Try the demo" adds the demo account and opens Sent', async () => {
     const demo = account({ id: 'demo', label: 'Demo', provider: 'demo', isDemo: true, keyHint: null });
     let accounts: unknown[] = [];

@@ -175,7 +175,7 @@ impl Desk {
     /// Messages for the user from start-up (damaged files set aside, a refused provider
     /// address, …): banners over the first screen and Settings in the app, warnings in the tool.
     pub fn notices(&self) -> Vec<String> {
-        let mut all = self.accounts.notices().to_vec();
+        let mut all = self.accounts.notices();
         all.extend(self.notices.iter().cloned());
         all.extend(crate::providers::refused_override_notices());
         all

@@ -102,7 +102,9 @@ pub struct Accounts {
     clients: Mutex<HashMap<String, Arc<dyn InvitationProvider>>>,
     /// The key test the user just made, for the "Add" that follows it.
     recent_test: RecentTest,
-    notices: Vec<String>,
+    /// For the user: what loading found (a damaged file moved aside, …), at start or when the
+    /// file was read again after another process changed it.
+    notices: Mutex<Vec<String>>,
     /// Set when the stored file could not be read: saving would overwrite it, so we refuse.
     read_only: Option<String>,
 }
@@ -137,14 +139,22 @@ impl Accounts {
             key_states: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
             recent_test: RecentTest::default(),
-            notices,
+            notices: Mutex::new(notices),
             read_only,
         }
     }
 
-    /// Messages for the user from loading (damaged file moved aside, …).
-    pub fn notices(&self) -> &[String] {
-        &self.notices
+    /// Messages for the user from loading (damaged file moved aside, …), at start or since.
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.lock().unwrap().clone()
+    }
+
+    fn notify(&self, notice: String) {
+        log::warn!("{notice}");
+        let mut notices = self.notices.lock().unwrap();
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
     }
 
     pub fn keyring_status(&self) -> KeyringStatus {
@@ -591,18 +601,19 @@ impl Accounts {
         }
         match self.storage.load() {
             Ok(loaded) => {
-                if let Some(notice) = &loaded.notice {
-                    log::warn!("{notice}");
+                if let Some(notice) = loaded.notice {
+                    self.notify(notice);
                 }
                 self.forget_clients_of_changed(current, &loaded.file);
                 *current = loaded.file;
                 // After the load: repairing a damaged file rewrites it.
                 *seen = self.storage.stamp();
             }
-            Err(e) => log::warn!(
-                "the accounts file changed but could not be read again: {}",
-                e.message
-            ),
+            Err(e) => self.notify(format!(
+                "The accounts file changed but could not be read again ({}); InviteDesk goes on \
+                 with the accounts it had.",
+                e.message.trim_end_matches('.')
+            )),
         }
     }
 

@@ -945,3 +945,26 @@ fn changes_from_two_processes_at_once_are_all_kept() {
         "every add of both writers is kept"
     );
 }
+
+#[tokio::test]
+async fn a_file_damaged_while_running_is_told_to_the_user_not_only_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(storage::ACCOUNTS_FILE_NAME);
+    let accounts = Accounts::open(
+        Box::new(JsonFileStorage::new(&path)),
+        Arc::new(MemorySecretStore::new()),
+        AccountsOptions::for_tests(),
+    );
+    accounts.add_demo().unwrap();
+    assert!(accounts.notices().is_empty());
+    // Another program cuts the file short while the app runs.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    accounts.list();
+    let notices = accounts.notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("damaged"), "{notices:?}");
+    // Told once, not on every later read.
+    accounts.list();
+    assert_eq!(accounts.notices().len(), 1);
+}
