@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use serde_json::json;
 
 use crate::flows::{
     add_connectsafely_account, app_pids, attr, attrs, days_of, js, kill_app, row_count, set_pacing,
@@ -317,6 +318,32 @@ async fn refresh_filter_pin_preview_export_withdraw_and_see_the_record() -> Test
         reinvite_cells.iter().all(|c| c.contains("in 21 days")),
         "{reinvite_cells:?}"
     );
+    // At the default window size each record is one line: no column wraps its account or date
+    // and nothing scrolls sideways.
+    let layout = app
+        .client
+        .execute(
+            "const table = document.querySelector('[data-testid=activity-table]'); \
+             const scroller = table.firstElementChild; \
+             const wrapped = []; \
+             for (const cell of table.querySelectorAll('[data-testid=activity-row] [role=cell]')) { \
+               const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); \
+               for (let t = walk.nextNode(); t; t = walk.nextNode()) { \
+                 if (t.textContent.trim() === '') continue; \
+                 const range = document.createRange(); range.selectNodeContents(t); \
+                 const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top))); \
+                 if (tops.size > 1) wrapped.push(t.textContent.trim()); \
+               } \
+             } \
+             return { sideways: scroller.scrollWidth - scroller.clientWidth, wrapped };",
+            vec![],
+        )
+        .await?;
+    assert!(
+        layout["sideways"].as_f64().unwrap_or(f64::NAN) <= 1.0,
+        "Activity scrolls sideways: {layout}"
+    );
+    assert_eq!(layout["wrapped"], json!([]), "cells wrap: {layout}");
     app.screenshot("activity-01-withdrawals").await?;
     app.close().await
 }
