@@ -264,8 +264,8 @@ async fn two_accounts_inviting_one_person_keep_the_newest_and_do_not_contact_is_
         .await?;
     app.screenshot("lists-04-do-not-contact-flagged").await?;
     // With the limits meter, the flags, "Withdraw by list" and Refresh, the header still shows
-    // the whole title and "As of …" and keeps the account switcher inside the window (it once
-    // cut all three).
+    // the whole title and "As of …" (on one line, uncut) and keeps the account switcher inside
+    // the window (it once cut all three).
     let fits = app
         .client
         .execute(
@@ -273,7 +273,9 @@ async fn two_accounts_inviting_one_person_keep_the_newest_and_do_not_contact_is_
              const t = document.querySelector('header .subtitle'); \
              const s = document.querySelector('header select, header [data-testid=account-switcher]'); \
              return h.scrollWidth <= h.clientWidth && h.getBoundingClientRect().width > 0 \
-               && t && t.textContent.includes('As of') && t.scrollWidth <= t.clientWidth \
+               && t && t.textContent.trim() !== '' && t.scrollWidth <= t.clientWidth \
+               && (() => { const r = document.createRange(); r.selectNodeContents(t); \
+                    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size === 1; })() \
                && (!s || s.getBoundingClientRect().right <= window.innerWidth);",
             vec![],
         )
