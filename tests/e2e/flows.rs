@@ -384,3 +384,29 @@ pub fn days_of(sent_text: &str) -> u32 {
     };
     n * unit
 }
+
+/// How far the page and each table on it scroll sideways (0 when everything fits), to check a
+/// screen at the window's minimum size.
+pub async fn sideways_overflow(app: &App) -> TestResult<Value> {
+    js(
+        app,
+        "const tables = [...document.querySelectorAll('.dt')].map(t => \
+           ({ table: t.dataset.testid ?? '', by: t.firstElementChild.scrollWidth - t.firstElementChild.clientWidth })); \
+         const main = document.querySelector('main'); \
+         return { page: document.documentElement.scrollWidth - window.innerWidth, \
+                  main: main ? main.scrollWidth - main.clientWidth : 0, tables };",
+    )
+    .await
+}
+
+/// Asserts that nothing on the current screen scrolls sideways.
+pub async fn assert_fits_sideways(app: &App, screen: &str) -> TestResult {
+    let o = sideways_overflow(app).await?;
+    let over = |v: &Value| v.as_f64().unwrap_or(f64::NAN) > 1.0;
+    let tables = o["tables"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !over(&o["page"]) && !over(&o["main"]) && !tables.iter().any(|t| over(&t["by"])),
+        "{screen} scrolls sideways: {o}"
+    );
+    Ok(())
+}
