@@ -45,9 +45,24 @@ const ACCOUNTS: usize = 20;
 /// `__probe.settled(done)` reports `{ ms, mutations }` once the DOM stayed quiet for 250 ms.
 const PROBE: &str = r#"
 window.__probe = {
+  /** Wraps the IPC once: each `sent_window` call while armed counts, with its round trip. */
+  watchIpc() {
+    const internals = window.__TAURI_INTERNALS__;
+    if (this.ipcWatched || !internals) return;
+    this.ipcWatched = true;
+    const invoke = internals.invoke.bind(internals);
+    internals.invoke = (cmd, args, options) => {
+      const s = this.s;
+      if (cmd !== 'sent_window' || !s || s.t0 === null) return invoke(cmd, args, options);
+      const t = performance.now();
+      s.requests++;
+      return invoke(cmd, args, options).finally(() => { s.ipcMs += performance.now() - t; });
+    };
+  },
   arm() {
     this.stop?.();
-    const s = (this.s = { t0: null, last: null, end: null, mutations: 0 });
+    this.watchIpc();
+    const s = (this.s = { t0: null, last: null, end: null, mutations: 0, requests: 0, ipcMs: 0 });
     const onInput = (e) => {
       if (s.t0 !== null) return;
       const now = performance.now();
@@ -80,7 +95,8 @@ window.__probe = {
       const busy = document.querySelector('[data-testid="sent-table"][aria-busy="true"]');
       if (s.t0 !== null && s.end !== null && s.end >= s.last && now - s.last >= 250 && !busy) {
         this.stop();
-        done({ ms: s.end - s.t0, mutations: s.mutations, rows: window.__bench.rows() });
+        done({ ms: s.end - s.t0, mutations: s.mutations, rows: window.__bench.rows(),
+               requests: s.requests, ipcMs: s.ipcMs });
       } else if (now - started > 30000) {
         this.stop();
         done({ error: s.t0 === null ? 'no input event reached the page' : 'the DOM did not settle' });
@@ -102,7 +118,7 @@ fn rows_wanted() -> usize {
 }
 
 /// Times `input` (real WebDriver input) from its input event to two frames after the DOM settled.
-async fn input_to_paint<F, Fut>(app: &App, input: F) -> TestResult<(f64, i64)>
+async fn input_to_paint<F, Fut>(app: &App, input: F) -> TestResult<Timed>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = TestResult>,
@@ -118,7 +134,22 @@ where
             vec![],
         )
         .await?;
-    measurement(v)
+    let (ms, rows) = measurement(&v)?;
+    Ok(Timed {
+        ms,
+        rows,
+        requests: v["requests"].as_f64().unwrap_or(f64::NAN),
+        ipc_ms: v["ipcMs"].as_f64().unwrap_or(f64::NAN),
+    })
+}
+
+/// One input timed to its painted frame, with the `sent_window` requests it caused and the
+/// sum of their round trips as the page saw them (core, SQLite and IPC; the rest is rendering).
+struct Timed {
+    ms: f64,
+    rows: i64,
+    requests: f64,
+    ipc_ms: f64,
 }
 
 /// Waits until the screen's DOM is quiet (after an untimed reset).
@@ -167,10 +198,10 @@ async fn timed(app: &App, body: &str) -> TestResult<(f64, i64)> {
          window.__bench.time(() => {{ {body} }}).then(done, (e) => done({{ error: String(e) }}));"
     );
     let v = app.client.execute_async(&script, vec![]).await?;
-    measurement(v)
+    measurement(&v)
 }
 
-fn measurement(v: Value) -> TestResult<(f64, i64)> {
+fn measurement(v: &Value) -> TestResult<(f64, i64)> {
     if let Some(e) = v.get("error") {
         return Err(format!("in the page: {e}").into());
     }
@@ -198,12 +229,25 @@ async fn time_open_sent(app: &App, rows: usize) -> TestResult<(f64, i64)> {
         }};
         requestAnimationFrame(tick);"#
     );
-    measurement(app.client.execute_async(&script, vec![]).await?)
+    measurement(&app.client.execute_async(&script, vec![]).await?)
 }
 
 struct Stats {
     name: &'static str,
     ms: Vec<f64>,
+    /// `sent_window` requests per input and their summed round trips (real input only).
+    requests: Vec<f64>,
+    ipc_ms: Vec<f64>,
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
 }
 
 impl Stats {
@@ -211,23 +255,37 @@ impl Stats {
         Stats {
             name,
             ms: Vec::new(),
+            requests: Vec::new(),
+            ipc_ms: Vec::new(),
         }
     }
 
+    /// Keeps one timed input; returns the rows the table counted after it.
+    fn add(&mut self, t: Timed) -> i64 {
+        self.ms.push(t.ms);
+        self.requests.push(t.requests);
+        self.ipc_ms.push(t.ipc_ms);
+        t.rows
+    }
+
     fn row(&self) -> String {
-        let mut v = self.ms.clone();
-        v.sort_by(f64::total_cmp);
-        let median = if v.len() % 2 == 1 {
-            v[v.len() / 2]
+        let min = self.ms.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = self.ms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let ipc = if self.requests.is_empty() {
+            format!("{:>9} {:>9}", "-", "-")
         } else {
-            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+            format!(
+                "{:>9.1} {:>9.1}",
+                median(&self.requests),
+                median(&self.ipc_ms)
+            )
         };
         format!(
-            "{:<34} {:>9.0} {:>9.0} {:>9.0}",
+            "{:<34} {:>9.0} {:>9.0} {:>9.0} {ipc}",
             self.name,
-            median,
-            v.first().copied().unwrap_or(f64::NAN),
-            v.last().copied().unwrap_or(f64::NAN)
+            median(&self.ms),
+            min,
+            max
         )
     }
 }
@@ -382,13 +440,15 @@ async fn table_render_10k() -> TestResult {
 
         // Sort: a real click on the column header, alternating the direction.
         let header = app.wait_for(&tid("sort-person")).await?;
-        let (ms, shown) = input_to_paint(&app, || async {
-            header.click().await?;
-            Ok(())
-        })
-        .await?;
+        let shown = sort.add(
+            input_to_paint(&app, || async {
+                header.click().await?;
+                Ok(())
+            })
+            .await?,
+        );
         assert_eq!(shown, all, "sorting keeps every row");
-        sort.ms.push(ms);
+
         let (ms, _) = timed(
             &app,
             "document.querySelector('[data-testid=\"sort-person\"]').click();",
@@ -397,13 +457,15 @@ async fn table_render_10k() -> TestResult {
         sort_old.ms.push(ms);
         quiet(&app).await?;
         let header = app.wait_for(&tid("sort-age")).await?;
-        let (ms, shown) = input_to_paint(&app, || async {
-            header.click().await?;
-            Ok(())
-        })
-        .await?;
+        let shown = sort_age.add(
+            input_to_paint(&app, || async {
+                header.click().await?;
+                Ok(())
+            })
+            .await?,
+        );
         assert_eq!(shown, all, "sorting keeps every row");
-        sort_age.ms.push(ms);
+
         quiet(&app).await?;
 
         // One keystroke in the text filter: the last letter of a word (the rest typed first,
@@ -416,13 +478,15 @@ async fn table_render_10k() -> TestResult {
             filter.send_keys(head).await?;
         }
         quiet(&app).await?;
-        let (ms, shown) = input_to_paint(&app, || async {
-            filter.send_keys(last).await?;
-            Ok(())
-        })
-        .await?;
+        let shown = key.add(
+            input_to_paint(&app, || async {
+                filter.send_keys(last).await?;
+                Ok(())
+            })
+            .await?,
+        );
         assert!(shown < all, "{word:?} narrows the list ({shown})");
-        key.ms.push(ms);
+
         filter.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
         quiet(&app).await?;
 
@@ -431,24 +495,27 @@ async fn table_render_10k() -> TestResult {
         field.click().await?;
         quiet(&app).await?;
         let d = days[run % days.len()];
-        let (ms, shown) = input_to_paint(&app, || async {
-            field.send_keys(&d.to_string()).await?;
-            Ok(())
-        })
-        .await?;
+        let shown = older.add(
+            input_to_paint(&app, || async {
+                field.send_keys(&d.to_string()).await?;
+                Ok(())
+            })
+            .await?,
+        );
         assert!(shown < all, "older than {d} narrows the list ({shown})");
-        older.ms.push(ms);
+
         field.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
         quiet(&app).await?;
 
         // Select all, then clear it again (untimed).
         let check = app.wait_for(&tid("select-all")).await?;
-        let (ms, _) = input_to_paint(&app, || async {
-            check.click().await?;
-            Ok(())
-        })
-        .await?;
-        select.ms.push(ms);
+        select.add(
+            input_to_paint(&app, || async {
+                check.click().await?;
+                Ok(())
+            })
+            .await?,
+        );
         app.wait_for_text(
             &tid("withdraw-selected"),
             &format!("({})", fmt_thousands(rows)),
@@ -472,8 +539,8 @@ async fn table_render_10k() -> TestResult {
         seeded.as_secs_f64()
     );
     println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>12}",
-        "input to painted frame, ms", "median", "min", "max", "before (#15)"
+        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "input to painted frame, ms", "median", "min", "max", "requests", "IPC ms", "before (#15)"
     );
     for s in [
         &floor, &open, &sort, &sort_old, &sort_age, &key, &older, &select,

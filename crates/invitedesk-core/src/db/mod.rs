@@ -10,6 +10,7 @@
 //! comparison is time order.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ pub mod pins;
 pub mod plans;
 pub mod recovery;
 mod schema;
+pub mod sent_keys;
 pub mod sent_window;
 pub mod text_keys;
 
@@ -37,6 +39,9 @@ pub const FILE_NAME: &str = "invitedesk.sqlite3";
 
 pub struct Db {
     conn: Mutex<Connection>,
+    /// Counts committed writes: what was read from the database and kept (`sent_keys`) is
+    /// current while this has not moved.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Db {
@@ -74,6 +79,7 @@ impl Db {
         cache::backfill_derived(&mut conn)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
+            generation: AtomicU64::new(0),
         }))
     }
 
@@ -95,7 +101,15 @@ impl Db {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        // Still under the lock: no read sees this commit's data with the old generation.
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(value)
+    }
+
+    /// Moves on every committed write of this process (not of others: see `PRAGMA
+    /// data_version`). Read it under [`Db::read`] to pair it with what that reads.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Forgets everything stored for an account: cached invitations, sync times, pins and,
