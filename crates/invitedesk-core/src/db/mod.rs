@@ -10,7 +10,6 @@
 //! comparison is time order.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -39,9 +38,6 @@ pub const FILE_NAME: &str = "invitedesk.sqlite3";
 
 pub struct Db {
     conn: Mutex<Connection>,
-    /// Counts committed writes: what was read from the database and kept (`sent_keys`) is
-    /// current while this has not moved.
-    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Db {
@@ -77,9 +73,9 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
         cache::backfill_derived(&mut conn)?;
+        conn.execute_batch(sent_keys::COUNT_CHANGES)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
-            generation: AtomicU64::new(0),
         }))
     }
 
@@ -101,15 +97,7 @@ impl Db {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
-        // Still under the lock: no read sees this commit's data with the old generation.
-        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(value)
-    }
-
-    /// Moves on every committed write of this process (not of others: see `PRAGMA
-    /// data_version`). Read it under [`Db::read`] to pair it with what that reads.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
     }
 
     /// Forgets everything stored for an account: cached invitations, sync times, pins and,
