@@ -45,24 +45,9 @@ const ACCOUNTS: usize = 20;
 /// `__probe.settled(done)` reports `{ ms, mutations }` once the DOM stayed quiet for 250 ms.
 const PROBE: &str = r#"
 window.__probe = {
-  /** Wraps the IPC once: each `sent_window` call while armed counts, with its round trip. */
-  watchIpc() {
-    const internals = window.__TAURI_INTERNALS__;
-    if (this.ipcWatched || !internals) return;
-    this.ipcWatched = true;
-    const invoke = internals.invoke.bind(internals);
-    internals.invoke = (cmd, args, options) => {
-      const s = this.s;
-      if (cmd !== 'sent_window' || !s || s.t0 === null) return invoke(cmd, args, options);
-      const t = performance.now();
-      s.requests++;
-      return invoke(cmd, args, options).finally(() => { s.ipcMs += performance.now() - t; });
-    };
-  },
   arm() {
     this.stop?.();
-    this.watchIpc();
-    const s = (this.s = { t0: null, last: null, end: null, mutations: 0, requests: 0, ipcMs: 0 });
+    const s = (this.s = { t0: null, last: null, end: null, mutations: 0, windows: 0, answered: null });
     const onInput = (e) => {
       if (s.t0 !== null) return;
       const now = performance.now();
@@ -72,9 +57,14 @@ window.__probe = {
     const types = ['pointerdown', 'mousedown', 'keydown'];
     for (const t of types) window.addEventListener(t, onInput, true);
     const root = document.querySelector('.screen-host') ?? document.body;
-    const obs = new MutationObserver(() => {
+    const obs = new MutationObserver((records) => {
       if (s.t0 === null) return;
       s.mutations++;
+      // The table applied an answer of the core (`data-window-seq` moves once per window).
+      if (records.some((r) => r.attributeName === 'data-window-seq')) {
+        s.windows++;
+        s.answered = performance.now();
+      }
       const mark = (s.last = performance.now());
       requestAnimationFrame(() => requestAnimationFrame(() => {
         if (s.last === mark) s.end = performance.now();
@@ -96,7 +86,7 @@ window.__probe = {
       if (s.t0 !== null && s.end !== null && s.end >= s.last && now - s.last >= 250 && !busy) {
         this.stop();
         done({ ms: s.end - s.t0, mutations: s.mutations, rows: window.__bench.rows(),
-               requests: s.requests, ipcMs: s.ipcMs });
+               windows: s.windows, answeredMs: s.answered === null ? null : s.answered - s.t0 });
       } else if (now - started > 30000) {
         this.stop();
         done({ error: s.t0 === null ? 'no input event reached the page' : 'the DOM did not settle' });
@@ -138,18 +128,19 @@ where
     Ok(Timed {
         ms,
         rows,
-        requests: v["requests"].as_f64().unwrap_or(f64::NAN),
-        ipc_ms: v["ipcMs"].as_f64().unwrap_or(f64::NAN),
+        windows: v["windows"].as_f64().unwrap_or(f64::NAN),
+        answered_ms: v["answeredMs"].as_f64().unwrap_or(f64::NAN),
     })
 }
 
-/// One input timed to its painted frame, with the `sent_window` requests it caused and the
-/// sum of their round trips as the page saw them (core, SQLite and IPC; the rest is rendering).
+/// One input timed to its painted frame, with how many windows of rows the table applied
+/// and when the last was applied (input to the core's answer in the page: the request, SQLite
+/// or the key lists, IPC; the rest is rendering).
 struct Timed {
     ms: f64,
     rows: i64,
-    requests: f64,
-    ipc_ms: f64,
+    windows: f64,
+    answered_ms: f64,
 }
 
 /// Waits until the screen's DOM is quiet (after an untimed reset).
@@ -235,9 +226,9 @@ async fn time_open_sent(app: &App, rows: usize) -> TestResult<(f64, i64)> {
 struct Stats {
     name: &'static str,
     ms: Vec<f64>,
-    /// `sent_window` requests per input and their summed round trips (real input only).
-    requests: Vec<f64>,
-    ipc_ms: Vec<f64>,
+    /// Windows applied per input, and input to the last answer applied (real input only).
+    windows: Vec<f64>,
+    answered_ms: Vec<f64>,
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -255,33 +246,33 @@ impl Stats {
         Stats {
             name,
             ms: Vec::new(),
-            requests: Vec::new(),
-            ipc_ms: Vec::new(),
+            windows: Vec::new(),
+            answered_ms: Vec::new(),
         }
     }
 
     /// Keeps one timed input; returns the rows the table counted after it.
     fn add(&mut self, t: Timed) -> i64 {
         self.ms.push(t.ms);
-        self.requests.push(t.requests);
-        self.ipc_ms.push(t.ipc_ms);
+        self.windows.push(t.windows);
+        self.answered_ms.push(t.answered_ms);
         t.rows
     }
 
     fn row(&self) -> String {
         let min = self.ms.iter().copied().fold(f64::INFINITY, f64::min);
         let max = self.ms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let ipc = if self.requests.is_empty() {
+        let answer = if self.windows.is_empty() {
             format!("{:>9} {:>9}", "-", "-")
         } else {
             format!(
                 "{:>9.1} {:>9.1}",
-                median(&self.requests),
-                median(&self.ipc_ms)
+                median(&self.windows),
+                median(&self.answered_ms)
             )
         };
         format!(
-            "{:<34} {:>9.0} {:>9.0} {:>9.0} {ipc}",
+            "{:<34} {:>9.0} {:>9.0} {:>9.0} {answer}",
             self.name,
             median(&self.ms),
             min,
@@ -540,7 +531,13 @@ async fn table_render_10k() -> TestResult {
     );
     println!(
         "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}",
-        "input to painted frame, ms", "median", "min", "max", "requests", "IPC ms", "before (#15)"
+        "input to painted frame, ms",
+        "median",
+        "min",
+        "max",
+        "windows",
+        "answer ms",
+        "before (#15)"
     );
     for s in [
         &floor, &open, &sort, &sort_old, &sort_age, &key, &older, &select,

@@ -17,6 +17,7 @@
 //! row sorted in memory.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use memchr::memmem;
 use rusqlite::Connection;
@@ -26,18 +27,20 @@ use crate::error::AppResult;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Counts the changes to cached sent rows made through this connection. TEMP: per connection,
-/// never written to the file.
+/// Counts the changes to cached sent rows made through this connection, and when the last
+/// was made (seconds since the epoch). TEMP: per connection, never written to the file.
 pub(super) const COUNT_CHANGES: &str = "
-    CREATE TEMP TABLE sent_changes (n INTEGER NOT NULL);
-    INSERT INTO sent_changes VALUES (0);
+    CREATE TEMP TABLE sent_changes (n INTEGER NOT NULL, at REAL NOT NULL);
+    INSERT INTO sent_changes VALUES (0, 0);
     CREATE TEMP TRIGGER sent_changes_insert AFTER INSERT ON main.invitation_cache
-        WHEN NEW.screen = 'sent' BEGIN UPDATE sent_changes SET n = n + 1; END;
+        WHEN NEW.screen = 'sent'
+        BEGIN UPDATE sent_changes SET n = n + 1, at = unixepoch('subsec'); END;
     CREATE TEMP TRIGGER sent_changes_update AFTER UPDATE ON main.invitation_cache
         WHEN NEW.screen = 'sent' OR OLD.screen = 'sent'
-        BEGIN UPDATE sent_changes SET n = n + 1; END;
+        BEGIN UPDATE sent_changes SET n = n + 1, at = unixepoch('subsec'); END;
     CREATE TEMP TRIGGER sent_changes_delete AFTER DELETE ON main.invitation_cache
-        WHEN OLD.screen = 'sent' BEGIN UPDATE sent_changes SET n = n + 1; END;
+        WHEN OLD.screen = 'sent'
+        BEGIN UPDATE sent_changes SET n = n + 1, at = unixepoch('subsec'); END;
 ";
 
 /// Every cached sent row in each order the table shows, as of one state of the cache. Rows
@@ -66,26 +69,51 @@ pub struct SentKeys {
 }
 
 /// The latest `SentKeys`, shared by clones of the service.
-#[derive(Default)]
 pub struct SentKeysCache {
     latest: Mutex<Option<Arc<SentKeys>>>,
+    /// How long the rows must stay unchanged before the lists are read again; until then SQL
+    /// answers.
+    settle: Duration,
+}
+
+impl Default for SentKeysCache {
+    fn default() -> Self {
+        Self::settling_for(Duration::from_secs(1))
+    }
 }
 
 impl SentKeysCache {
-    /// The key lists for the cache as `conn` (the `Db`'s own connection) sees it now.
-    pub fn current(&self, conn: &Connection) -> AppResult<Arc<SentKeys>> {
-        let changes: i64 = conn.query_row("SELECT n FROM temp.sent_changes", [], |r| r.get(0))?;
+    pub fn settling_for(settle: Duration) -> Self {
+        SentKeysCache {
+            latest: Mutex::default(),
+            settle,
+        }
+    }
+
+    /// The key lists for the cache as `conn` (the `Db`'s own connection) sees it now, or
+    /// `None` while the rows are changing: reading 100,000 rows again for every page a
+    /// refresh streams in would cost more than SQL answering (`sent_window::window`).
+    pub fn current(&self, conn: &Connection) -> AppResult<Option<Arc<SentKeys>>> {
+        let (changes, quiet_ms): (i64, f64) = conn.query_row(
+            "SELECT n, (unixepoch('subsec') - at) * 1000 FROM temp.sent_changes",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let data_version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let version = (changes, data_version);
         let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(keys) = latest.as_ref().filter(|k| k.version == version) {
-            return Ok(keys.clone());
+            return Ok(Some(keys.clone()));
+        }
+        // Another process's change has no time here: read at once.
+        if quiet_ms < self.settle.as_secs_f64() * 1000.0 {
+            return Ok(None);
         }
         // Drop the old lists before reading the new ones: never two copies of 100,000 rows.
         *latest = None;
         let keys = Arc::new(SentKeys::read(conn, version)?);
         *latest = Some(keys.clone());
-        Ok(keys)
+        Ok(Some(keys))
     }
 }
 
@@ -372,8 +400,8 @@ mod tests {
         let db = Db::open_in_memory().unwrap();
         db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(&["Bo", "Al"]), AT))
             .unwrap();
-        let cache = SentKeysCache::default();
-        let current = || db.read(|c| cache.current(c)).unwrap();
+        let cache = SentKeysCache::settling_for(Duration::ZERO);
+        let current = || db.read(|c| cache.current(c)).unwrap().unwrap();
         let first = current();
         assert!(Arc::ptr_eq(&first, &current()), "nothing changed");
 
@@ -396,5 +424,25 @@ mod tests {
         let (keys, matching) = after.window(&q, OrderBy::Name, false, 0, 10);
         assert_eq!(matching, 1);
         assert_eq!(keys, vec![("a1".to_string(), "inv-0".to_string())]);
+    }
+
+    #[test]
+    fn while_rows_keep_changing_sql_answers_until_they_settle() {
+        let db = Db::open_in_memory().unwrap();
+        let write = |names: &[&str]| {
+            db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(names), AT))
+                .unwrap()
+        };
+        let cache = SentKeysCache::settling_for(Duration::from_millis(300));
+        let current = || db.read(|c| cache.current(c)).unwrap();
+        write(&["Bo"]);
+        assert!(current().is_none(), "changed just now: SQL answers");
+        std::thread::sleep(Duration::from_millis(350));
+        assert!(current().is_some(), "unchanged since: the lists are read");
+        write(&["Bo", "Al"]);
+        assert!(current().is_none());
+        std::thread::sleep(Duration::from_millis(350));
+        let lists = current().expect("settled: read again");
+        assert_eq!(lists.total(&["a1".to_string()]), 2);
     }
 }
