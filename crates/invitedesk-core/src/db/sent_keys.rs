@@ -304,7 +304,7 @@ impl SentKeys {
                     .map(|s| now - s)
                     .filter(|since| has_days || *since >= DAY_MS)
                     .map(|since| since / DAY_MS);
-                if !age.is_some_and(|a| a >= days) {
+                if age.is_none_or(|a| a < days) {
                     *mark &= !MATCHES;
                 }
             }
