@@ -336,10 +336,13 @@ pub fn get(
     account_id: &str,
     invitation_id: &str,
 ) -> AppResult<Option<CachedRow>> {
+    // Cached: a window reads up to 500 rows one by one.
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT account_id, invitation_id, data, first_seen_at, last_seen_at FROM invitation_cache
              WHERE screen = ?1 AND account_id = ?2 AND invitation_id = ?3",
+        )?
+        .query_row(
             params![screen.as_str(), account_id, invitation_id],
             read_row,
         )

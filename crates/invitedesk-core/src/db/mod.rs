@@ -29,6 +29,7 @@ pub mod pins;
 pub mod plans;
 pub mod recovery;
 mod schema;
+pub mod sent_keys;
 pub mod sent_window;
 pub mod text_keys;
 
@@ -72,6 +73,7 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
         cache::backfill_derived(&mut conn)?;
+        conn.execute_batch(sent_keys::COUNT_CHANGES)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
         }))

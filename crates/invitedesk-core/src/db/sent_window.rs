@@ -202,14 +202,19 @@ pub fn window(
             keys
         }
     };
-    // Read the JSON of the window's rows only.
+    Ok((rows(conn, &keys)?, matching))
+}
+
+/// The cached rows of these keys (account id, invitation id), in this order: the JSON of a
+/// window's rows only.
+pub fn rows(conn: &Connection, keys: &[(String, String)]) -> AppResult<Vec<CachedRow>> {
     let mut rows = Vec::with_capacity(keys.len());
-    for (account_id, invitation_id) in &keys {
+    for (account_id, invitation_id) in keys {
         if let Some(row) = cache::get(conn, Screen::Sent, account_id, invitation_id)? {
             rows.push(row);
         }
     }
-    Ok((rows, matching))
+    Ok(rows)
 }
 
 fn count(conn: &Connection, q: &WindowQuery, from: &str, and: Option<&str>) -> AppResult<u32> {

@@ -113,6 +113,8 @@ pub struct InvitationService {
     source: Arc<dyn ProviderSource>,
     /// The refreshes running now, so the same list is never fetched twice at once.
     inflight: Arc<inflight::InFlight<refresh::Refreshed>>,
+    /// The Sent table's orders in memory, rebuilt after the database changed.
+    sent_keys: Arc<crate::db::sent_keys::SentKeysCache>,
 }
 
 impl InvitationService {
@@ -121,6 +123,7 @@ impl InvitationService {
             db,
             source,
             inflight: Arc::default(),
+            sent_keys: Arc::default(),
         }
     }
 

@@ -119,16 +119,22 @@ impl InvitationService {
         };
         let limit = request.limit.min(MAX_WINDOW);
         let (cached, matching, (total, pinned), pins) = self.db.read(|c| {
-            let (rows, matching) = sent_window::window(
-                c,
-                &query,
-                order,
-                request.sort.descending,
-                request.offset,
-                limit,
-            )?;
-            // Unfiltered, "matching" is the total: one count over 100,000 rows fewer.
-            let total = query.is_unfiltered().then_some(matching);
+            let descending = request.sort.descending;
+            let (rows, matching, total) = match self.sent_keys.current(c)? {
+                Some(lists) => {
+                    let (keys, matching) =
+                        lists.window(&query, order, descending, request.offset, limit);
+                    let total = lists.total(&query.accounts);
+                    (sent_window::rows(c, &keys)?, matching, Some(total))
+                }
+                // The rows are changing (a refresh streaming in): SQL answers meanwhile.
+                None => {
+                    let (rows, matching) =
+                        sent_window::window(c, &query, order, descending, request.offset, limit)?;
+                    // Unfiltered, "matching" is the total: one count over 100,000 rows fewer.
+                    (rows, matching, query.is_unfiltered().then_some(matching))
+                }
+            };
             Ok((
                 rows,
                 matching,
@@ -203,6 +209,7 @@ mod tests {
     use super::*;
     use crate::db::cache::{self, NewRow, Screen};
     use crate::db::pins::PinTarget;
+    use crate::db::sent_keys::SentKeysCache;
     use crate::db::{self as store, Db};
     use crate::error::AppError;
     use crate::invitations::{rules, AccountRef, ProviderSource, RunSettings};
@@ -340,10 +347,15 @@ mod tests {
         })
         .unwrap();
         let now = start + Duration::milliseconds(rng.gen_range(42 * 86_400_000..43 * 86_400_000));
-        (
-            InvitationService::new(db, Arc::new(Accounts(accounts))),
-            now,
-        )
+        (service(db, accounts), now)
+    }
+
+    /// The lists read again right after every change, so these tests check them (with the
+    /// default pause, SQL would answer right after the cache was written).
+    fn service(db: Arc<Db>, accounts: Vec<AccountRef>) -> InvitationService {
+        let mut service = InvitationService::new(db, Arc::new(Accounts(accounts)));
+        service.sent_keys = Arc::new(SentKeysCache::settling_for(std::time::Duration::ZERO));
+        service
     }
 
     /// What the table did in the UI before: every row, filtered and stably sorted in memory.
@@ -526,6 +538,27 @@ mod tests {
                 assert_eq!(window.rows, expected[offset as usize..end].to_vec());
                 assert_eq!(window.matching as usize, expected.len(), "{request:?}");
 
+                // The in-memory key lists answer as the SQL over the indexes does.
+                let query = service.window_query(&filter, now).unwrap();
+                let order = match sort.column {
+                    SentSortColumn::Person => OrderBy::Name,
+                    SentSortColumn::Account => OrderBy::Account,
+                    SentSortColumn::Age => OrderBy::Age,
+                };
+                let (sql_rows, sql_matching) = service
+                    .db
+                    .read(|c| sent_window::window(c, &query, order, sort.descending, offset, limit))
+                    .unwrap();
+                assert_eq!(sql_matching, window.matching, "{request:?}");
+                assert_eq!(
+                    sql_rows
+                        .iter()
+                        .map(|r| rules::row_key(&r.account_id, &r.invitation_id))
+                        .collect::<Vec<_>>(),
+                    keys(&window.rows),
+                    "{request:?}"
+                );
+
                 let all = service
                     .list_sent_at(filter.account_id.as_deref(), now)
                     .unwrap()
@@ -557,6 +590,114 @@ mod tests {
                 assert_eq!(selected, wanted);
             }
         }
+    }
+
+    fn by_name(offset: u32) -> SentWindowRequest {
+        SentWindowRequest {
+            filter: SentFilter::default(),
+            sort: SentSort {
+                column: SentSortColumn::Person,
+                descending: false,
+            },
+            offset,
+            limit: MAX_WINDOW,
+        }
+    }
+
+    fn shown_keys(service: &InvitationService, now: DateTime<Utc>) -> (Vec<String>, u32) {
+        let w = service.sent_window_at(&by_name(0), now).unwrap();
+        (w.rows.into_iter().map(|r| r.key).collect(), w.matching)
+    }
+
+    #[test]
+    fn a_withdrawal_or_a_refresh_page_shows_in_the_next_window_after_sorting() {
+        let (service, now) = random_service(5);
+        let (before, matching) = shown_keys(&service, now);
+        // Sorting again answers from the kept key lists.
+        service
+            .sent_window_at(
+                &SentWindowRequest {
+                    sort: SentSort {
+                        column: SentSortColumn::Age,
+                        descending: true,
+                    },
+                    ..by_name(0)
+                },
+                now,
+            )
+            .unwrap();
+
+        // A withdrawal removes one row: it is gone and the count follows.
+        let gone = before[0].clone();
+        let (account, invitation_id) = gone.split_once('/').unwrap();
+        service
+            .db
+            .write(|tx| cache::remove(tx, Screen::Sent, account, invitation_id))
+            .unwrap();
+        let (after, after_matching) = shown_keys(&service, now);
+        assert_eq!(after_matching, matching - 1);
+        assert!(!after.contains(&gone));
+        assert_eq!(after[0], before[1]);
+
+        // A refresh page lands with a new invitation whose name sorts first.
+        let mut rng = StdRng::seed_from_u64(9);
+        let mut new = invitation(&mut rng, 9999);
+        new.person.name = "Aaron Aardvark".into();
+        let mut listed: Vec<NewRow> = service
+            .db
+            .read(|c| cache::rows(c, Screen::Sent, Some("a2")))
+            .unwrap()
+            .into_iter()
+            .map(|r| NewRow {
+                invitation_id: r.invitation_id,
+                person_key: None,
+                data: r.data,
+            })
+            .collect();
+        listed.push(NewRow {
+            invitation_id: new.id.clone(),
+            person_key: None,
+            data: serde_json::to_string(&new).unwrap(),
+        });
+        service
+            .db
+            .write(|tx| cache::replace_account(tx, Screen::Sent, "a2", &listed, &store::ts(now)))
+            .unwrap();
+        let (refreshed, refreshed_matching) = shown_keys(&service, now);
+        assert_eq!(refreshed_matching, after_matching + 1);
+        assert_eq!(refreshed[0], format!("a2/{}", new.id));
+    }
+
+    #[test]
+    fn a_row_another_process_removed_is_not_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let db = Db::open(&path).unwrap();
+        let mut rng = StdRng::seed_from_u64(1);
+        let rows: Vec<NewRow> = (0..5)
+            .map(|n| {
+                let i = invitation(&mut rng, n);
+                NewRow {
+                    invitation_id: i.id.clone(),
+                    person_key: None,
+                    data: serde_json::to_string(&i).unwrap(),
+                }
+            })
+            .collect();
+        let now = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+        db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows, &store::ts(now)))
+            .unwrap();
+        let service = service(db, vec![account("a1", "A")]);
+        assert_eq!(shown_keys(&service, now).1, 5);
+
+        // The command-line tool withdrew one through its own connection.
+        let other = Db::open(&path).unwrap();
+        other
+            .write(|tx| cache::remove(tx, Screen::Sent, "a1", "inv-2"))
+            .unwrap();
+        let (shown, matching) = shown_keys(&service, now);
+        assert_eq!(matching, 4);
+        assert!(!shown.contains(&"a1/inv-2".to_string()));
     }
 
     #[test]
@@ -606,7 +747,7 @@ mod tests {
             .unwrap();
         }
         let db = Db::open(&path).unwrap();
-        let service = InvitationService::new(db, Arc::new(Accounts(vec![account("a1", "A")])));
+        let service = service(db, vec![account("a1", "A")]);
         let now = Utc.with_ymd_and_hms(2026, 1, 11, 0, 0, 0).unwrap();
         let request = SentWindowRequest {
             filter: SentFilter {
@@ -734,8 +875,50 @@ mod timings {
             let ms = median(|| {
                 service.sent_window_at(&r, now).unwrap();
             });
-            println!("{what:>24}: {ms:7.1} ms");
+            // The same window from SQL alone (filter, count and page over the indexes).
+            let query = service.window_query(&r.filter, now).unwrap();
+            let order = match r.sort.column {
+                Person => OrderBy::Name,
+                Account => OrderBy::Account,
+                Age => OrderBy::Age,
+            };
+            let sql = median(|| {
+                service
+                    .db
+                    .read(|c| {
+                        sent_window::window(c, &query, order, r.sort.descending, r.offset, r.limit)
+                    })
+                    .unwrap();
+            });
+            println!("{what:>24}: {ms:7.1} ms (SQL alone {sql:7.1} ms)");
         }
+        // A changed row (a refresh page, a withdrawal): within a second SQL answers, after
+        // that the next window reads the lists again.
+        let change = || {
+            service
+                .db
+                .write(|tx| {
+                    tx.execute(
+                        "UPDATE invitation_cache SET last_seen_at = last_seen_at
+                         WHERE screen = 'sent' AND account_id = 'acc-00' AND invitation_id = 'inv-0'",
+                        [],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+        };
+        let open = request(Age, true, "", None, 0);
+        let ms = median(|| {
+            change();
+            service.sent_window_at(&open, now).unwrap();
+        });
+        println!("{:>24}: {ms:7.1} ms", "changing (SQL answers)");
+        let lists = crate::db::sent_keys::SentKeysCache::settling_for(std::time::Duration::ZERO);
+        let ms = median(|| {
+            change();
+            service.db.read(|c| lists.current(c)).unwrap().unwrap();
+        });
+        println!("{:>24}: {ms:7.1} ms", "reading the lists again");
         let all = SentSelection::AllMatching {
             filter: SentFilter::default(),
             except: vec![],
