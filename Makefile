@@ -111,11 +111,11 @@ bench-startup: deps ui
 	CARGO_TARGET_DIR=$(CURDIR)/target $(CARGO) build --release --manifest-path benches/hello-world/Cargo.toml
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact startup_bench::startup_and_memory_vs_hello_world
 
-# What a user downloads: the .deb from `make package`, and the two binaries in it.
+# What a user downloads: the .deb from `make package`, and the files in it.
 bench-size: package
 	@deb=$$(ls -1t target/release/bundle/deb/*.deb | head -1); \
 	stat -c '%s %n' "$$deb" | awk '{ printf "%-44s %10d bytes (%.2f MB, target 6 MB)\n", $$2, $$1, $$1 / 1e6 }'; \
-	for b in target/release/invitedesk target/release/invitedesk-cli; do \
+	for b in target/release/invitedesk packaging/invitedesk-cli; do \
 		printf '%-44s %10s bytes\n' "$$b" $$(stat -c %s "$$b"); \
 	done
 
@@ -124,10 +124,10 @@ bench-size: package
 # lock file, and `npm ci` refuses a lock that lacks them.
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 
-# The .deb holds both binaries: tauri.conf.json maps /usr/bin/invitedesk-cli to the release build
-# of the command-line tool (bundle > linux > deb > files), so it is built first.
+# The .deb holds one binary: the app's, which is also the command-line tool (`invitedesk cli …`);
+# tauri.conf.json maps /usr/bin/invitedesk-cli to packaging/invitedesk-cli, a script running it
+# (bundle > linux > deb > files), so the code the two share is downloaded once.
 package: deps ui
-	$(CARGO) build --release -p invitedesk-cli
 	$(TAURI_CLI) build --bundles deb
 	@$(MAKE) --no-print-directory deb-xz
 	@ls -1 target/release/bundle/deb/*.deb
