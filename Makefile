@@ -78,8 +78,15 @@ test-keyring: deps ui
 # The command-line tool: the real binary against the fake providers. Each test starts its own
 # D-Bus session bus and throwaway gnome-keyring, so no wrapper is needed; `cargo test --workspace`
 # (test-rust, and so `make test`) runs these too.
-test-cli: system-deps
+# Then the same suite once more through the app's binary, as the .deb runs the tool
+# (/usr/bin/invitedesk-cli is packaging/invitedesk-cli, running `invitedesk cli …`).
+test-cli: deps ui
 	$(CARGO) test -p invitedesk-cli
+	$(CARGO) build --bin invitedesk
+	tmp=$$(mktemp -d); \
+	sed 's|/usr/bin/invitedesk |$(CURDIR)/target/debug/invitedesk |' packaging/invitedesk-cli > "$$tmp/invitedesk-cli"; \
+	chmod +x "$$tmp/invitedesk-cli"; \
+	INVITEDESK_CLI="$$tmp/invitedesk-cli" $(CARGO) test -p invitedesk-cli; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # The real window through WebKitWebDriver; the harness starts Xvfb, D-Bus and the keyring itself.
 test-e2e: deps ui

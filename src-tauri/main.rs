@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     // as a script running it, so the download carries the code the two share once.
     let args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a.as_os_str() == "cli") {
-        let tool_args = std::iter::once(OsString::from("invitedesk-cli")).chain(args.into_iter().skip(2));
+        let tool_args =
+            std::iter::once(OsString::from("invitedesk-cli")).chain(args.into_iter().skip(2));
         return invitedesk_cli::run(tool_args);
     }
     invitedesk_lib::run();
