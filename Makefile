@@ -78,8 +78,16 @@ test-keyring: deps ui
 # The command-line tool: the real binary against the fake providers. Each test starts its own
 # D-Bus session bus and throwaway gnome-keyring, so no wrapper is needed; `cargo test --workspace`
 # (test-rust, and so `make test`) runs these too.
-test-cli: system-deps
+# Then the same suite once more through the app's binary, as the .deb runs the tool
+# (/usr/bin/invitedesk-cli is packaging/invitedesk-cli, running `invitedesk cli …`).
+test-cli: deps ui
 	$(CARGO) test -p invitedesk-cli
+	$(CARGO) build --bin invitedesk
+	tmp=$$(mktemp -d); \
+	sed 's|/usr/bin/invitedesk |$(CURDIR)/target/debug/invitedesk |' packaging/invitedesk-cli > "$$tmp/invitedesk-cli"; \
+	chmod +x "$$tmp/invitedesk-cli"; \
+	status=0; INVITEDESK_CLI="$$tmp/invitedesk-cli" $(CARGO) test -p invitedesk-cli || status=$$?; \
+	rm -rf "$$tmp"; exit $$status
 
 # The real window through WebKitWebDriver; the harness starts Xvfb, D-Bus and the keyring itself.
 test-e2e: deps ui
@@ -111,11 +119,11 @@ bench-startup: deps ui
 	CARGO_TARGET_DIR=$(CURDIR)/target $(CARGO) build --release --manifest-path benches/hello-world/Cargo.toml
 	INVITEDESK_BENCH=1 $(CARGO) test --release --test e2e -- --ignored --test-threads=1 --nocapture --exact startup_bench::startup_and_memory_vs_hello_world
 
-# What a user downloads: the .deb from `make package`, and the two binaries in it.
+# What a user downloads: the .deb from `make package`, and the files in it.
 bench-size: package
 	@deb=$$(ls -1t target/release/bundle/deb/*.deb | head -1); \
 	stat -c '%s %n' "$$deb" | awk '{ printf "%-44s %10d bytes (%.2f MB, target 6 MB)\n", $$2, $$1, $$1 / 1e6 }'; \
-	for b in target/release/invitedesk target/release/invitedesk-cli; do \
+	for b in target/release/invitedesk packaging/invitedesk-cli; do \
 		printf '%-44s %10s bytes\n' "$$b" $$(stat -c %s "$$b"); \
 	done
 
@@ -124,20 +132,26 @@ bench-size: package
 # lock file, and `npm ci` refuses a lock that lacks them.
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 
-# The .deb holds both binaries: tauri.conf.json maps /usr/bin/invitedesk-cli to the release build
-# of the command-line tool (bundle > linux > deb > files), so it is built first.
+# The .deb holds one binary: the app's, which is also the command-line tool (`invitedesk cli …`);
+# tauri.conf.json maps /usr/bin/invitedesk-cli to packaging/invitedesk-cli, a script running it
+# (bundle > linux > deb > files), so the code the two share is downloaded once.
 package: deps ui
-	$(CARGO) build --release -p invitedesk-cli
 	$(TAURI_CLI) build --bundles deb
 	@$(MAKE) --no-print-directory deb-xz
 	@ls -1 target/release/bundle/deb/*.deb
 
-# The Tauri bundler compresses the .deb's files with gzip; xz (what Debian's own packages use,
-# read by every dpkg since 1.15.6) makes the download smaller. Same files, same control data.
+# The Tauri bundler compresses the .deb's files with gzip. The same files and control data are
+# packed again with xz (what Debian's own packages use), the files behind xz's x86 filter (BCJ:
+# call targets become absolute, so repeated calls in the binary compress; ~6 % smaller). dpkg
+# reads .xz members through liblzma, which decodes that filter; dpkg-deb cannot write it, so the
+# members are compressed here and put together with ar in the order deb(5) requires.
 deb-xz:
 	@for deb in target/release/bundle/deb/*.deb; do \
-		tmp=$$(mktemp -d); \
+		deb=$$(realpath "$$deb"); tmp=$$(mktemp -d); \
 		dpkg-deb -R "$$deb" "$$tmp/root"; \
-		dpkg-deb --root-owner-group -Zxz -z9 -b "$$tmp/root" "$$deb" >/dev/null; \
+		dpkg-deb --root-owner-group -Znone -b "$$tmp/root" "$$tmp/plain.deb" >/dev/null; \
+		(cd "$$tmp" && ar x plain.deb && xz -9 control.tar && xz --x86 --lzma2=preset=9e data.tar \
+			&& rm -f "$$deb" && ar rc "$$deb" debian-binary control.tar.xz data.tar.xz); \
+		dpkg-deb -I "$$deb" >/dev/null; \
 		rm -rf "$$tmp"; \
 	done

@@ -48,13 +48,17 @@ mod tests {
     }
 
     #[test]
-    fn the_deb_installs_the_release_build_of_the_tool() {
+    fn the_deb_installs_the_tool_as_the_apps_binary() {
+        // The app's binary runs this crate's `run` for `invitedesk cli …` (tests/cli_in_app.rs
+        // runs the script and the binary).
         let conf: serde_json::Value =
             serde_json::from_str(include_str!("../../../tauri.conf.json")).unwrap();
         assert_eq!(
             conf["bundle"]["linux"]["deb"]["files"]["/usr/bin/invitedesk-cli"],
-            "target/release/invitedesk-cli"
+            "packaging/invitedesk-cli"
         );
+        assert!(include_str!("../../../packaging/invitedesk-cli")
+            .contains("exec /usr/bin/invitedesk cli \"$@\""));
     }
 
     #[cfg(target_os = "linux")]

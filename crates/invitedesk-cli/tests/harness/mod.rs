@@ -17,6 +17,14 @@ use crate::support::connectsafely::{AccountSeed, ConnectSafelyFake, BASE_PATH, D
 use crate::support::{serve_in_thread, Controls, FakeServer};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_invitedesk-cli");
+
+/// The tool under test: this crate's `invitedesk-cli` binary, or the program `INVITEDESK_CLI`
+/// names, so the same suite checks the tool as the .deb runs it (`/usr/bin/invitedesk-cli`,
+/// a script running `invitedesk cli …`): `INVITEDESK_CLI=<script running target/debug/invitedesk
+/// cli "$@"> cargo test -p invitedesk-cli`.
+pub fn program() -> std::ffi::OsString {
+    std::env::var_os("INVITEDESK_CLI").unwrap_or_else(|| BIN.into())
+}
 /// The ConnectSafely account the fake holds.
 pub const REMOTE: &str = "64b7f1e2a9c3d4e5f6a7b8c9";
 pub const WITHDRAW: &str = "/invitations/withdraw";
@@ -151,7 +159,7 @@ impl World {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(program());
         cmd.args(args).env_clear().envs(self.env.iter().cloned());
         cmd
     }
