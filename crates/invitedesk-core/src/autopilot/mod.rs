@@ -37,9 +37,9 @@ pub mod systemd;
 use clock::Clock;
 use lock::RuleLocks;
 pub use rules::{
-    AcceptConditions, QuietHours, Rule, RuleAction, RuleDraft, RuleRun, RunOutcome, RunTrigger,
-    Schedule, SkipReason,
+    AcceptConditions, Rule, RuleAction, RuleDraft, RuleRun, RunOutcome, RunTrigger, SkipReason,
 };
+pub use schedule::{QuietHours, Schedule};
 
 /// How many runs a rule's history shows.
 const HISTORY_LIMIT: u32 = 50;

@@ -1,9 +1,10 @@
-//! What an autopilot rule is: the action (with its conditions), the schedule, the quiet hours,
-//! and the record of each run. Types the UI also uses are exported to TypeScript.
+//! What an autopilot rule is: the action (with its conditions), when it runs (`schedule`), and
+//! the record of each run. Types the UI also uses are exported to TypeScript.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::schedule::{self, QuietHours, Schedule};
 use crate::error::{AppError, AppResult};
 use crate::jobs::JobAction;
 use crate::model::{InvitationCategory, ProviderKind};
@@ -121,29 +122,6 @@ impl AcceptConditions {
 
 pub(crate) fn non_blank(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty())
-}
-
-/// When a rule fires: at `time` (local to the rule's time zone) on each chosen weekday.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "RuleSchedule.ts", rename = "RuleSchedule")]
-pub struct Schedule {
-    /// `HH:MM`, 24-hour.
-    pub time: String,
-    /// ISO weekdays, 1 = Monday … 7 = Sunday; all seven for "daily".
-    pub weekdays: Vec<u8>,
-}
-
-/// A window with no autopilot activity, local to the rule's time zone; it may span midnight
-/// (`22:00`–`07:00`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "QuietHours.ts")]
-pub struct QuietHours {
-    /// `HH:MM`.
-    pub start: String,
-    /// `HH:MM`.
-    pub end: String,
 }
 
 /// A rule as the user edits it.
@@ -313,7 +291,7 @@ pub struct RuleRun {
 /// Checks a draft before it is stored: times, weekdays, numbers, categories, and what the
 /// account's provider can do.
 pub fn validate(draft: &RuleDraft, provider: ProviderKind, can_ignore: bool) -> AppResult<()> {
-    super::schedule::parse_time(&draft.schedule.time)?;
+    schedule::parse_time(&draft.schedule.time)?;
     if draft.schedule.weekdays.is_empty() {
         return Err(AppError::invalid_input(
             "Choose at least one weekday for the rule to run on.",
@@ -325,8 +303,8 @@ pub fn validate(draft: &RuleDraft, provider: ProviderKind, can_ignore: bool) -> 
         ));
     }
     if let Some(q) = &draft.quiet_hours {
-        super::schedule::parse_time(&q.start)?;
-        super::schedule::parse_time(&q.end)?;
+        schedule::parse_time(&q.start)?;
+        schedule::parse_time(&q.end)?;
     }
     match &draft.action {
         RuleAction::Withdraw {

@@ -8,9 +8,33 @@
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::rules::{QuietHours, Schedule};
 use crate::error::{AppError, AppResult};
+
+/// When a rule fires: at `time` (local to the rule's time zone) on each chosen weekday.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "RuleSchedule.ts", rename = "RuleSchedule")]
+pub struct Schedule {
+    /// `HH:MM`, 24-hour.
+    pub time: String,
+    /// ISO weekdays, 1 = Monday … 7 = Sunday; all seven for "daily".
+    pub weekdays: Vec<u8>,
+}
+
+/// A window with no autopilot activity, local to the rule's time zone; it may span midnight
+/// (`22:00`–`07:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "QuietHours.ts")]
+pub struct QuietHours {
+    /// `HH:MM`.
+    pub start: String,
+    /// `HH:MM`.
+    pub end: String,
+}
 
 /// `HH:MM`, 24-hour.
 pub fn parse_time(text: &str) -> AppResult<NaiveTime> {
