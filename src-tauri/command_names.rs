@@ -4,6 +4,7 @@
 
 pub const COMMANDS: &[&str] = &[
     "app_info",
+    "app_notices",
     "open_profile",
     "open_log_folder",
     "list_accounts",

@@ -38,6 +38,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         .manage(autopilot_scheduler::Scheduler::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::app_notices,
             commands::app::open_profile,
             commands::app::open_log_folder,
             commands::accounts::list_accounts,

@@ -71,6 +71,13 @@ pub async fn app_info(desk: State<'_, Desk>) -> AppResult<AppInfo> {
     })
 }
 
+/// The notices alone, for the window to re-ask on focus: no keyring probe (a locked keyring
+/// may answer with an unlock prompt, which must not come with every focus).
+#[tauri::command]
+pub fn app_notices(desk: State<'_, Desk>) -> Vec<String> {
+    desk.notices()
+}
+
 /// Only LinkedIn profile pages over https: provider data is untrusted, so a crafted
 /// `profileUrl` must not open arbitrary schemes or sites.
 pub fn checked_profile_url(raw: &str) -> AppResult<url::Url> {

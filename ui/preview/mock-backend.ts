@@ -242,6 +242,8 @@ export function installMockBackend(options: { empty?: boolean } = {}) {
       switch (cmd) {
         case 'app_info':
           return info;
+        case 'app_notices':
+          return info.notices;
         case 'open_profile':
           return null;
         case 'list_accounts':

@@ -78,13 +78,19 @@ describe('App shell', () => {
       notices,
     });
     let notices: string[] = [];
-    mockBackend({ app_info: () => info(notices), account_limits: () => [] });
+    const calls = mockBackend({
+      app_info: () => info(notices),
+      app_notices: () => notices,
+      account_limits: () => [],
+    });
     render(App);
     await screen.findByTestId('empty-state');
     expect(screen.queryByTestId('app-notice')).toBeNull();
     notices = ['The accounts file was damaged and set aside as accounts.json.damaged-1; 1 account was recovered.'];
     await fireEvent.focus(window);
     expect((await screen.findByTestId('app-notice')).textContent).toContain('accounts file was damaged');
+    // Focus asks for the notices alone: the keyring probe in app_info ran once, at start.
+    expect(callsOf(calls, 'app_info')).toHaveLength(1);
   });
 
   it('"Try the demo" adds the demo account and opens Sent', async () => {

@@ -88,6 +88,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 // ---- app ----------------------------------------------------------------------------------
 
 export const appInfo = () => call<AppInfo>('app_info');
+export const appNotices = () => call<string[]>('app_notices');
 
 /** Opens a LinkedIn profile in the system browser (Rust accepts only https://*.linkedin.com). */
 export const openProfile = (url: string) => call<void>('open_profile', { url });

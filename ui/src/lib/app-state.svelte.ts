@@ -117,6 +117,18 @@ class AppState {
     }
   }
 
+  /** The notices again (a file damaged while the app ran), without the rest of the app info. */
+  async loadNotices(): Promise<void> {
+    try {
+      const notices = await api.appNotices();
+      if (this.info && JSON.stringify(notices) !== JSON.stringify(this.info.notices)) {
+        this.info = { ...this.info, notices };
+      }
+    } catch {
+      // Only a refresh of what app_info gave: the next focus asks again.
+    }
+  }
+
   /** Replaces one account in the list after a command returned its new view. */
   updateAccount(view: AccountView) {
     this.accounts = this.accounts.map((a) => (a.id === view.id ? view : a));

@@ -16,6 +16,7 @@ const DEFAULTS: Record<string, Handler> = {
     keyring: { available: true, message: null },
     notices: [],
   }),
+  app_notices: () => [],
   list_accounts: () => [],
   list_jobs: () => [],
   list_orphaned_keys: () => [],

@@ -145,7 +145,10 @@ impl Accounts {
     }
 
     /// Messages for the user from loading (damaged file moved aside, …), at start or since.
+    /// Reads the file again first if another program changed it, so a file damaged meanwhile
+    /// is told now rather than after the next account read.
     pub fn notices(&self) -> Vec<String> {
+        self.read(|_| ());
         self.notices.lock().unwrap().clone()
     }
 
