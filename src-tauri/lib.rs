@@ -16,7 +16,7 @@ pub mod tray;
 // The domain, under the names the commands, the IPC tests and the benches use.
 pub use invitedesk_core::{
     accounts, age, autopilot, blocking, damaged, db, desk, error, history, insights, invitations,
-    jobs, linkedin, lists, model, providers,
+    jobs, linkedin, lists, memory, model, providers,
 };
 
 use std::sync::Arc;
@@ -155,6 +155,9 @@ fn install_tray_once<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     }
     let started = std::time::Instant::now();
     tray::install(app, desk.autopilot.paused().unwrap_or(false));
+    // What start-up allocated and dropped (the page's files, the desk's first reads) goes
+    // back to the system once the first screen's requests are over.
+    memory::work_ended();
     log::debug!(
         "tray icon built after the page loaded: {:.1} ms",
         millis(started.elapsed())
@@ -179,6 +182,12 @@ pub fn run() {
     // First: a second launch hands over to the running app (which comes to the front) and
     // exits before it opens anything, so two windows never run jobs on the same data. The
     // job lease (`jobs::lease`) covers the processes this cannot see (the command-line tool).
+    // The database's quick check reads the whole file: started now, it runs beside the
+    // window's creation (on the other core) instead of before the page can be served.
+    let context = tauri::generate_context!();
+    let early_check = desk::Paths::of_app(&context.config().identifier)
+        .ok()
+        .map(|paths| Arc::new(db::recovery::EarlyCheck::start(paths.database_file())));
     let single = tauri_plugin_single_instance::init(|app, _args, _cwd| {
         focus_main_window(app);
     });
@@ -208,7 +217,11 @@ pub fn run() {
         .setup(move |app| {
             let setup_at = started.elapsed();
             let paths = app_paths(app)?;
-            let desk = open_desk(app.handle(), paths, secrets, desk::DeskOptions::default())?;
+            let options = desk::DeskOptions {
+                early_check,
+                ..Default::default()
+            };
+            let desk = open_desk(app.handle(), paths, secrets, options)?;
             let desk_at = started.elapsed();
             let autopilot = desk.autopilot.clone();
             app.manage(desk);
@@ -224,6 +237,6 @@ pub fn run() {
             );
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running InviteDesk");
 }

@@ -25,6 +25,9 @@
 //! stay within 1 % (at most 20 s). PSS splits shared pages between the processes mapping them, so
 //! the sum does not count the shared WebKit libraries once per process.
 //!
+//! The last launch of each kind leaves every process's `/proc/<pid>/smaps` in
+//! `target/startup-smaps/<kind>/`, to see mapping by mapping where the difference lies.
+//!
 //! The 10,000 rows are listed once through the UI from the ConnectSafely fake (as `bench.rs`
 //! does); the later launches read them from the cache (less than 15 minutes old, so no launch
 //! refreshes: checked on the fake's request log).
@@ -277,8 +280,8 @@ fn parents() -> HashMap<u32, u32> {
     out
 }
 
-/// The PSS (KiB) of `root` and its descendants, in total and per process name.
-fn tree_pss(root: u32) -> (u64, Vec<(String, u64)>) {
+/// `root` and its descendants.
+fn process_tree(root: u32) -> Vec<u32> {
     let parents = parents();
     let mut tree = vec![root];
     let mut i = 0;
@@ -287,8 +290,34 @@ fn tree_pss(root: u32) -> (u64, Vec<(String, u64)>) {
         tree.extend(parents.iter().filter(|(_, pp)| **pp == p).map(|(c, _)| *c));
         i += 1;
     }
+    tree
+}
+
+/// Keeps `/proc/<pid>/smaps` of every process of the last launch of a kind in
+/// `target/startup-smaps/<kind>/<name>.<pid>.smaps`: where each process's PSS lies, mapping by
+/// mapping, for comparing InviteDesk with the hello world afterwards.
+fn keep_smaps(kind: Kind, root: u32) -> TestResult {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/startup-smaps")
+        .join(format!("{kind:?}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    for pid in process_tree(root) {
+        let (Ok(smaps), Ok(name)) = (
+            std::fs::read_to_string(format!("/proc/{pid}/smaps")),
+            std::fs::read_to_string(format!("/proc/{pid}/comm")),
+        ) else {
+            continue;
+        };
+        std::fs::write(dir.join(format!("{}.{pid}.smaps", name.trim())), smaps)?;
+    }
+    Ok(())
+}
+
+/// The PSS (KiB) of `root` and its descendants, in total and per process name.
+fn tree_pss(root: u32) -> (u64, Vec<(String, u64)>) {
     let mut parts = Vec::new();
-    for pid in tree {
+    for pid in process_tree(root) {
         let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
             continue;
         };
@@ -472,6 +501,9 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             s.pss_kib.push(pss);
             s.unsettled += usize::from(!steady);
             s.last_breakdown = parts;
+            if s.pss_kib.len() == runs {
+                keep_smaps(kind, pid)?;
+            }
             if kind == Kind::Cached && s.pss_kib.len() == 1 {
                 app.screenshot("startup-bench-10k-sent").await?;
             }

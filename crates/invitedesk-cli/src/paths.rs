@@ -1,40 +1,20 @@
-//! Where the app keeps its files, found the way Tauri finds them, so the tool and the window
-//! share one registry, database and journal.
-//!
-//! Tauri 2 resolves `app_data_dir` as `dirs::data_dir()/<identifier>` (likewise config and
-//! cache) unless `app > appDirectoriesOverride` is set, which InviteDesk does not do. On Linux
-//! that is `$XDG_DATA_HOME/app.invitedesk.desktop` (else `~/.local/share/…`),
-//! `$XDG_CONFIG_HOME/…` (else `~/.config/…`) and `$XDG_CACHE_HOME/…` (else `~/.cache/…`); on
-//! macOS `~/Library/Application Support/…` and `~/Library/Caches/…`; on Windows `%APPDATA%\…`
-//! and `%LOCALAPPDATA%\…`: the `dirs` crate's conventions, as Tauri uses them.
-
-use std::path::PathBuf;
+//! Where the app keeps its files: the tool opens the same registry, database and journal as the
+//! window (`Paths::of_app`, found the way Tauri finds them).
 
 use invitedesk_core::desk::Paths;
-use invitedesk_core::error::{AppError, AppResult};
+use invitedesk_core::error::AppResult;
 
 /// `identifier` in tauri.conf.json (a test checks they agree).
 pub const APP_IDENTIFIER: &str = "app.invitedesk.desktop";
 
 pub fn app_paths() -> AppResult<Paths> {
-    let under = |dir: Option<PathBuf>, what: &str| {
-        dir.map(|d| d.join(APP_IDENTIFIER)).ok_or_else(|| {
-            AppError::storage(format!(
-                "The system's {what} folder is unknown (is HOME set?), so InviteDesk's data \
-                 cannot be found."
-            ))
-        })
-    };
-    Ok(Paths {
-        data_dir: under(dirs::data_dir(), "data")?,
-        config_dir: under(dirs::config_dir(), "config")?,
-        cache_dir: under(dirs::cache_dir(), "cache")?,
-    })
+    Paths::of_app(APP_IDENTIFIER)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn the_identifier_is_the_apps_and_no_directory_is_overridden() {

@@ -7,7 +7,11 @@ use crate::error::{AppError, AppResult};
 pub async fn off_thread<T: Send + 'static>(
     call: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    tokio::task::spawn_blocking(call)
-        .await
-        .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
+    tokio::task::spawn_blocking(|| {
+        let result = call();
+        crate::memory::work_ended();
+        result
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("A background task failed: {e}")))?
 }

@@ -13,7 +13,7 @@ use crate::accounts::{AccountView, Accounts, AccountsOptions, SecretStore};
 use crate::autopilot::clock::{Clock, SystemClock};
 use crate::autopilot::AutopilotService;
 use crate::db::{recovery, Db, FILE_NAME};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::insights::InsightsService;
 use crate::invitations::{InvitationService, ProviderSource};
 use crate::jobs::lease::Lease;
@@ -29,6 +29,31 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// Where the app with this `identifier` keeps its files, found the way Tauri finds them, so
+    /// the command-line tool and the window share one registry, database and journal.
+    ///
+    /// Tauri 2 resolves `app_data_dir` as `dirs::data_dir()/<identifier>` (likewise config and
+    /// cache) unless `app > appDirectoriesOverride` is set, which InviteDesk does not do. On
+    /// Linux that is `$XDG_DATA_HOME/<identifier>` (else `~/.local/share/…`),
+    /// `$XDG_CONFIG_HOME/…` (else `~/.config/…`) and `$XDG_CACHE_HOME/…` (else `~/.cache/…`); on
+    /// macOS `~/Library/Application Support/…` and `~/Library/Caches/…`; on Windows
+    /// `%APPDATA%\…` and `%LOCALAPPDATA%\…`: the `dirs` crate's conventions, as Tauri uses them.
+    pub fn of_app(identifier: &str) -> AppResult<Paths> {
+        let under = |dir: Option<PathBuf>, what: &str| {
+            dir.map(|d| d.join(identifier)).ok_or_else(|| {
+                AppError::storage(format!(
+                    "The system's {what} folder is unknown (is HOME set?), so InviteDesk's data \
+                     cannot be found."
+                ))
+            })
+        };
+        Ok(Paths {
+            data_dir: under(dirs::data_dir(), "data")?,
+            config_dir: under(dirs::config_dir(), "config")?,
+            cache_dir: under(dirs::cache_dir(), "cache")?,
+        })
+    }
+
     /// The account registry (metadata and settings; never a secret).
     pub fn accounts_file(&self) -> PathBuf {
         self.config_dir.join(ACCOUNTS_FILE_NAME)
@@ -55,6 +80,9 @@ pub struct DeskOptions {
     pub source: Option<Arc<dyn ProviderSource>>,
     /// The time autopilot decides by: the system's when `None`.
     pub clock: Option<Arc<dyn Clock>>,
+    /// The database's quick check, when the front-end started it early (the app does, before
+    /// its window is built); done while opening when `None`.
+    pub early_check: Option<Arc<recovery::EarlyCheck>>,
 }
 
 /// Cheap to clone: every part is shared.
@@ -96,7 +124,12 @@ impl Desk {
         let accounts = Arc::new(Accounts::open(registry, secrets, options.accounts));
         let accounts_read = started.elapsed();
         // With accounts on record, an empty database means the history was lost: say so.
-        let opened = recovery::open_or_recover(&paths.database_file(), !accounts.is_empty());
+        let opened = match &options.early_check {
+            Some(early) => {
+                recovery::open_after_check(early, &paths.database_file(), !accounts.is_empty())
+            }
+            None => recovery::open_or_recover(&paths.database_file(), !accounts.is_empty()),
+        };
         let db_opened = started.elapsed();
         let mut notices = opened.notices;
         let lease = Lease::acquire(&paths.data_dir).unwrap_or_else(|e| {

@@ -28,5 +28,6 @@ pub mod invitations;
 pub mod jobs;
 pub mod linkedin;
 pub mod lists;
+pub mod memory;
 pub mod model;
 pub mod providers;
