@@ -27,6 +27,8 @@ vi.mock('../lib/components/insights/chartjs', () => ({
 
 /** The spec the named chart last drew. */
 const chart = (id: string) => drawn.get(id)!;
+/** Chart.js loads when the first chart is drawn: the four charts are mounted after it. */
+const chartsMounted = () => waitFor(() => expect(drawn.size).toBe(4));
 
 function insights(threshold: number): InsightsData {
   const buckets = Array.from({ length: 61 }, (_, days) => ({ days, count: days === 1 ? 8 : days === 40 ? 1 : 0 }));
@@ -74,6 +76,7 @@ describe('Insights screen', () => {
   it('says what the days-to-accept data means for the threshold, with totals and the marker', async () => {
     setup();
     const finding = await screen.findByTestId('insights-finding');
+    await chartsMounted();
     expect(finding.textContent?.replace(/\s+/g, ' ')).toContain(
       '88.9 % of acceptances came within 1 day; invitations pending 30 days or more were accepted 14.3 % of the time (1 of 7).',
     );
@@ -90,6 +93,7 @@ describe('Insights screen', () => {
   it('shows a bar’s numbers on hover and asks again with a new threshold', async () => {
     const calls = setup();
     await screen.findByTestId('insights-finding');
+    await chartsMounted();
     expect(screen.queryByTestId('weeks-chart-tooltip')).toBeNull();
     flushSync(() => chart('weeks-chart').hooks.onHover({ index: 0, x: 40, width: 400 }));
     const tip = screen.getByTestId('weeks-chart-tooltip');
@@ -128,7 +132,7 @@ describe('Insights screen', () => {
     vi.stubGlobal('matchMedia', () => dark);
     setup();
     await screen.findByTestId('insights-finding');
-    expect(drawn.size).toBe(4);
+    await chartsMounted();
     dark.dispatchEvent(new Event('change'));
     expect([...drawn.values()].map((c) => c.restyled)).toEqual([1, 1, 1, 1]);
     vi.unstubAllGlobals();
