@@ -103,7 +103,10 @@ fn fill(path: &std::path::Path, rows: usize) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--bench").then_some(()).is_none();
+    let quick = std::env::args()
+        .any(|a| a == "--bench")
+        .then_some(())
+        .is_none();
     let rows: usize = std::env::var("INVITEDESK_BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -113,7 +116,8 @@ fn main() {
     let path = dir.path().join("bench.sqlite3");
     fill(&path, rows);
 
-    let (mut open, mut settled, mut changing, mut after_withdrawal) = (vec![], vec![], vec![], vec![]);
+    let (mut open, mut settled, mut changing, mut after_withdrawal) =
+        (vec![], vec![], vec![], vec![]);
     for round in 0..rounds {
         let db = Db::open(&path).unwrap();
         let service = InvitationService::new(db.clone(), Arc::new(Accounts));
@@ -122,7 +126,10 @@ fn main() {
         settled.push(timed(&service, SentSortColumn::Person, false));
         // A withdrawal removes one row; the table asks again at once (SQL answers), and the
         // user sorts a moment later.
-        let (account, id) = (format!("acc-{:02}", round % ACCOUNTS), format!("inv-{round}"));
+        let (account, id) = (
+            format!("acc-{:02}", round % ACCOUNTS),
+            format!("inv-{round}"),
+        );
         db.write(|tx| cache::remove(tx, Screen::Sent, &account, &id))
             .unwrap();
         changing.push(timed(&service, SentSortColumn::Age, true));

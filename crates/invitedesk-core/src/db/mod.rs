@@ -9,12 +9,12 @@
 //! Timestamps are stored as RFC 3339 UTC text with milliseconds and a `Z` (see [`ts`]), so text
 //! comparison is time order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{AppError, AppResult};
 
@@ -38,6 +38,8 @@ pub const FILE_NAME: &str = "invitedesk.sqlite3";
 
 pub struct Db {
     conn: Mutex<Connection>,
+    /// The file, for connections that read beside `conn` (`reader`); `None` in memory.
+    path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Db {
@@ -69,6 +71,7 @@ impl Db {
     }
 
     fn finish_open(mut conn: Connection) -> AppResult<Arc<Db>> {
+        let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
@@ -76,6 +79,7 @@ impl Db {
         conn.execute_batch(sent_keys::COUNT_CHANGES)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
+            path,
         }))
     }
 
@@ -89,6 +93,21 @@ impl Db {
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
         let conn = self.lock();
         f(&conn)
+    }
+
+    /// A read-only connection of its own to the file, for long reads that must not hold the
+    /// lock every request waits on (WAL: it reads a snapshot while `conn` goes on writing).
+    /// `None` for an in-memory database, which no second connection can see.
+    pub(crate) fn reader(&self) -> AppResult<Option<Connection>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Some(conn))
     }
 
     /// Runs `f` in one immediate transaction, committed only when `f` succeeds.
