@@ -110,6 +110,17 @@ impl Db {
         Ok(Some(conn))
     }
 
+    /// Runs read-only queries that read many rows (every cached invitation) on a connection of
+    /// their own when the database is a file: they see one snapshot (WAL) and do not hold up
+    /// the short requests waiting on the lock, such as the Sent table's next window. In
+    /// memory, as [`Db::read`].
+    pub fn read_apart<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+        match self.reader()? {
+            Some(conn) => f(&conn),
+            None => self.read(f),
+        }
+    }
+
     /// Runs `f` in one immediate transaction, committed only when `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> AppResult<T>) -> AppResult<T> {
         let mut conn = self.lock();
