@@ -242,6 +242,43 @@ mod tests {
     }
 
     #[test]
+    fn a_long_read_apart_does_not_wait_for_the_lock_and_sees_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join(FILE_NAME)).unwrap();
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let (held, release) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                db.read(|_| {
+                    held.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(600));
+                    Ok(())
+                })
+            })
+        };
+        release.recv().unwrap();
+        let start = std::time::Instant::now();
+        let n: i64 = db
+            .read_apart(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(
+            start.elapsed() < Duration::from_millis(300),
+            "waited for the lock: {:?}",
+            start.elapsed()
+        );
+        holder.join().unwrap().unwrap();
+    }
+
+    #[test]
     fn timestamps_sort_as_text() {
         let a = ts("2024-01-02T03:04:05Z".parse().unwrap());
         let b = ts("2024-01-02T03:04:05.5Z".parse().unwrap());
