@@ -199,6 +199,14 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult
 mod tests {
     use super::*;
 
+    fn pin_one(tx: &Transaction<'_>) -> AppResult<()> {
+        tx.execute(
+            "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
+            [],
+        )?;
+        Ok(())
+    }
+
     #[test]
     fn opens_a_file_in_wal_mode_and_reopens_it_without_migrating_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -208,14 +216,7 @@ mod tests {
             .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(mode, "wal");
-        db.write(|tx| {
-            tx.execute(
-                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
-                [],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+        db.write(|tx| pin_one(tx)).unwrap();
         drop(db);
         let again = Db::open(&path).unwrap();
         let n: i64 = again
@@ -228,10 +229,7 @@ mod tests {
     fn a_failed_write_leaves_nothing_behind() {
         let db = Db::open_in_memory().unwrap();
         let result: AppResult<()> = db.write(|tx| {
-            tx.execute(
-                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
-                [],
-            )?;
+            pin_one(tx)?;
             Err(AppError::internal("boom"))
         });
         assert!(result.is_err());
@@ -245,14 +243,7 @@ mod tests {
     fn a_long_read_apart_does_not_wait_for_the_lock_and_sees_every_commit() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join(FILE_NAME)).unwrap();
-        db.write(|tx| {
-            tx.execute(
-                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
-                [],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+        db.write(|tx| pin_one(tx)).unwrap();
         let (held, release) = std::sync::mpsc::channel::<()>();
         let holder = {
             let db = db.clone();
