@@ -17,3 +17,15 @@ const TABLE_CHROME = 20;
 export function tracksFit(tracks: string[], width: number): boolean {
   return tracks.reduce((sum, t) => sum + trackMinWidth(t), 0) + TABLE_CHROME <= width;
 }
+
+/**
+ * An action: calls `onwidth` with the element's width (padding included) once laid out and on
+ * every change, before the frame paints. Nothing where the browser lays nothing out (jsdom in
+ * the unit tests): the screens keep their wide layout there.
+ */
+export function observeWidth(node: HTMLElement, onwidth: (width: number) => void) {
+  if (typeof ResizeObserver === 'undefined') return;
+  const observer = new ResizeObserver(() => onwidth(node.clientWidth));
+  observer.observe(node);
+  return { destroy: () => observer.disconnect() };
+}

@@ -216,7 +216,7 @@ mod tests {
             .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(mode, "wal");
-        db.write(|tx| pin_one(tx)).unwrap();
+        db.write(pin_one).unwrap();
         drop(db);
         let again = Db::open(&path).unwrap();
         let n: i64 = again
@@ -243,7 +243,7 @@ mod tests {
     fn a_long_read_apart_does_not_wait_for_the_lock_and_sees_every_commit() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join(FILE_NAME)).unwrap();
-        db.write(|tx| pin_one(tx)).unwrap();
+        db.write(pin_one).unwrap();
         let (held, release) = std::sync::mpsc::channel::<()>();
         let holder = {
             let db = db.clone();
