@@ -525,6 +525,29 @@ async fn strangers_text_is_shown_as_text_and_filters_narrow_by_type_text_and_not
     );
     app.click("[data-testid=filter-has-note]").await?;
     flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS).await?;
+
+    // At the window's minimum size (900 × 560) nothing scrolls sideways: with two types shown,
+    // each row's type moves under the person, the mutual connections under the age.
+    chip(&app, "newsletter").await?;
+    flows::wait_row_count(&app, RECEIVED_TABLE, CONNECTIONS + 2).await?;
+    app.client.set_window_size(900, 560).await?;
+    app.wait_until("the window shrinks to its minimum", || async {
+        Ok(app
+            .client
+            .execute("return window.innerWidth;", vec![])
+            .await?
+            .as_f64()
+            <= Some(900.0))
+    })
+    .await?;
+    app.screenshot("received-minimum-window").await?;
+    flows::assert_fits_sideways(&app, "Received").await?;
+    let compact = rows(&app).await?;
+    assert_eq!(compact.len(), CONNECTIONS + 2);
+    assert!(
+        compact.iter().all(|r| r["type"].is_string()),
+        "every row still says its type: {compact:?}"
+    );
     app.close().await
 }
 

@@ -346,15 +346,22 @@ async fn refresh_filter_pin_preview_export_withdraw_and_see_the_record() -> Test
     assert_eq!(layout["wrapped"], json!([]), "cells wrap: {layout}");
     app.screenshot("activity-01-withdrawals").await?;
 
-    // At the window's minimum size (tauri.conf.json: 900 × 560) Sent still fits: columns and
-    // header actions wrap, nothing scrolls sideways. (Activity's eight columns scroll sideways
-    // there, as a wide log table may; its screenshot shows how.)
+    // At the window's minimum size (tauri.conf.json: 900 × 560) Activity and Sent still fit:
+    // columns and header actions wrap, nothing scrolls sideways. Activity puts the time under
+    // the date, the account under the person and the days pending under the day sent.
     app.client.set_window_size(900, 560).await?;
     app.wait_until("the window shrinks to its minimum", || async {
         Ok(js(&app, "return window.innerWidth;").await?.as_f64() <= Some(900.0))
     })
     .await?;
     app.screenshot("activity-02-minimum-window").await?;
+    assert_fits_sideways(&app, "Activity").await?;
+    let pending = texts(&app, &tid("activity-days-pending")).await?;
+    assert_eq!(
+        pending.len(),
+        names.len(),
+        "days pending under each day sent"
+    );
     app.click(&tid("nav-sent")).await?;
     app.wait_for(&tid("sent-table")).await?;
     assert_fits_sideways(&app, "Sent").await?;

@@ -101,6 +101,12 @@ export function formatShortDate(iso: string | null | undefined, now = new Date()
   return d.getFullYear() === now.getFullYear() ? shortDate.format(d) : dateOnly.format(d);
 }
 
+/** "14:02": the time of day alone, under a date in a narrow cell. */
+export function formatTimeOfDay(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? timeOnly.format(d) : '—';
+}
+
 /** "14:02" today, else "Nov 3, 2025, 14:02". */
 export function formatWhen(iso: string | null | undefined, now = new Date()): string {
   const d = parse(iso);

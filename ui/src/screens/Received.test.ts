@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Received from './Received.svelte';
 import { app } from '../lib/app-state.svelte';
@@ -48,6 +48,38 @@ describe('Received screen', () => {
     await fireEvent.click(screen.getAllByTestId('type-chip').find((c) => c.dataset.category === 'newsletter')!);
     expect(headers().some((h) => h.startsWith('Type'))).toBe(true);
     expect(screen.getAllByTestId('row-type').map((t) => t.textContent?.trim()).sort()).toEqual(['Connection', 'Newsletter']);
+  });
+
+  it('in a narrow window puts the type and account under the person and the mutual connections under the age', async () => {
+    // jsdom lays nothing out: a resize observer that reports the minimum window's body width.
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(private report: (entries: unknown[]) => void) {}
+        observe() {
+          this.report([]);
+        }
+        unobserve() {}
+        disconnect() {}
+      },
+    );
+    const width = vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(692);
+    try {
+      const row = receivedRow('c1', 'Ada', 'connection');
+      row.invitation.mutualConnections = '13 mutual connections';
+      setup([row, receivedRow('n1', 'Growth', 'newsletter')]);
+      await waitFor(() => expect(rowKeys()).toEqual(['acc-1/c1']));
+      await fireEvent.click(screen.getAllByTestId('type-chip').find((c) => c.dataset.category === 'newsletter')!);
+      const headers = screen.getAllByRole('columnheader').map((h) => h.textContent?.trim() ?? '');
+      expect(headers.filter((h) => /^(Type|Mutual|Account)/.test(h))).toEqual([]);
+      const ada = screen.getAllByTestId('received-row').find((r) => r.dataset.key === 'acc-1/c1')!;
+      expect(within(ada).getByTestId('row-type').textContent?.trim()).toBe('Connection');
+      expect(within(ada).getByTestId('row-account').textContent).toBe(account().label);
+      expect(within(ada).getByTitle('13 mutual connections').textContent).toBe('13 mutual');
+    } finally {
+      width.mockRestore();
+      vi.unstubAllGlobals();
+    }
   });
 
   it('shows connection invitations only by default, the others through the chips', async () => {

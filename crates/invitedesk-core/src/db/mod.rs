@@ -9,12 +9,12 @@
 //! Timestamps are stored as RFC 3339 UTC text with milliseconds and a `Z` (see [`ts`]), so text
 //! comparison is time order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{AppError, AppResult};
 
@@ -38,6 +38,8 @@ pub const FILE_NAME: &str = "invitedesk.sqlite3";
 
 pub struct Db {
     conn: Mutex<Connection>,
+    /// The file, for connections that read beside `conn` (`reader`); `None` in memory.
+    path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Db {
@@ -69,6 +71,7 @@ impl Db {
     }
 
     fn finish_open(mut conn: Connection) -> AppResult<Arc<Db>> {
+        let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
@@ -76,6 +79,7 @@ impl Db {
         conn.execute_batch(sent_keys::COUNT_CHANGES)?;
         Ok(Arc::new(Db {
             conn: Mutex::new(conn),
+            path,
         }))
     }
 
@@ -89,6 +93,32 @@ impl Db {
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
         let conn = self.lock();
         f(&conn)
+    }
+
+    /// A read-only connection of its own to the file, for long reads that must not hold the
+    /// lock every request waits on (WAL: it reads a snapshot while `conn` goes on writing).
+    /// `None` for an in-memory database, which no second connection can see.
+    pub(crate) fn reader(&self) -> AppResult<Option<Connection>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Some(conn))
+    }
+
+    /// Runs read-only queries that read many rows (every cached invitation) on a connection of
+    /// their own when the database is a file: they see one snapshot (WAL) and do not hold up
+    /// the short requests waiting on the lock, such as the Sent table's next window. In
+    /// memory, as [`Db::read`].
+    pub fn read_apart<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+        match self.reader()? {
+            Some(conn) => f(&conn),
+            None => self.read(f),
+        }
     }
 
     /// Runs `f` in one immediate transaction, committed only when `f` succeeds.
@@ -169,6 +199,14 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult
 mod tests {
     use super::*;
 
+    fn pin_one(tx: &Transaction<'_>) -> AppResult<()> {
+        tx.execute(
+            "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
+            [],
+        )?;
+        Ok(())
+    }
+
     #[test]
     fn opens_a_file_in_wal_mode_and_reopens_it_without_migrating_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -178,14 +216,7 @@ mod tests {
             .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(mode, "wal");
-        db.write(|tx| {
-            tx.execute(
-                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
-                [],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+        db.write(pin_one).unwrap();
         drop(db);
         let again = Db::open(&path).unwrap();
         let n: i64 = again
@@ -198,10 +229,7 @@ mod tests {
     fn a_failed_write_leaves_nothing_behind() {
         let db = Db::open_in_memory().unwrap();
         let result: AppResult<()> = db.write(|tx| {
-            tx.execute(
-                "INSERT INTO pins (account_id, kind, target, created_at) VALUES ('a', 'person', 'x', 't')",
-                [],
-            )?;
+            pin_one(tx)?;
             Err(AppError::internal("boom"))
         });
         assert!(result.is_err());
@@ -209,6 +237,36 @@ mod tests {
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn a_long_read_apart_does_not_wait_for_the_lock_and_sees_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join(FILE_NAME)).unwrap();
+        db.write(pin_one).unwrap();
+        let (held, release) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                db.read(|_| {
+                    held.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(600));
+                    Ok(())
+                })
+            })
+        };
+        release.recv().unwrap();
+        let start = std::time::Instant::now();
+        let n: i64 = db
+            .read_apart(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(
+            start.elapsed() < Duration::from_millis(300),
+            "waited for the lock: {:?}",
+            start.elapsed()
+        );
+        holder.join().unwrap().unwrap();
     }
 
     #[test]

@@ -12,18 +12,25 @@
 //! this connection count those), or another process wrote to the file (`PRAGMA
 //! data_version`). Other writes (a pin, the activity log) keep them.
 //!
+//! Reading them takes ~100 ms at 100,000 rows, so it never happens in a request: once the rows
+//! have been unchanged for a second, a thread reads them through a read-only connection of its
+//! own (WAL: a snapshot, beside the app's connection) and the lists carry the version of the
+//! cache they were read from. A request whose version differs gets SQL's answer meanwhile,
+//! never lists older than the last change.
+//!
 //! The orders and filters are `db::sent_window`'s exactly, same columns and same byte order
 //! (SQLite's BINARY collation); the tests in `invitations::window` check both against every
 //! row sorted in memory.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use memchr::memmem;
 use rusqlite::Connection;
 
 use super::sent_window::{OrderBy, WindowQuery};
-use crate::error::AppResult;
+use super::Db;
+use crate::error::{AppError, AppResult};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -68,15 +75,30 @@ pub struct SentKeys {
     by_ties: Vec<u32>,
 }
 
-/// The latest `SentKeys`, shared by clones of the service.
+/// The latest `SentKeys`, shared by clones of the service, and the thread that reads them again.
 pub struct SentKeysCache {
-    latest: Mutex<Option<Arc<SentKeys>>>,
+    state: Mutex<Built>,
     /// Another process's writes (`data_version`) carry no time: when this process first saw the
     /// version now in force, so they settle like its own.
     others: Mutex<Option<(i64, Instant)>>,
     /// How long the rows must stay unchanged before the lists are read again; until then SQL
     /// answers.
     settle: Duration,
+}
+
+#[derive(Default)]
+struct Built {
+    latest: Option<Arc<SentKeys>>,
+    /// A thread is waiting for the rows to settle or reading them (`read_when_settled`).
+    reading: bool,
+}
+
+/// The cache's state as the `Db`'s connection sees it now.
+struct Probe {
+    /// Lists built for another version are stale and never served.
+    version: (i64, i64),
+    /// How long the rows have been unchanged, by this process or another.
+    quiet: Duration,
 }
 
 impl Default for SentKeysCache {
@@ -88,27 +110,98 @@ impl Default for SentKeysCache {
 impl SentKeysCache {
     pub fn settling_for(settle: Duration) -> Self {
         SentKeysCache {
-            latest: Mutex::default(),
+            state: Mutex::default(),
             others: Mutex::default(),
             settle,
         }
     }
 
-    /// The key lists for the cache as `conn` (the `Db`'s own connection) sees it now, or
-    /// `None` while the rows are changing: reading 100,000 rows again for every page a
-    /// refresh streams in would cost more than SQL answering (`sent_window::window`).
-    pub fn current(&self, conn: &Connection) -> AppResult<Option<Arc<SentKeys>>> {
+    fn built(&self) -> std::sync::MutexGuard<'_, Built> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key lists for the cache as `conn` (`db`'s own connection) sees it now, or `None`
+    /// while they are not at hand: SQL answers then (`sent_window::window`). Reading 100,000
+    /// rows takes ~100 ms, so a file database reads them on a thread of its own, with its own
+    /// connection, once the rows stopped changing (not again for every page a refresh
+    /// streams in): the request that finds them stale never waits for them.
+    pub fn current(
+        self: &Arc<Self>,
+        db: &Arc<Db>,
+        conn: &Connection,
+    ) -> AppResult<Option<Arc<SentKeys>>> {
+        let now = self.probe(conn)?;
+        let mut built = self.built();
+        if let Some(keys) = built.latest.as_ref().filter(|k| k.version == now.version) {
+            return Ok(Some(keys.clone()));
+        }
+        // Stale: never served, and dropped before the new ones are read (never two copies of
+        // 100,000 rows).
+        built.latest = None;
+        if db.path.is_none() {
+            // In memory (tests): no second connection sees the rows, so they are read here.
+            if now.quiet < self.settle {
+                return Ok(None);
+            }
+            let keys = Arc::new(SentKeys::read(conn, now.version)?);
+            built.latest = Some(keys.clone());
+            return Ok(Some(keys));
+        }
+        if !built.reading {
+            built.reading = true;
+            let (cache, db) = (self.clone(), Arc::downgrade(db));
+            std::thread::Builder::new()
+                .name("sent-keys".into())
+                .spawn(move || cache.read_when_settled(&db))
+                .map_err(|e| AppError::internal(format!("Could not start a thread: {e}")))?;
+        }
+        Ok(None)
+    }
+
+    /// The background side of `current`: waits until the rows have been unchanged for
+    /// `settle`, reads them through a connection of its own, and keeps the lists only if
+    /// nothing changed while reading.
+    fn read_when_settled(&self, db: &Weak<Db>) {
+        let read = (|| -> AppResult<Option<SentKeys>> {
+            loop {
+                // The app closing drops the `Db`: nothing left to read for.
+                let Some(db) = db.upgrade() else {
+                    return Ok(None);
+                };
+                let before = db.read(|c| self.probe(c))?;
+                if before.quiet < self.settle {
+                    drop(db);
+                    std::thread::sleep(self.settle - before.quiet);
+                    continue;
+                }
+                let Some(reader) = db.reader()? else {
+                    return Ok(None);
+                };
+                // Its snapshot starts after `before`: it holds at least that version's rows.
+                let keys = SentKeys::read(&reader, before.version)?;
+                drop(reader);
+                // A write since `before` may or may not be in the snapshot: read again.
+                if db.read(|c| self.probe(c))?.version == before.version {
+                    return Ok(Some(keys));
+                }
+            }
+        })();
+        let mut built = self.built();
+        match read {
+            Ok(keys) => built.latest = keys.map(Arc::new),
+            // SQL keeps answering; the next request that finds no lists tries again.
+            Err(e) => log::warn!("Could not read the Sent table's sort lists: {e}"),
+        }
+        built.reading = false;
+    }
+
+    fn probe(&self, conn: &Connection) -> AppResult<Probe> {
         let (changes, quiet_ms): (i64, f64) = conn.query_row(
             "SELECT n, (unixepoch('subsec') - at) * 1000 FROM temp.sent_changes",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let data_version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        let version = (changes, data_version);
-        let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(keys) = latest.as_ref().filter(|k| k.version == version) {
-            return Ok(Some(keys.clone()));
-        }
         // A paced job in `invitedesk-cli` writes every few seconds: like this process's own
         // writes, its changes are answered by SQL until they stop, not read whole each time.
         let others_quiet = {
@@ -127,14 +220,11 @@ impl SentKeysCache {
                 }
             }
         };
-        if quiet_ms < self.settle.as_secs_f64() * 1000.0 || others_quiet < self.settle {
-            return Ok(None);
-        }
-        // Drop the old lists before reading the new ones: never two copies of 100,000 rows.
-        *latest = None;
-        let keys = Arc::new(SentKeys::read(conn, version)?);
-        *latest = Some(keys.clone());
-        Ok(Some(keys))
+        let own_quiet = Duration::from_secs_f64(quiet_ms.max(0.0) / 1000.0);
+        Ok(Probe {
+            version: (changes, data_version),
+            quiet: own_quiet.min(others_quiet),
+        })
     }
 }
 
@@ -421,8 +511,8 @@ mod tests {
         let db = Db::open_in_memory().unwrap();
         db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(&["Bo", "Al"]), AT))
             .unwrap();
-        let cache = SentKeysCache::settling_for(Duration::ZERO);
-        let current = || db.read(|c| cache.current(c)).unwrap().unwrap();
+        let cache = Arc::new(SentKeysCache::settling_for(Duration::ZERO));
+        let current = || db.read(|c| cache.current(&db, c)).unwrap().unwrap();
         let first = current();
         assert!(Arc::ptr_eq(&first, &current()), "nothing changed");
 
@@ -454,8 +544,8 @@ mod tests {
             db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(names), AT))
                 .unwrap()
         };
-        let cache = SentKeysCache::settling_for(Duration::from_millis(300));
-        let current = || db.read(|c| cache.current(c)).unwrap();
+        let cache = Arc::new(SentKeysCache::settling_for(Duration::from_millis(300)));
+        let current = || db.read(|c| cache.current(&db, c)).unwrap();
         write(&["Bo"]);
         assert!(current().is_none(), "changed just now: SQL answers");
         std::thread::sleep(Duration::from_millis(350));
@@ -467,17 +557,33 @@ mod tests {
         assert_eq!(lists.total(&["a1".to_string()]), 2);
     }
 
-    #[test]
-    fn another_process_writing_is_answered_by_sql_until_it_stops() {
+    /// The lists once the thread that reads them is done (a file database), within 5 s.
+    fn lists_once_read(cache: &Arc<SentKeysCache>, db: &Arc<Db>) -> Arc<SentKeys> {
+        let start = Instant::now();
+        loop {
+            if let Some(lists) = db.read(|c| cache.current(db, c)).unwrap() {
+                return lists;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "never read");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn file_db() -> (tempfile::TempDir, std::path::PathBuf, Arc<Db>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db.sqlite3");
         let db = Db::open(&path).unwrap();
+        (dir, path, db)
+    }
+
+    #[test]
+    fn another_process_writing_is_answered_by_sql_until_it_stops() {
+        let (_dir, path, db) = file_db();
         db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(&["Bo", "Al"]), AT))
             .unwrap();
-        let cache = SentKeysCache::settling_for(Duration::from_millis(300));
-        let current = || db.read(|c| cache.current(c)).unwrap();
-        std::thread::sleep(Duration::from_millis(350));
-        assert!(current().is_some(), "settled: the lists are read");
+        let cache = Arc::new(SentKeysCache::settling_for(Duration::from_millis(300)));
+        let current = || db.read(|c| cache.current(&db, c)).unwrap();
+        assert_eq!(lists_once_read(&cache, &db).total(&["a1".to_string()]), 2);
 
         // A paced job in the command-line tool withdraws through its own connection.
         let cli = Db::open(&path).unwrap();
@@ -485,7 +591,66 @@ mod tests {
             .unwrap();
         assert!(current().is_none(), "changed just now: SQL answers");
         std::thread::sleep(Duration::from_millis(350));
-        let lists = current().expect("quiet since: the lists are read again");
+        let lists = lists_once_read(&cache, &db);
         assert_eq!(lists.total(&["a1".to_string()]), 1);
+    }
+
+    #[test]
+    fn a_file_database_reads_the_lists_in_the_background_once_rows_settle() {
+        let (_dir, _path, db) = file_db();
+        db.write(|tx| cache::replace_account(tx, Screen::Sent, "a1", &rows(&["Bo", "Al"]), AT))
+            .unwrap();
+        let cache = Arc::new(SentKeysCache::settling_for(Duration::from_millis(200)));
+        let current = || db.read(|c| cache.current(&db, c)).unwrap();
+        lists_once_read(&cache, &db);
+
+        // A withdrawal: the request right after it finds the lists stale and does not read them
+        // itself (SQL answers); nor do they come back while the rows are settling.
+        db.write(|tx| cache::remove(tx, Screen::Sent, "a1", "inv-1"))
+            .unwrap();
+        assert!(current().is_none());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(current().is_none(), "not settled yet");
+        // Once settled, the thread has read them without another request asking.
+        std::thread::sleep(Duration::from_millis(400));
+        let built = cache
+            .built()
+            .latest
+            .clone()
+            .expect("read in the background");
+        let lists = current().expect("fresh lists");
+        assert!(Arc::ptr_eq(&built, &lists));
+        assert_eq!(lists.total(&["a1".to_string()]), 1);
+    }
+
+    #[test]
+    fn lists_read_before_the_last_change_are_never_served() {
+        let (_dir, _path, db) = file_db();
+        db.write(|tx| {
+            cache::replace_account(tx, Screen::Sent, "a1", &rows(&["Bo", "Al", "Cy"]), AT)
+        })
+        .unwrap();
+        let cache = Arc::new(SentKeysCache::settling_for(Duration::from_millis(50)));
+        let a1 = ["a1".to_string()];
+        let q = WindowQuery {
+            accounts: a1.to_vec(),
+            ..WindowQuery::default()
+        };
+        lists_once_read(&cache, &db);
+        // Withdrawals one after another, each asked about at once and while the thread reads:
+        // every answer that comes from the lists holds exactly the rows left.
+        for (left, id) in [(2, "inv-0"), (1, "inv-2"), (0, "inv-1")] {
+            db.write(|tx| cache::remove(tx, Screen::Sent, "a1", id))
+                .unwrap();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_millis(150) {
+                if let Some(lists) = db.read(|c| cache.current(&db, c)).unwrap() {
+                    assert_eq!(lists.total(&a1), left, "after removing {id}");
+                    assert_eq!(lists.window(&q, OrderBy::Name, false, 0, 10).1, left);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            assert_eq!(lists_once_read(&cache, &db).total(&a1), left);
+        }
     }
 }

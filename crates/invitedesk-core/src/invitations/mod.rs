@@ -162,9 +162,10 @@ impl InvitationService {
         account_id: Option<&str>,
     ) -> AppResult<(Vec<AccountRef>, Vec<CachedRow>, PinSet)> {
         let accounts = self.scope(account_id)?;
+        // Every cached row: apart from the lock, so a window asked meanwhile is not kept waiting.
         let (rows, pins) = self
             .db
-            .read(|c| Ok((cache::rows(c, screen, account_id)?, pins::all(c)?)))?;
+            .read_apart(|c| Ok((cache::rows(c, screen, account_id)?, pins::all(c)?)))?;
         let known: std::collections::HashSet<&str> =
             accounts.iter().map(|a| a.id.as_str()).collect();
         let rows = rows
