@@ -193,6 +193,9 @@ impl SentKeysCache {
             Err(e) => log::warn!("Could not read the Sent table's sort lists: {e}"),
         }
         built.reading = false;
+        drop(built);
+        // Reading every row freed as much as the lists keep, and more.
+        crate::memory::work_ended();
     }
 
     fn probe(&self, conn: &Connection) -> AppResult<Probe> {
