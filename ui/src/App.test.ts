@@ -42,7 +42,7 @@ describe('App shell', () => {
     expect(screen.getByTestId('screen-accounts')).toBeTruthy();
     for (const s of ['sent', 'received', 'send', 'activity', 'settings', 'accounts']) {
       await fireEvent.click(screen.getByTestId(`nav-${s}`));
-      expect(screen.getByTestId(`screen-${s}`)).toBeTruthy();
+      expect(await screen.findByTestId(`screen-${s}`)).toBeTruthy();
       expect(screen.getByTestId(`nav-${s}`).getAttribute('aria-current')).toBe('page');
     }
   });
