@@ -61,7 +61,9 @@ const poll = () => {
   const nav = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
   if (document.readyState === 'complete' && nav && nav.loadEventEnd > 0 && fcp) {
-    done({ origin: performance.timeOrigin, load: nav.loadEventEnd, fcp: fcp.startTime });
+    done({ origin: performance.timeOrigin, load: nav.loadEventEnd, fcp: fcp.startTime,
+           response: nav.responseEnd, interactive: nav.domInteractive,
+           loaded: nav.domContentLoadedEventEnd });
   } else if (performance.now() - t0 > 30000) {
     done({ error: `not loaded and painted after 30 s (readyState ${document.readyState}, navigation entry ${!!nav}, first-contentful-paint ${!!fcp})` });
   } else {
@@ -132,6 +134,9 @@ impl Kind {
 #[derive(Default)]
 struct Samples {
     start_ms: Vec<f64>,
+    /// Per launch, from the spawn: the page's navigation started, its HTML arrived, its scripts
+    /// ran (DOMContentLoaded ended), then the first contentful paint.
+    phases: Vec<[f64; 4]>,
     ready_ms: Vec<f64>,
     pss_kib: Vec<u64>,
     unsettled: usize,
@@ -173,7 +178,7 @@ impl Launcher {
     }
 
     /// Launches once; returns the session, the app's pid and the spawn → painted time.
-    async fn launch(&self) -> TestResult<(App, u32, f64)> {
+    async fn launch(&self) -> TestResult<(App, u32, f64, [f64; 4])> {
         let _ = std::fs::remove_file(&self.stamp);
         let app = self.desktop.launch_binary(&self.wrapper).await?;
         let painted = app.client.execute_async(PAINTED, vec![]).await?;
@@ -187,7 +192,13 @@ impl Launcher {
         if !(0.0..60_000.0).contains(&ms) {
             return Err(format!("implausible start time {ms:.0} ms ({painted})").into());
         }
-        Ok((app, pid, ms))
+        let phases = [
+            f("origin")? - spawned_at,
+            f("origin")? + f("response")? - spawned_at,
+            f("origin")? + f("loaded")? - spawned_at,
+            f("origin")? + f("fcp")? - spawned_at,
+        ];
+        Ok((app, pid, ms, phases))
     }
 }
 
@@ -196,7 +207,7 @@ impl Launcher {
 async fn startup_log(launcher: &Launcher) -> TestResult<Vec<String>> {
     std::fs::write(&launcher.env_file, "export RUST_LOG=debug\n")?;
     let before = launcher.desktop.driver_log().len();
-    let (app, pid, _) = launcher.launch().await?;
+    let (app, pid, _, _) = launcher.launch().await?;
     stop(app, pid).await?;
     std::fs::write(&launcher.env_file, "")?;
     let log = launcher.desktop.driver_log();
@@ -484,9 +495,10 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             (Kind::Empty, &empty),
             (Kind::Cached, &cached),
         ] {
-            let (app, pid, start_ms) = launcher.launch().await?;
+            let (app, pid, start_ms, phases) = launcher.launch().await?;
             let s = samples.entry(kind).or_default();
             s.start_ms.push(start_ms);
+            s.phases.push(phases);
             let v = app
                 .client
                 .execute_async(&ready_script(kind), vec![])
@@ -547,6 +559,22 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             } else {
                 String::new()
             }
+        );
+    }
+    println!(
+        "where the start goes, ms from the spawn (medians): navigation starts / HTML received / \
+         scripts ran (DOMContentLoaded) / first contentful paint"
+    );
+    for kind in [Kind::HelloWorld, Kind::Empty, Kind::Cached] {
+        let phases = &samples[&kind].phases;
+        let at = |i: usize| median(&phases.iter().map(|p| p[i]).collect::<Vec<_>>());
+        println!(
+            "{:<40} {:>6.0} {:>6.0} {:>6.0} {:>6.0}",
+            kind.label(),
+            at(0),
+            at(1),
+            at(2),
+            at(3)
         );
     }
     println!("spawn to two frames after the first screen showed its content (greeting, empty state, Sent's rows):");
