@@ -90,7 +90,7 @@ fn trim_when_quiet(trimmer: &Trimmer) {
 pub const TRIMS: bool = cfg!(all(target_os = "linux", target_env = "gnu"));
 
 /// Gives every arena's free pages back now.
-pub fn give_back_now() {
+fn give_back_now() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let started = Instant::now();

@@ -245,6 +245,11 @@ mod tests {
         drop(db);
     }
 
+    /// 20,000 bytes that are no database.
+    fn garbage() -> Vec<u8> {
+        (0..20_000u32).map(|i| (i * 7 + 3) as u8).collect()
+    }
+
     fn pins(db: &Db) -> i64 {
         db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))?))
             .unwrap()
@@ -282,7 +287,7 @@ mod tests {
     fn garbage_is_moved_aside_and_a_fresh_database_opens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(super::super::FILE_NAME);
-        let garbage: Vec<u8> = (0..20_000u32).map(|i| (i * 7 + 3) as u8).collect();
+        let garbage = garbage();
         fs::write(&path, &garbage).unwrap();
         let opened = open_or_recover(&path, true);
         assert_rebuilt(dir.path(), &opened, &garbage);
@@ -419,7 +424,7 @@ mod tests {
         let sound = dir.path().join("sound.sqlite3");
         database_with_data(&sound);
         let damaged = dir.path().join(super::super::FILE_NAME);
-        let garbage: Vec<u8> = (0..20_000u32).map(|i| (i * 7 + 3) as u8).collect();
+        let garbage = garbage();
         fs::write(&damaged, &garbage).unwrap();
 
         let early = EarlyCheck::start(sound);
