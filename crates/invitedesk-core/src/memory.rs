@@ -12,31 +12,26 @@ use std::time::{Duration, Instant};
 /// How long no work may have been noted before the freed memory is given back.
 pub const QUIET: Duration = Duration::from_millis(1500);
 
-#[derive(Default)]
-struct Pending {
-    /// When work was last noted; `None` once trimmed.
-    last_work: Option<Instant>,
-}
-
 struct Trimmer {
-    pending: Mutex<Pending>,
+    /// When work was last noted; `None` once its memory was given back.
+    last_work: Mutex<Option<Instant>>,
     wake: Condvar,
 }
 
 fn trimmer() -> &'static Trimmer {
-    static TRIMMER: OnceLock<&'static Trimmer> = OnceLock::new();
+    static TRIMMER: OnceLock<Trimmer> = OnceLock::new();
     TRIMMER.get_or_init(|| {
-        let trimmer: &'static Trimmer = Box::leak(Box::new(Trimmer {
-            pending: Mutex::new(Pending::default()),
-            wake: Condvar::new(),
-        }));
+        // The thread's own `trimmer()` waits until this initialisation has returned.
         let spawned = std::thread::Builder::new()
             .name("memory trim".into())
-            .spawn(move || trim_when_quiet(trimmer));
+            .spawn(|| trim_when_quiet(trimmer()));
         if let Err(e) = spawned {
             log::warn!("freed memory will not be given back to the system: {e}");
         }
-        trimmer
+        Trimmer {
+            last_work: Mutex::new(None),
+            wake: Condvar::new(),
+        }
     })
 }
 
@@ -47,41 +42,48 @@ pub fn work_ended() {
         return;
     }
     let trimmer = trimmer();
-    if let Ok(mut pending) = trimmer.pending.lock() {
-        pending.last_work = Some(Instant::now());
-        trimmer.wake.notify_one();
+    if let Ok(mut last_work) = trimmer.last_work.lock() {
+        // Only an idle trimmer needs waking: a waiting one looks at the time again itself.
+        let idle = last_work.is_none();
+        *last_work = Some(Instant::now());
+        if idle {
+            trimmer.wake.notify_one();
+        }
     }
 }
 
 fn trim_when_quiet(trimmer: &Trimmer) {
-    let Ok(mut pending) = trimmer.pending.lock() else {
+    let Ok(mut last_work) = trimmer.last_work.lock() else {
         return;
     };
     loop {
-        match pending.last_work {
-            None => {
-                pending = match trimmer.wake.wait(pending) {
-                    Ok(p) => p,
-                    Err(_) => return,
-                };
-            }
-            Some(at) if at.elapsed() < QUIET => {
-                let left = QUIET - at.elapsed();
-                pending = match trimmer.wake.wait_timeout(pending, left) {
-                    Ok((p, _)) => p,
-                    Err(_) => return,
-                };
-            }
+        let wait = match *last_work {
+            None => None,
+            Some(at) if at.elapsed() < QUIET => Some(QUIET - at.elapsed()),
             Some(_) => {
-                pending.last_work = None;
-                drop(pending);
+                *last_work = None;
+                drop(last_work);
                 give_back_now();
-                pending = match trimmer.pending.lock() {
-                    Ok(p) => p,
+                last_work = match trimmer.last_work.lock() {
+                    Ok(l) => l,
                     Err(_) => return,
                 };
+                continue;
             }
-        }
+        };
+        last_work = match wait {
+            None => trimmer
+                .wake
+                .wait(last_work)
+                .unwrap_or_else(|p| p.into_inner()),
+            Some(left) => {
+                let (l, _) = trimmer
+                    .wake
+                    .wait_timeout(last_work, left)
+                    .unwrap_or_else(|p| p.into_inner());
+                l
+            }
+        };
     }
 }
 
