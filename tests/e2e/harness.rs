@@ -147,6 +147,7 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#,
         Ok(App {
             client,
             framebuffer: self.dir("fb").join("Xvfb_screen0"),
+            driver_log: self.dirs.path().join("driver.log"),
         })
     }
 
@@ -227,6 +228,8 @@ fn free_port() -> std::io::Result<u16> {
 pub struct App {
     pub client: Client,
     framebuffer: PathBuf,
+    /// The driver's output, which holds the app's own log lines (stderr).
+    driver_log: PathBuf,
 }
 
 impl App {
@@ -240,8 +243,34 @@ impl App {
             .map_err(|e| format!("waiting for {css}: {e}"))?)
     }
 
+    /// Clicks once the element has stopped moving, as a person aims at what they see: a click
+    /// aimed while a banner or a meter still loads above it would land beside it.
     pub async fn click(&self, css: &str) -> TestResult {
-        self.wait_for(css).await?.click().await?;
+        let el = self.wait_for(css).await?;
+        self.wait_still(&el).await?;
+        el.click().await?;
+        Ok(())
+    }
+
+    /// Waits (up to 2 s) until the element's box is the same over two painted frames.
+    async fn wait_still(&self, el: &Element) -> TestResult {
+        const SCRIPT: &str = "
+            const [el, done] = arguments;
+            const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+            const until = performance.now() + 2000;
+            let last = box(), same = 0;
+            const next = () => requestAnimationFrame(() => {
+                const now = box();
+                same = now === last ? same + 1 : 0;
+                last = now;
+                if (same >= 1 || performance.now() > until) done(same >= 1); else next();
+            });
+            // rAF stops in a hidden window: never wait on it past the bound.
+            setTimeout(() => done(false), 2500);
+            next();";
+        self.client
+            .execute_async(SCRIPT, vec![serde_json::to_value(el)?])
+            .await?;
         Ok(())
     }
 
@@ -273,9 +302,38 @@ impl App {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("timed out waiting until {what}").into());
+                let page = self.visible_text().await;
+                return Err(
+                    format!("timed out waiting until {what}; the window showed:\n{page}").into(),
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn log_tail(&self, lines: usize) -> String {
+        let log = std::fs::read_to_string(&self.driver_log).unwrap_or_default();
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    /// What the window shows, for a failure message a person can act on (CI keeps no screenshots).
+    async fn visible_text(&self) -> String {
+        const MAX: usize = 2000;
+        let shown = self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : '';",
+                vec![],
+            )
+            .await;
+        let text = match shown {
+            Ok(value) => value.as_str().unwrap_or_default().to_string(),
+            Err(e) => return format!("(could not read the page: {e})"),
+        };
+        match text.char_indices().nth(MAX) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
         }
     }
 
