@@ -222,6 +222,20 @@ async fn limits_show_on_accounts_and_as_a_meter_on_sent_and_send() -> TestResult
         "the stale demo backlog has an ETA: {meter:?}"
     );
     app.screenshot("insights-3-sent-meter").await?;
+    // The meter loads after the rows; Refresh and the switcher are where they were without it
+    // (before, its arrival wrapped the header and moved Refresh 250 px under the pointer).
+    let with_meter = main_action_boxes(&app).await?;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=limits-meter]').style.display = 'none';",
+            vec![],
+        )
+        .await?;
+    let without_meter = main_action_boxes(&app).await?;
+    assert_eq!(
+        with_meter, without_meter,
+        "Refresh and the account switcher keep their place whether the meter shows or not"
+    );
 
     app.click(&tid("nav-send")).await?;
     app.wait_for_text(&tid("limits-meter"), "this week").await?;
@@ -272,4 +286,20 @@ async fn insights_is_readable_in_the_dark_theme() -> TestResult {
     let violations = csp_violations(&app).await?;
     assert!(violations.is_empty(), "{violations:?}");
     app.close().await
+}
+
+/// Where Refresh and the account switcher are on screen (x, y of each), two frames after now.
+async fn main_action_boxes(app: &App) -> TestResult<serde_json::Value> {
+    Ok(app
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(
+               ['refresh-button', 'account-switcher'].map((id) => {
+                 const r = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect();
+                 return [Math.round(r.x), Math.round(r.y)];
+               }))));",
+            vec![],
+        )
+        .await?)
 }

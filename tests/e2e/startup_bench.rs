@@ -21,9 +21,11 @@
 //!
 //! **PSS**: the sum of `Pss` in `/proc/<pid>/smaps_rollup` over the app process and everything
 //! below it (WebKitWebProcess, WebKitNetworkProcess, their sandbox helpers), read every 500 ms
-//! once the page painted (for 10,000 rows: once Sent shows them) until four readings in a row
-//! stay within 1 % (at most 20 s). PSS splits shared pages between the processes mapping them, so
-//! the sum does not count the shared WebKit libraries once per process.
+//! once the page painted (for 10,000 rows: once Sent shows them) until eight readings in a row
+//! (3.5 s) stay within 1 % (at most 20 s): long enough to span the app giving freed memory
+//! back 1.5 s after its last work (`memory`), which four readings could settle before. PSS
+//! splits shared pages between the processes mapping them, so the sum does not count the
+//! shared WebKit libraries once per process.
 //!
 //! The last launch of each kind leaves every process's `/proc/<pid>/smaps` in
 //! `target/startup-smaps/<kind>/`, to see mapping by mapping where the difference lies.
@@ -51,6 +53,8 @@ use crate::support::connectsafely::DEFAULT_KEY;
 const ROWS: usize = 10_000;
 const DEFAULT_RUNS: usize = 7;
 const SETTLE_WITHIN: Duration = Duration::from_secs(20);
+/// Readings in a row that must agree for PSS to count as settled.
+const STEADY_READINGS: usize = 8;
 
 /// Resolves once the page's load event ended and WebKit recorded its first contentful paint,
 /// with both on the epoch clock's origin.
@@ -343,21 +347,22 @@ fn tree_pss(root: u32) -> (u64, Vec<(String, u64)>) {
     (parts.iter().map(|(_, k)| k).sum(), parts)
 }
 
-/// PSS once four readings 500 ms apart stay within 1 % (`.2` false when they never did).
+/// PSS once [`STEADY_READINGS`] readings 500 ms apart stay within 1 % (`.2` false when they
+/// never did).
 async fn settled_pss(pid: u32) -> (u64, Vec<(String, u64)>, bool) {
     let deadline = Instant::now() + SETTLE_WITHIN;
     let mut recent: Vec<u64> = Vec::new();
     loop {
         let (total, parts) = tree_pss(pid);
         recent.push(total);
-        if recent.len() > 4 {
+        if recent.len() > STEADY_READINGS {
             recent.remove(0);
         }
         let (lo, hi) = (
             *recent.iter().min().unwrap_or(&0),
             *recent.iter().max().unwrap_or(&0),
         );
-        let steady = recent.len() == 4 && (hi - lo) * 100 <= hi;
+        let steady = recent.len() == STEADY_READINGS && (hi - lo) * 100 <= hi;
         if steady || Instant::now() > deadline {
             return (total, parts, steady);
         }
