@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import App, { ADDED_NOTICE_MS } from './App.svelte';
+import { OPEN_ON_SENT } from './lib/app-state.svelte';
 import { callsOf, mockBackend } from './test/ipc';
 import { account } from './test/fixtures';
 
@@ -45,6 +46,29 @@ describe('App shell', () => {
       expect(await screen.findByTestId(`screen-${s}`)).toBeTruthy();
       expect(screen.getByTestId(`nav-${s}`).getAttribute('aria-current')).toBe('page');
     }
+  });
+
+  it('opens on Sent at once when the last launch had accounts, and on Accounts once they are gone', async () => {
+    let answer: (accounts: unknown[]) => void = () => {};
+    mockBackend({
+      list_accounts: () => new Promise((resolve) => (answer = resolve)),
+      account_limits: () => [],
+      sent_window: () => ({ rows: [], offset: 0, matching: 0, total: 0, pinned: 0, asOf: [] }),
+    });
+    localStorage.setItem(OPEN_ON_SENT, '1');
+    render(App);
+    // Before the accounts are listed: no Accounts screen first, then a switch.
+    expect(screen.getByTestId('screen-sent')).toBeTruthy();
+    answer([]);
+    expect(await screen.findByTestId('screen-accounts')).toBeTruthy();
+    expect(localStorage.getItem(OPEN_ON_SENT), 'no accounts: the next launch starts on Accounts').toBeNull();
+  });
+
+  it('remembers that there are accounts for the next launch', async () => {
+    mockBackend({ list_accounts: () => [account()], account_limits: () => [] });
+    render(App);
+    expect(await screen.findByTestId('screen-sent')).toBeTruthy();
+    expect(localStorage.getItem(OPEN_ON_SENT)).toBe('1');
   });
 
   it('shows start-up notices over the first screen, dismissable there and still listed in Settings', async () => {

@@ -28,6 +28,30 @@ export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'settings', label: 'Settings' },
 ];
 
+/**
+ * Whether the last listing had accounts, kept in the page's own storage so that the next launch
+ * opens on Sent at once instead of mounting Accounts, waiting for the list, then switching (a
+ * flag, nothing about the accounts themselves). Only a hint: the listing decides.
+ */
+export const OPEN_ON_SENT = 'invitedesk.openOnSent';
+
+export function opensOnSent(): boolean {
+  try {
+    return localStorage.getItem(OPEN_ON_SENT) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function rememberOpensOnSent(yes: boolean): void {
+  try {
+    if (yes) localStorage.setItem(OPEN_ON_SENT, '1');
+    else localStorage.removeItem(OPEN_ON_SENT);
+  } catch {
+    // Storage unavailable: the next launch starts on Accounts and switches, as without it.
+  }
+}
+
 class AppState {
   screen = $state<Screen>('accounts');
   /** Raw: replaced as a whole, never mutated in place. */
@@ -97,6 +121,7 @@ class AppState {
         this.accounts = fresh;
       }
       this.accountsError = null;
+      rememberOpensOnSent(fresh.length > 0);
       // A removed account cannot stay selected.
       if (this.selectedAccountId !== null && !this.accountById(this.selectedAccountId)) {
         this.selectedAccountId = null;
@@ -135,6 +160,7 @@ class AppState {
   }
 
   reset() {
+    rememberOpensOnSent(false);
     this.screen = 'accounts';
     this.userNavigated = false;
     this.accounts = [];

@@ -164,6 +164,17 @@ impl Accounts {
         self.secrets.probe()
     }
 
+    /// Reads every account's key state from the keyring ahead of the first listing. Each read
+    /// is a round trip to the keyring daemon (~10–25 ms with gnome-keyring); the app does this
+    /// on a thread of its own at start-up, so the first screen's account list does not wait on
+    /// them. A read that fails is not kept: the listing tries again.
+    pub fn warm_key_states(&self) {
+        let accounts = self.read(|file| file.accounts.clone());
+        for account in &accounts {
+            self.key_state(account);
+        }
+    }
+
     /// Every account, in the order they were added.
     pub fn list(&self) -> Vec<AccountView> {
         let accounts = self.read(|file| file.accounts.clone());
