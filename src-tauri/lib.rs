@@ -226,12 +226,10 @@ pub fn run() {
             // The first screen lists the accounts with their key state (a keyring round trip
             // each): read them now, beside the window's creation.
             let accounts = desk.accounts.clone();
-            let warming = std::thread::Builder::new()
-                .name("key states".into())
-                .spawn(move || accounts.warm_key_states());
-            if let Err(e) = warming {
-                log::debug!("key states will be read on first listing: {e}");
-            }
+            tauri::async_runtime::spawn(blocking::off_thread(move || {
+                accounts.warm_key_states();
+                Ok(())
+            }));
             let autopilot = desk.autopilot.clone();
             app.manage(desk);
             app.state::<autopilot_scheduler::Scheduler>()

@@ -98,6 +98,10 @@ pub struct Accounts {
     seen: Mutex<Option<storage::Stamp>>,
     /// What the keyring holds per account, as last seen (no secrets).
     key_states: Mutex<HashMap<String, KeyState>>,
+    /// Held while the keyring is read for a key state: a listing that comes while another
+    /// read is under way waits for its answer instead of asking the keyring (and, when it is
+    /// locked, its unlock prompt) a second time.
+    key_reads: Mutex<()>,
     /// One client per account, built on first use; demo state lives in its client.
     clients: Mutex<HashMap<String, Arc<dyn InvitationProvider>>>,
     /// The key test the user just made, for the "Add" that follows it.
@@ -137,6 +141,7 @@ impl Accounts {
             seen: Mutex::new(seen),
             file: Mutex::new(file),
             key_states: Mutex::new(HashMap::new()),
+            key_reads: Mutex::new(()),
             clients: Mutex::new(HashMap::new()),
             recent_test: RecentTest::default(),
             notices: Mutex::new(notices),
@@ -169,10 +174,8 @@ impl Accounts {
     /// on a thread of its own at start-up, so the first screen's account list does not wait on
     /// them. A read that fails is not kept: the listing tries again.
     pub fn warm_key_states(&self) {
-        let accounts = self.read(|file| file.accounts.clone());
-        for account in &accounts {
-            self.key_state(account);
-        }
+        // The listing reads (and keeps) every key state; its views are not needed yet.
+        drop(self.list());
     }
 
     /// Every account, in the order they were added.
@@ -691,8 +694,14 @@ impl Accounts {
         if account.is_demo() {
             return KeyState::from_secrets(None, false);
         }
-        if let Some(known) = self.key_states.lock().unwrap().get(&account.id) {
-            return known.clone();
+        let known = || self.key_states.lock().unwrap().get(&account.id).cloned();
+        if let Some(known) = known() {
+            return known;
+        }
+        let _reading = self.key_reads.lock().unwrap_or_else(|e| e.into_inner());
+        // Another read may have answered while this one waited.
+        if let Some(known) = known() {
+            return known;
         }
         let read = || -> AppResult<KeyState> {
             let key = self.secrets.get(&api_key_entry(&account.id))?;

@@ -968,3 +968,58 @@ async fn a_file_damaged_while_running_is_told_to_the_user_not_only_logged() {
     accounts.list();
     assert_eq!(accounts.notices().len(), 1);
 }
+
+/// A keyring that takes its time to answer and counts the reads.
+struct SlowCountingStore {
+    inner: Arc<MemorySecretStore>,
+    gets: AtomicUsize,
+}
+
+impl SecretStore for SlowCountingStore {
+    fn get(&self, entry: &str) -> AppResult<Option<SecretString>> {
+        self.gets.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        self.inner.get(entry)
+    }
+    fn set(&self, entry: &str, value: &str) -> AppResult<()> {
+        self.inner.set(entry, value)
+    }
+    fn delete(&self, entry: &str) -> AppResult<()> {
+        self.inner.delete(entry)
+    }
+    fn list_entries(&self) -> AppResult<Vec<String>> {
+        self.inner.list_entries()
+    }
+}
+
+#[tokio::test]
+async fn a_listing_during_the_start_up_key_read_waits_for_it_instead_of_reading_again() {
+    let f = Fixture::new();
+    f.open()
+        .add(&cs_input(GOOD_KEY), &ids(&["cs-1", "cs-2"]))
+        .await
+        .unwrap();
+    let store = Arc::new(SlowCountingStore {
+        inner: f.secrets.clone(),
+        gets: AtomicUsize::new(0),
+    });
+    let accounts = Arc::new(Accounts::open(
+        Box::new(Shared(f.storage.clone())),
+        store.clone(),
+        f.options.clone(),
+    ));
+    let warming = {
+        let accounts = accounts.clone();
+        std::thread::spawn(move || accounts.warm_key_states())
+    };
+    // The window's first listing, while the start-up read is still at the keyring.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let listed = accounts.list();
+    warming.join().unwrap();
+    assert!(listed.iter().all(|a| a.status == AccountStatus::Ok));
+    assert_eq!(
+        store.gets.load(Ordering::SeqCst),
+        2,
+        "one keyring read per account, however many listings asked meanwhile"
+    );
+}
