@@ -408,5 +408,27 @@ pub async fn assert_fits_sideways(app: &App, screen: &str) -> TestResult {
         !over(&o["page"]) && !over(&o["main"]) && !tables.iter().any(|t| over(&t["by"])),
         "{screen} scrolls sideways: {o}"
     );
+    // Fitting also means nothing in the header runs over its title (a meter that cannot
+    // shrink does not scroll the page, it overlaps).
+    let overlaps = app
+        .client
+        .execute(
+            "const titles = document.querySelector('header h1')?.parentElement;
+             if (!titles) return [];
+             const t = titles.getBoundingClientRect();
+             return [...titles.parentElement.querySelectorAll('*')]
+               .filter((e) => !titles.contains(e))
+               .filter((e) => { const r = e.getBoundingClientRect();
+                 return r.width > 0 && r.left < t.right - 1 && r.right > t.left + 1
+                   && r.top < t.bottom - 1 && r.bottom > t.top + 1; })
+               .map((e) => e.getAttribute('data-testid') || e.tagName);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        overlaps,
+        serde_json::json!([]),
+        "{screen}: header items run over the title"
+    );
     Ok(())
 }
