@@ -119,9 +119,10 @@ class AppState {
       // depends on the accounts reloads for nothing.
       if (!this.accountsLoaded || JSON.stringify(fresh) !== JSON.stringify(this.accounts)) {
         this.accounts = fresh;
+        // Once a launch and on a change, not on every focus's reload.
+        rememberOpensOnSent(fresh.length > 0);
       }
       this.accountsError = null;
-      rememberOpensOnSent(fresh.length > 0);
       // A removed account cannot stay selected.
       if (this.selectedAccountId !== null && !this.accountById(this.selectedAccountId)) {
         this.selectedAccountId = null;
