@@ -1,7 +1,6 @@
 /** Words for a refresh that stopped part-way (issue 15): what is shown and why not all. */
 import type { ListingStop } from './types';
-
-const n = (x: number) => x.toLocaleString('en-US');
+import { formatCount } from './format';
 
 /**
  * "Agency: showing 31,200 of ~52,000: the refresh stopped at page 312: Edges did not answer."
@@ -9,9 +8,9 @@ const n = (x: number) => x.toLocaleString('en-US');
  * reach, kept from before).
  */
 export function partialText(label: string, stop: ListingStop): string {
-  const of = stop.expectedTotal !== null ? ` of ~${n(stop.expectedTotal)}` : '';
+  const of = stop.expectedTotal !== null ? ` of ~${formatCount(stop.expectedTotal)}` : '';
   const reason = stop.reason.replace(/\.+$/, '');
-  return `${label}: showing ${n(stop.fetched)}${of}: the refresh stopped at page ${n(stop.pages)}: ${reason}.`;
+  return `${label}: showing ${formatCount(stop.fetched)}${of}: the refresh stopped at page ${formatCount(stop.pages)}: ${reason}.`;
 }
 
 /** What the rows below are, said once under the stop. */

@@ -1,6 +1,6 @@
 /** Wording for job plans and jobs, shared by the preview dialog, the one-row confirmations and the progress panel. */
 import type { InvitationCategory, JobAction, JobPlan, PlanWarning } from './types';
-import { formatDuration, plural } from './format';
+import { formatCount, formatDuration, plural } from './format';
 
 export const ACTION_VERB: Record<JobAction, { verb: string; ing: string; done: string; nouns: string }> = {
   withdraw: { verb: 'Withdraw', ing: 'Withdrawing', done: 'withdrawn', nouns: 'withdrawals' },
@@ -45,8 +45,8 @@ export function warningText(w: PlanWarning): string {
       return `${w.account}: on hold until ${utcMinute(w.until)} UTC (${w.reason.replace(/\.+$/, '')}); this job waits until then.`;
     case 'dailyCapExceeded':
       return (
-        `${w.account}: ${w.count.toLocaleString('en-US')} to do but only ${w.left.toLocaleString('en-US')} left today ` +
-        `under the daily cap of ${w.cap.toLocaleString('en-US')} ${ACTION_VERB[w.action].nouns}; ` +
+        `${w.account}: ${formatCount(w.count)} to do but only ${formatCount(w.left)} left today ` +
+        `under the daily cap of ${formatCount(w.cap)} ${ACTION_VERB[w.action].nouns}; ` +
         'the rest wait until the cap starts over after midnight.'
       );
     case 'specialCategories': {

@@ -41,7 +41,6 @@ export type ChartSpec = {
 // One formatter each, made once: WebKit builds a new Intl formatter on every toLocale*String call,
 // which costs a few hundred milliseconds over the years of days a large history has.
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const countFormat = new Intl.NumberFormat('en-US');
 const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 /** "2 Mar" for a `YYYY-MM-DD` day (UTC, as the series are). */
@@ -49,9 +48,6 @@ export function shortDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   return Number.isNaN(d.getTime()) ? day : dayFormat.format(d);
 }
-
-/** "1,200" */
-export const formatCount = (n: number): string => countFormat.format(n);
 
 export function formatPercent(p: number | null | undefined): string {
   return p == null ? '—' : `${percentFormat.format(p)} %`;

@@ -3,9 +3,9 @@
  * Pure functions of the data the backend sends, so what each chart shows is tested without a canvas.
  */
 import type { ActionDay, BacklogPoint, DaysToAccept, WeekOutcome } from '../../types';
-import { formatCount as count, formatPercent, labelStep, shortDay, type ChartSpec } from './chart';
+import { formatCount as count, plural } from '../../format';
+import { formatPercent, labelStep, shortDay, type ChartSpec } from './chart';
 
-const several = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 const share = (part: number, whole: number) => (whole > 0 ? (part * 100) / whole : 0);
 
 /** 100 % stacked bars per week sent: the green part is the acceptance rate. */
@@ -23,7 +23,7 @@ export function weeksChart(weeks: WeekOutcome[]): ChartSpec {
       { label: 'Withdrawn by InviteDesk', tone: 'withdrawn', values: weeks.map((w) => share(w.withdrawn, w.sent)) },
     ],
     tips: weeks.map((w, i) => ({
-      title: `Week of ${labels[i]}: ${several(w.sent, 'invitation')} sent`,
+      title: `Week of ${labels[i]}: ${plural(w.sent, 'invitation')} sent`,
       rows: [
         { label: 'Accepted', value: `${count(w.accepted)} (${formatPercent(w.acceptancePercent)})`, tone: 'accepted' },
         { label: 'Still pending', value: count(w.pending), tone: 'pending' },
@@ -54,7 +54,7 @@ export function daysChart(d2a: DaysToAccept, threshold: number): ChartSpec {
       { label: 'Accepted at or after it', tone: 'late', values: buckets.map((b) => (b.days >= threshold ? b.count : 0)) },
     ],
     tips: buckets.map((b, i) => ({
-      title: `${i === last ? `${b.days} or more days` : several(b.days, 'day')} pending`,
+      title: `${i === last ? `${b.days} or more days` : plural(b.days, 'day')} pending`,
       rows: [{ label: 'Acceptances', value: count(b.count), tone: b.days >= threshold ? 'late' : 'accepted' }],
     })),
     labelEvery: 10,
