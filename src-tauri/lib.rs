@@ -171,6 +171,8 @@ fn millis(d: std::time::Duration) -> f64 {
 pub fn run() {
     // What runs before the window can show, in the log at debug level (`RUST_LOG=debug`).
     let started = std::time::Instant::now();
+    // Before any thread allocates: what bursts of work free goes back to the system.
+    memory::configure();
     // Keys must outlive the process: a build without this OS's keyring does not start.
     let secrets = match accounts::KeyringStore::native() {
         Ok(store) => Arc::new(store),

@@ -1,6 +1,7 @@
 //! Memory a burst of work freed goes back to the system once the app is quiet (`memory`).
-//! Its own test binary: it reads the whole process's resident size.
+//! Its own test binary: it reads the whole process's resident size, one test at a time.
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use invitedesk_core::memory;
@@ -12,8 +13,15 @@ fn resident() -> u64 {
     pages * 4096
 }
 
+/// The tests measure the same process: one at a time.
+fn alone() -> MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    ONE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn memory_freed_by_a_burst_goes_back_once_work_stops() {
+    let _alone = alone();
     if !memory::TRIMS {
         eprintln!("this build's allocator returns freed memory itself");
         return;
@@ -49,4 +57,32 @@ fn memory_freed_by_a_burst_goes_back_once_work_stops() {
         now / 1_000_000
     );
     drop(kept);
+}
+
+#[test]
+fn work_after_a_large_block_was_freed_leaves_nothing_resident() {
+    let _alone = alone();
+    if !memory::TRIMS {
+        eprintln!("this build's allocator returns freed memory itself");
+        return;
+    }
+    memory::configure();
+    let before = resident();
+    std::thread::spawn(|| {
+        // An 8 MB answer, freed: glibc's own thresholds would rise to its size...
+        drop(std::hint::black_box(vec![1u8; 8 << 20]));
+        // ...so that 12 MB of work in 200 KB blocks, freed, stayed at the top of this
+        // thread's arena, where no trim reaches.
+        let blocks: Vec<Vec<u8>> = (0..60).map(|i| vec![i as u8; 200 << 10]).collect();
+        drop(std::hint::black_box(blocks));
+    })
+    .join()
+    .unwrap();
+    let after = resident();
+    assert!(
+        after < before + 3_000_000,
+        "resident {} MB before, {} MB after the work was freed: it stayed with the process",
+        before / 1_000_000,
+        after / 1_000_000
+    );
 }
