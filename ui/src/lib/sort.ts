@@ -2,13 +2,16 @@
 export type SortValue = string | number | null | undefined;
 export type SortDir = 'asc' | 'desc';
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+// Built on the first text comparison: constructing it loads ICU's collation data (time and
+// memory at start-up), and tables sorted by the core (Sent) never compare text here.
+let collator: Intl.Collator | undefined;
 
 function compareValues(a: SortValue, b: SortValue): number {
   const an = a === null || a === undefined || a === '';
   const bn = b === null || b === undefined || b === '';
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  collator ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
   return collator.compare(String(a), String(b));
 }
 
