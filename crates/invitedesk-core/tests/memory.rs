@@ -13,19 +13,22 @@ fn resident() -> u64 {
     pages * 4096
 }
 
-/// The tests measure the same process: one at a time.
-fn alone() -> MutexGuard<'static, ()> {
+/// The tests measure the same process: one at a time. `None` where the allocator gives freed
+/// memory back itself (nothing to test).
+fn alone_with_a_trimming_allocator() -> Option<MutexGuard<'static, ()>> {
+    if !memory::TRIMS {
+        eprintln!("this build's allocator returns freed memory itself");
+        return None;
+    }
     static ONE: Mutex<()> = Mutex::new(());
-    ONE.lock().unwrap_or_else(|p| p.into_inner())
+    Some(ONE.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 #[test]
 fn memory_freed_by_a_burst_goes_back_once_work_stops() {
-    let _alone = alone();
-    if !memory::TRIMS {
-        eprintln!("this build's allocator returns freed memory itself");
+    let Some(_alone) = alone_with_a_trimming_allocator() else {
         return;
-    }
+    };
     // A burst on a worker thread, as a command runs: 48 MB in small blocks (the size of rows
     // read from the cache), freed, with a few blocks kept between them so the allocator cannot
     // just shrink its heap from the top.
@@ -61,11 +64,9 @@ fn memory_freed_by_a_burst_goes_back_once_work_stops() {
 
 #[test]
 fn work_after_a_large_block_was_freed_leaves_nothing_resident() {
-    let _alone = alone();
-    if !memory::TRIMS {
-        eprintln!("this build's allocator returns freed memory itself");
+    let Some(_alone) = alone_with_a_trimming_allocator() else {
         return;
-    }
+    };
     memory::configure();
     let before = resident();
     std::thread::spawn(|| {
