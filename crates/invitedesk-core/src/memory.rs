@@ -88,7 +88,7 @@ fn trim_when_quiet(trimmer: &Trimmer) {
 }
 
 /// Blocks at least this large get pages of their own, returned when freed.
-pub const OWN_PAGES_FROM: usize = 256 * 1024;
+const OWN_PAGES_FROM: usize = 256 * 1024;
 /// Free space above this at the top of an arena goes back when a block is freed.
 const KEEP_AT_TOP: usize = 1024 * 1024;
 
@@ -107,9 +107,8 @@ pub fn configure() {
                 & libc::mallopt(libc::M_TRIM_THRESHOLD, KEEP_AT_TOP as i32)
         };
         if set != 1 {
-            log::warn!(
-                "the allocator's thresholds were not set: freed memory may stay with the app"
-            );
+            // Before any logger exists (first thing in `run()`): straight to stderr.
+            eprintln!("InviteDesk: the allocator's thresholds were not set: freed memory may stay with the app");
         }
     }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatCount, formatDate, plural } from './format';
+import { formatAge, formatCount, formatDate, formatWeekdayDate, plural } from './format';
 
 describe('formatCount', () => {
   it('groups whole numbers in threes, as en-US does', () => {
@@ -34,5 +34,12 @@ describe('words around counts', () => {
     const expected = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso));
     expect(formatDate(iso)).toBe(expected);
     expect(formatDate('not a date')).toBe('—');
+  });
+
+  it('names the weekday of a coming day (limits: resets, when a backlog clears)', () => {
+    const iso = '2026-12-07T00:00:00Z';
+    const expected = new Date(iso).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+    expect(formatWeekdayDate(iso)).toBe(expected);
+    expect(formatWeekdayDate(null)).toBe('—');
   });
 });

@@ -107,6 +107,14 @@ export function formatShortDate(iso: string | null | undefined, now = new Date()
   return d.getFullYear() === now.getFullYear() ? shortDate().format(d) : dateOnly().format(d);
 }
 
+const weekdayDate = dateFormat({ weekday: 'short', day: 'numeric', month: 'short' });
+
+/** "Mon, Dec 7": a day of the coming weeks (a weekly reset, when a backlog clears). */
+export function formatWeekdayDate(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? weekdayDate().format(d) : '—';
+}
+
 /** "14:02": the time of day alone, under a date in a narrow cell. */
 export function formatTimeOfDay(iso: string | null | undefined): string {
   const d = parse(iso);

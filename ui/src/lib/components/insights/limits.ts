@@ -1,4 +1,5 @@
 /** Wording shared by the limits meter (Sent, Send) and the Accounts panel. */
+import { formatWeekdayDate } from '../../format';
 import type { AccountLimits, CapUse, WriteKind } from '../../types';
 
 export const KIND_LABEL: Record<WriteKind, string> = {
@@ -18,7 +19,7 @@ export function etaText(limits: AccountLimits): string {
   if (b.stale === 0) return `nothing pending ${b.thresholdDays} days or more`;
   if (b.days === null) return 'never at a daily cap of 0: raise it in Settings';
   if (b.days === 0) return 'today';
-  const by = b.clearBy ? new Date(b.clearBy).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' }) : '';
+  const by = b.clearBy ? formatWeekdayDate(b.clearBy) : '';
   return `${b.days === 1 ? '1 day' : `${b.days} days`}${by ? ` (by ${by})` : ''}`;
 }
 
