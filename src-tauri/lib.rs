@@ -10,7 +10,6 @@ pub mod command_names;
 pub mod commands;
 pub mod logging;
 pub mod navigation;
-pub mod script_engine;
 pub mod store_adapter;
 pub mod tray;
 
@@ -174,8 +173,6 @@ pub fn run() {
     let started = std::time::Instant::now();
     // Before any thread allocates: what bursts of work free goes back to the system.
     memory::configure();
-    // Also before any thread (it sets an environment variable) and before the webview starts.
-    script_engine::configure();
     // Keys must outlive the process: a build without this OS's keyring does not start.
     let secrets = match accounts::KeyringStore::native() {
         Ok(store) => Arc::new(store),

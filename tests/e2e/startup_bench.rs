@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::bench::list_every_sent_row;
-use crate::flows::{add_connectsafely_account, process_tree, ConnectSafelyDesk};
+use crate::flows::{add_connectsafely_account, ConnectSafelyDesk};
 use crate::harness::{App, Desktop, TestResult};
 use crate::support::connectsafely::DEFAULT_KEY;
 
@@ -268,6 +268,44 @@ fn gone(pid: u32) -> bool {
             .next()
             .is_some_and(|s| s.trim_start().starts_with('Z')),
     }
+}
+
+/// Every process's parent, from `/proc/<pid>/stat`.
+fn parents() -> HashMap<u32, u32> {
+    let mut out = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok());
+        if let Some(ppid) = ppid {
+            out.insert(pid, ppid);
+        }
+    }
+    out
+}
+
+/// `root` and its descendants.
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents = parents();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| **pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
 }
 
 /// Keeps `/proc/<pid>/smaps` of every process of the last launch of a kind in
