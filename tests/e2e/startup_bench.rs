@@ -4,7 +4,9 @@
 //! the same kind of throwaway desktop (Xvfb, D-Bus, keyring, HOME and XDG dirs: the e2e harness).
 //!
 //! Launches are interleaved (hello world, InviteDesk with no account, InviteDesk with 10,000
-//! cached sent invitations, then again), so a change in machine load hits all three alike.
+//! cached sent invitations, then again), so a change in machine load hits all three alike. The
+//! start is also given as a paired ratio: the median of each round's ratio to that round's hello
+//! world, which a slow stretch of the run moves less than the ratio of the medians.
 //!
 //! **Start**: from the process spawn to the page loaded and painted. WebKitWebDriver starts a
 //! two-line bash wrapper that writes `$EPOCHREALTIME` and its pid, then `exec`s the app (so the
@@ -370,6 +372,13 @@ async fn settled_pss(pid: u32) -> (u64, Vec<(String, u64)>, bool) {
     }
 }
 
+/// The median of each round's ratio to the hello world's launch of the same round (the three
+/// kinds launch one after another in every round): a change of machine load between rounds,
+/// which moves the hello world's own median by up to a third from run to run, cancels out.
+fn paired_ratio(v: &[f64], base: &[f64]) -> f64 {
+    median(&v.iter().zip(base).map(|(a, b)| a / b).collect::<Vec<_>>())
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
@@ -541,8 +550,8 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
          {runs} interleaved launches each, medians"
     );
     println!(
-        "{:<40} {:>9} {:>6} {:>9} {:>6}   start min..max",
-        "", "start ms", "ratio", "PSS MiB", "ratio"
+        "{:<40} {:>9} {:>6} {:>7} {:>9} {:>6}   start min..max",
+        "", "start ms", "ratio", "paired", "PSS MiB", "ratio"
     );
     for kind in [Kind::HelloWorld, Kind::Empty, Kind::Cached] {
         let s = &samples[&kind];
@@ -553,10 +562,11 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             .iter()
             .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
         println!(
-            "{:<40} {:>9.0} {:>6.2} {:>9.1} {:>6.2}   {lo:.0}..{hi:.0}{}",
+            "{:<40} {:>9.0} {:>6.2} {:>7.2} {:>9.1} {:>6.2}   {lo:.0}..{hi:.0}{}",
             kind.label(),
             start,
             start / base_start,
+            paired_ratio(&s.start_ms, &base.start_ms),
             pss / 1024.0,
             pss / base_pss,
             if s.unsettled > 0 {
