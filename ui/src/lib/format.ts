@@ -34,7 +34,17 @@ export function categoryLabel(category: InvitationCategory): string {
   return CATEGORY_LABELS[category] ?? category;
 }
 
-let countFormat: Intl.NumberFormat | undefined;
+/**
+ * An Intl object built on its first use, then kept: building one loads ICU data and costs time
+ * at start-up that the first paint does not need (most screens show no date, count beyond a
+ * thousand or text sort until their rows arrive), and building one per call is slower still.
+ */
+export function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const countFormat = onFirstUse(() => new Intl.NumberFormat('en-US'));
 
 /**
  * "10,000": counts read the same on every system. Whole numbers are grouped here rather than by
@@ -43,7 +53,7 @@ let countFormat: Intl.NumberFormat | undefined;
  */
 export function formatCount(n: number): string {
   if (Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-  return (countFormat ??= new Intl.NumberFormat('en-US')).format(n);
+  return countFormat().format(n);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -67,13 +77,9 @@ function parse(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/**
- * A date formatter in the user's locale, built on its first use: each costs ICU work that the
- * first paint does not need (most screens show no date until their rows arrive).
- */
+/** A date formatter in the user's locale, built on its first use. */
 function dateFormat(options: Intl.DateTimeFormatOptions): () => Intl.DateTimeFormat {
-  let format: Intl.DateTimeFormat | undefined;
-  return () => (format ??= new Intl.DateTimeFormat(undefined, options));
+  return onFirstUse(() => new Intl.DateTimeFormat(undefined, options));
 }
 
 const dateTime = dateFormat({ year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });

@@ -1,18 +1,18 @@
 /** Stable sort with nulls last in both directions, numbers numerically, text by locale. */
+import { onFirstUse } from './format';
+
 export type SortValue = string | number | null | undefined;
 export type SortDir = 'asc' | 'desc';
 
-// Built on the first text comparison: constructing it loads ICU's collation data (time and
-// memory at start-up), and tables sorted by the core (Sent) never compare text here.
-let collator: Intl.Collator | undefined;
+// Tables sorted by the core (Sent) never compare text here, so they never build it.
+const collator = onFirstUse(() => new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }));
 
 function compareValues(a: SortValue, b: SortValue): number {
   const an = a === null || a === undefined || a === '';
   const bn = b === null || b === undefined || b === '';
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  collator ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-  return collator.compare(String(a), String(b));
+  return collator().compare(String(a), String(b));
 }
 
 export function sortRows<T>(rows: readonly T[], value: (row: T) => SortValue, dir: SortDir): T[] {
