@@ -10,6 +10,7 @@ pub mod command_names;
 pub mod commands;
 pub mod logging;
 pub mod navigation;
+pub mod rendering;
 pub mod store_adapter;
 pub mod tray;
 
@@ -173,6 +174,8 @@ pub fn run() {
     let started = std::time::Instant::now();
     // Before any thread allocates: what bursts of work free goes back to the system.
     memory::configure();
+    // Also before any thread (it may set environment variables) and before the webview starts.
+    let rendering = rendering::configure();
     // Keys must outlive the process: a build without this OS's keyring does not start.
     let secrets = match accounts::KeyringStore::native() {
         Ok(store) => Arc::new(store),
@@ -236,6 +239,7 @@ pub fn run() {
             app.manage(desk);
             app.state::<autopilot_scheduler::Scheduler>()
                 .start(app.handle().clone(), autopilot);
+            log::debug!("the page is drawn: {rendering:?}");
             log::debug!(
                 "start-up until the window's event loop runs: {:.1} ms (plugins and window \
                  {:.1}, desk {:.1}, scheduler {:.1})",

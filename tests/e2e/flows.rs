@@ -6,6 +6,7 @@
 // Each module uses part of this toolbox.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -431,4 +432,42 @@ pub async fn assert_fits_sideways(app: &App, screen: &str) -> TestResult {
         "{screen}: header items run over the title"
     );
     Ok(())
+}
+
+/// Every process's parent, from `/proc/<pid>/stat`.
+fn parents() -> HashMap<u32, u32> {
+    let mut out = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok());
+        if let Some(ppid) = ppid {
+            out.insert(pid, ppid);
+        }
+    }
+    out
+}
+
+/// `root` and its descendants.
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let parents = parents();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| **pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
 }
