@@ -151,6 +151,16 @@ async fn insights_draws_the_demo_history_in_the_light_theme() -> TestResult {
     app.fill(&tid("insights-threshold"), "12").await?;
     app.wait_for_text(&tid("insights-finding"), "pending 12 days or more")
         .await?;
+    // The numbers behind the chart, as a table opened on demand.
+    app.click(&format!("{} summary", tid("days-chart-numbers")))
+        .await?;
+    app.wait_for(&tid("days-chart-table")).await?;
+    js(
+        &app,
+        "document.querySelector('[data-testid=\"days-chart-table\"]').scrollIntoView({ block: 'center' });",
+    )
+    .await?;
+    app.screenshot("insights-1c-numbers-table").await?;
     let caption = js(
         &app,
         "return document.querySelector('[data-testid=\"days-chart-table\"] caption').textContent;",

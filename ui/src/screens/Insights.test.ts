@@ -72,6 +72,18 @@ function setup(handlers: Record<string, Handler> = {}) {
 }
 
 
+/** Opens a chart's "Numbers as a table" and returns the table. */
+async function openNumbers(chartId: string): Promise<HTMLTableElement> {
+  const details = screen.getByTestId(`${chartId}-numbers`) as HTMLDetailsElement;
+  await fireEvent.click(details.querySelector('summary')!);
+  return (await screen.findByTestId(`${chartId}-table`)) as HTMLTableElement;
+}
+
+/** The texts of one table row's cells (row 0 is the heading). */
+function cells(table: HTMLTableElement, row: number): string[] {
+  return [...table.rows[row].cells].map((c) => c.textContent?.trim() ?? '');
+}
+
 describe('Insights screen', () => {
   it('says what the days-to-accept data means for the threshold, with totals and the marker', async () => {
     setup();
@@ -82,11 +94,19 @@ describe('Insights screen', () => {
     );
     expect(screen.getByTestId('total-accepted').textContent).toBe('9');
     expect(chart('days-chart').spec.marker).toEqual({ index: 30, label: 'Withdraw after 30 d' });
-    // The same numbers for a screen reader, which a canvas cannot give.
-    const table = screen.getByTestId('days-chart-table');
+    // The same numbers as a table, which a canvas cannot give a screen reader: built only when
+    // opened, so none exists until then.
+    expect(screen.queryByTestId('days-chart-table')).toBeNull();
+    expect(screen.getByTestId('days-chart').getAttribute('aria-label')).toContain('Acceptances by days pending');
+    const table = await openNumbers('days-chart');
     expect(table.querySelector('caption')?.textContent).toContain('Withdraw after 30 d');
-    expect(table.textContent).toContain('1 day pendingAcceptances: 8');
-    expect(screen.getByTestId('actions-chart-table').textContent).toContain('Invited: 20');
+    expect(cells(table, 1)).toEqual(['0 days pending', '0']);
+    expect(cells(table, 2)).toEqual(['1 day pending', '8']);
+    expect(table.querySelector('tr.marked th')?.textContent).toBe('30 days pending');
+    const actions = await openNumbers('actions-chart');
+    expect(cells(actions, 0)).toEqual(['Day', 'Withdrawn', 'Accepted', 'Ignored', 'Invited']);
+    expect(actions.textContent).toContain('20');
+    expect(screen.queryByTestId('weeks-chart-table')).toBeNull();
     expect([...drawn.keys()].sort()).toEqual(['actions-chart', 'backlog-chart', 'days-chart', 'weeks-chart']);
   });
 

@@ -7,7 +7,7 @@
  * `el.style.width = …`, which the CSP does not govern), never evaluates strings, and has coped
  * with a frozen Object.prototype since 4.4.3. Canvas pixels are not styled, so colours are read
  * from app.css variables at draw time and redrawn when the theme changes (theme.ts). The numbers
- * on hover are DOM text (Chart.svelte's tooltip) and each chart has a visually hidden table.
+ * on hover are DOM text (Chart.svelte's tooltip) and each chart's numbers open as a table.
  * tests/e2e/insights.rs checks in the real window that no CSP violation happens.
  */
 
@@ -22,9 +22,11 @@ export type Tip = { title: string; rows: { label: string; value: string; tone?: 
 
 export type ChartSpec = {
   kind: 'bar' | 'line';
-  /** What the chart shows: the canvas's accessible name and the hidden table's caption. */
+  /** What the chart shows: the numbers table's caption. */
   title: string;
   labels: string[];
+  /** What the labels are, as the numbers table's first column heading ("Week", "Day"). */
+  rowsName: string;
   series: Series[];
   tips: Tip[];
   /** Fixed axis top (100 for percentages); otherwise from the data. */

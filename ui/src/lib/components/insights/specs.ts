@@ -15,6 +15,7 @@ export function weeksChart(weeks: WeekOutcome[]): ChartSpec {
     kind: 'bar',
     title: 'Acceptance rate by week sent',
     labels,
+    rowsName: 'Week sent',
     // Bottom first: what may still come (pending) sits right on top of what came.
     series: [
       { label: 'Accepted', tone: 'accepted', values: weeks.map((w) => share(w.accepted, w.sent)) },
@@ -49,6 +50,7 @@ export function daysChart(d2a: DaysToAccept, threshold: number): ChartSpec {
     kind: 'bar',
     title: `Acceptances by days pending, withdraw threshold ${threshold} days`,
     labels: buckets.map((b, i) => (i === last ? `${b.days}+` : String(b.days))),
+    rowsName: 'Days pending',
     series: [
       { label: 'Accepted before the threshold', tone: 'accepted', values: buckets.map((b) => (b.days < threshold ? b.count : 0)) },
       { label: 'Accepted at or after it', tone: 'late', values: buckets.map((b) => (b.days >= threshold ? b.count : 0)) },
@@ -69,6 +71,7 @@ export function backlogChart(backlog: BacklogPoint[]): ChartSpec {
     kind: 'line',
     title: 'Pending invitations at the end of each day',
     labels,
+    rowsName: 'Day',
     series: [{ label: 'Pending', tone: 'backlog', values: backlog.map((p) => p.pending) }],
     tips: backlog.map((p, i) => ({ title: labels[i], rows: [{ label: 'Pending', value: count(p.pending), tone: 'backlog' }] })),
     labelEvery: labelStep(backlog.length, 6),
@@ -88,6 +91,7 @@ export function actionsChart(actions: ActionDay[]): ChartSpec {
     kind: 'bar',
     title: 'Withdrawals, acceptances, ignores and invitations per day',
     labels,
+    rowsName: 'Day',
     series: series.map((s) => ({ label: s.label, tone: s.tone, values: actions.map((d) => d[s.key]) })),
     tips: actions.map((d, i) => ({
       title: labels[i],
