@@ -5,8 +5,9 @@
 //! GPU (a virtual machine, a remote desktop, a headless session) Mesa then emulates OpenGL on the
 //! CPU (llvmpipe): the web process runs the compositor and two llvmpipe threads to do, through an
 //! emulated GPU, what WebKit's own painting does directly. Measured with the hello world of
-//! `make bench-startup` under Xvfb: its web process holds 154 MiB composited and 90 MiB
-//! not (README, "Start-up and memory"), and the DMA-BUF probe costs the app process 4 MiB more.
+//! `make bench-startup` under Xvfb: its web process holds 152 MiB composited and 83 MiB not,
+//! the DMA-BUF probe costs its app process 4 MiB more, and compositing's start-up 60–135 ms
+//! (README, "How the page is drawn without a GPU").
 //! On such machines WebKitGTK is also known to leave the window blank (toolchain notes, §9.5 d).
 //!
 //! So where the machine has no GPU, InviteDesk asks WebKit to paint without compositing and

@@ -31,7 +31,7 @@ use serde_json::Value;
 
 use invitedesk_lib::db::FILE_NAME;
 
-use crate::flows::{attr, tid, wait_long};
+use crate::flows::{attr, pss_kib, tid, wait_long, web_process_pids};
 use crate::harness::{App, Desktop, TestResult};
 use crate::seed::seed_sent;
 
@@ -300,35 +300,10 @@ async fn add_demo_accounts(app: &App, n: usize) -> TestResult<Vec<String>> {
     Ok(serde_json::from_value(v)?)
 }
 
-/// The web process's proportional set size in MB: the WebKitWebProcess whose environment has
-/// this desktop's data dir (other apps may run theirs on the same machine).
+/// The web process's proportional set size in MB.
 fn web_process_pss_mb(desktop: &Desktop) -> Option<f64> {
-    let data_home = format!("XDG_DATA_HOME={}", desktop.env("XDG_DATA_HOME")?);
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let dir = entry.path();
-        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-        if !comm.starts_with("WebKitWebProces") {
-            continue;
-        }
-        let environ = std::fs::read(dir.join("environ")).unwrap_or_default();
-        if !environ
-            .split(|b| *b == 0)
-            .any(|v| v == data_home.as_bytes())
-        {
-            continue;
-        }
-        let rollup = std::fs::read_to_string(dir.join("smaps_rollup")).ok()?;
-        let kb: f64 = rollup
-            .lines()
-            .find_map(|l| l.strip_prefix("Pss:"))?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()?;
-        return Some(kb / 1024.0);
-    }
-    None
+    let pid = *web_process_pids(desktop).first()?;
+    Some(pss_kib(pid)? as f64 / 1024.0)
 }
 
 /// Five rounds of sorting (name, age) and filtering (a word typed, then cleared), untimed.

@@ -471,3 +471,35 @@ pub fn process_tree(root: u32) -> Vec<u32> {
     }
     tree
 }
+
+/// A process's name (`/proc/<pid>/comm`: the first 15 bytes, "WebKitWebProces").
+pub fn process_name(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// The web processes (WebKitWebProcess) under this desktop's running app.
+pub fn web_process_pids(desktop: &Desktop) -> Vec<u32> {
+    let Some(app) = app_pid(desktop) else {
+        return Vec::new();
+    };
+    process_tree(app)
+        .into_iter()
+        .filter(|pid| process_name(*pid).starts_with("WebKitWebProces"))
+        .collect()
+}
+
+/// A process's proportional set size in KiB (`Pss` of `/proc/<pid>/smaps_rollup`).
+pub fn pss_kib(pid: u32) -> Option<u64> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    rollup
+        .lines()
+        .find_map(|l| l.strip_prefix("Pss:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}

@@ -1,4 +1,4 @@
-use crate::flows::{app_pid, process_tree};
+use crate::flows::web_process_pids;
 use crate::harness::{Desktop, TestResult};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -37,25 +37,19 @@ async fn starts_on_the_empty_state_and_navigates_every_screen() -> TestResult {
     app.close().await
 }
 
-/// The thread names of the app's web processes (`/proc/<pid>/task/*/comm`; Linux keeps the
-/// last 15 bytes of a long name, so WebKit's "ThreadedCompositor" reads "eadedCompositor").
+/// The thread names of the app's web processes (`/proc/<pid>/task/*/comm`; WebKit shortens a
+/// long thread name to its last 15 bytes: "ThreadedCompositor" reads "eadedCompositor").
 fn web_process_threads(desktop: &Desktop) -> TestResult<Vec<String>> {
-    let app = app_pid(desktop).ok_or("the app is not running")?;
+    let pids = web_process_pids(desktop);
+    if pids.is_empty() {
+        return Err("no web process under the app".into());
+    }
     let mut names = Vec::new();
-    let mut web_processes = 0;
-    for pid in process_tree(app) {
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if !comm.starts_with("WebKitWebProces") {
-            continue;
-        }
-        web_processes += 1;
+    for pid in pids {
         for task in std::fs::read_dir(format!("/proc/{pid}/task"))?.flatten() {
             let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
             names.push(name.trim().to_string());
         }
-    }
-    if web_processes == 0 {
-        return Err("no web process under the app".into());
     }
     Ok(names)
 }

@@ -53,7 +53,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::bench::list_every_sent_row;
-use crate::flows::{add_connectsafely_account, process_tree, ConnectSafelyDesk};
+use crate::flows::{
+    add_connectsafely_account, process_name, process_tree, pss_kib, ConnectSafelyDesk,
+};
 use crate::harness::{App, Desktop, TestResult};
 use crate::support::connectsafely::DEFAULT_KEY;
 
@@ -297,13 +299,13 @@ fn keep_smaps(kind: Kind, root: u32) -> TestResult {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     for pid in process_tree(root) {
-        let (Ok(smaps), Ok(name)) = (
-            std::fs::read_to_string(format!("/proc/{pid}/smaps")),
-            std::fs::read_to_string(format!("/proc/{pid}/comm")),
-        ) else {
+        let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
             continue;
         };
-        std::fs::write(dir.join(format!("{}.{pid}.smaps", name.trim())), smaps)?;
+        std::fs::write(
+            dir.join(format!("{}.{pid}.smaps", process_name(pid))),
+            smaps,
+        )?;
     }
     Ok(())
 }
@@ -312,16 +314,9 @@ fn keep_smaps(kind: Kind, root: u32) -> TestResult {
 fn tree_pss(root: u32) -> (u64, Vec<(String, u64)>) {
     let mut parts = Vec::new();
     for pid in process_tree(root) {
-        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
-            continue;
-        };
-        let pss = rollup
-            .lines()
-            .find_map(|l| l.strip_prefix("Pss:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        parts.push((name.trim().to_string(), pss));
+        // A process that ended meanwhile counts for nothing.
+        let Some(pss) = pss_kib(pid) else { continue };
+        parts.push((process_name(pid), pss));
     }
     (parts.iter().map(|(_, k)| k).sum(), parts)
 }
