@@ -18,7 +18,8 @@
 //! The table holds only the rows in view (issue 15): filter, sort and count run in SQLite and
 //! each answer applied bumps the table's `data-window-seq`, so a keystroke that leaves the rows
 //! as they were still marks the moment its answer was shown; the probe also waits for the
-//! table's `aria-busy` to clear. The web process's memory (PSS) is printed before and after
+//! table's `aria-busy` to clear. "reply ms" is when the core's reply reached the page, "answer
+//! ms" when the page had written it into the DOM: a slow input shows which side it is on. The web process's memory (PSS) is printed before and after
 //! five rounds of sorting and filtering, next to the figures from before the window (issue 15).
 //!
 //! `INVITEDESK_BENCH_ROWS` sets the row count (default 10,000). Ignored, and returns at once
@@ -49,7 +50,7 @@ const PROBE: &str = r#"
 window.__probe = {
   arm() {
     this.stop?.();
-    const s = (this.s = { t0: null, last: null, end: null, mutations: 0, windows: 0, answered: null });
+    const s = (this.s = { t0: null, last: null, end: null, mutations: 0, windows: 0, answered: null, replied: null });
     const onInput = (e) => {
       if (s.t0 !== null) return;
       const now = performance.now();
@@ -58,6 +59,19 @@ window.__probe = {
     };
     const types = ['pointerdown', 'mousedown', 'keydown'];
     for (const t of types) window.addEventListener(t, onInput, true);
+    // When the core's reply reached the page (Tauri's IPC is a fetch here): what is left
+    // after it, up to the answer applied, is the page's own work.
+    if (!window.__replies) {
+      window.__replies = true;
+      const fetch = window.fetch;
+      window.fetch = function (url, init) {
+        const reply = fetch.call(this, url, init);
+        if (String(url).includes('sent_window')) {
+          reply.then(() => { const s = window.__probe.s; if (s?.t0 != null) s.replied = performance.now(); }, () => {});
+        }
+        return reply;
+      };
+    }
     const root = document.querySelector('.screen-host') ?? document.body;
     const obs = new MutationObserver((records) => {
       if (s.t0 === null) return;
@@ -88,7 +102,8 @@ window.__probe = {
       if (s.t0 !== null && s.end !== null && s.end >= s.last && now - s.last >= 250 && !busy) {
         this.stop();
         done({ ms: s.end - s.t0, mutations: s.mutations, rows: window.__bench.rows(),
-               windows: s.windows, answeredMs: s.answered === null ? null : s.answered - s.t0 });
+               windows: s.windows, answeredMs: s.answered === null ? null : s.answered - s.t0,
+               repliedMs: s.replied === null ? null : s.replied - s.t0 });
       } else if (now - started > 30000) {
         this.stop();
         done({ error: s.t0 === null ? 'no input event reached the page' : 'the DOM did not settle' });
@@ -132,17 +147,19 @@ where
         rows,
         windows: v["windows"].as_f64().unwrap_or(f64::NAN),
         answered_ms: v["answeredMs"].as_f64().unwrap_or(f64::NAN),
+        replied_ms: v["repliedMs"].as_f64().unwrap_or(f64::NAN),
     })
 }
 
-/// One input timed to its painted frame, with how many windows of rows the table applied
-/// and when the last was applied (input to the core's answer in the page: the request, SQLite
-/// or the key lists, IPC; the rest is rendering).
+/// One input timed to its painted frame, with how many windows of rows the table applied,
+/// when the core's last reply reached the page (input handling, the request, the key lists or
+/// SQLite, IPC) and when the page had applied it to the DOM (the rest is style, layout, paint).
 struct Timed {
     ms: f64,
     rows: i64,
     windows: f64,
     answered_ms: f64,
+    replied_ms: f64,
 }
 
 /// Waits until the screen's DOM is quiet (after an untimed reset).
@@ -228,8 +245,10 @@ async fn time_open_sent(app: &App, rows: usize) -> TestResult<(f64, i64)> {
 struct Stats {
     name: &'static str,
     ms: Vec<f64>,
-    /// Windows applied per input, and input to the last answer applied (real input only).
+    /// Windows applied per input, input to the last reply, and to the last answer applied
+    /// (real input only).
     windows: Vec<f64>,
+    replied_ms: Vec<f64>,
     answered_ms: Vec<f64>,
 }
 
@@ -249,6 +268,7 @@ impl Stats {
             name,
             ms: Vec::new(),
             windows: Vec::new(),
+            replied_ms: Vec::new(),
             answered_ms: Vec::new(),
         }
     }
@@ -257,6 +277,7 @@ impl Stats {
     fn add(&mut self, t: Timed) -> i64 {
         self.ms.push(t.ms);
         self.windows.push(t.windows);
+        self.replied_ms.push(t.replied_ms);
         self.answered_ms.push(t.answered_ms);
         t.rows
     }
@@ -265,11 +286,12 @@ impl Stats {
         let min = self.ms.iter().copied().fold(f64::INFINITY, f64::min);
         let max = self.ms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let answer = if self.windows.is_empty() {
-            format!("{:>9} {:>9}", "-", "-")
+            format!("{:>9} {:>9} {:>9}", "-", "-", "-")
         } else {
             format!(
-                "{:>9.1} {:>9.1}",
+                "{:>9.1} {:>9.1} {:>9.1}",
                 median(&self.windows),
+                median(&self.replied_ms),
                 median(&self.answered_ms)
             )
         };
@@ -511,12 +533,13 @@ async fn table_render_10k() -> TestResult {
         seeded.as_secs_f64()
     );
     println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}",
         "input to painted frame, ms",
         "median",
         "min",
         "max",
         "windows",
+        "reply ms",
         "answer ms",
         "before (#15)"
     );

@@ -107,6 +107,35 @@ describe('Sent screen', () => {
     ]);
   });
 
+  it('sorts by writing the new order into the rows already on screen, not by building them again', async () => {
+    setup([sentRow('a', 'Ada', 10), sentRow('b', 'Bob', 30), sentRow('c', 'Cy', 20)]);
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b', 'acc-1/c', 'acc-1/a']));
+    const before = screen.getAllByTestId('sent-row');
+    await fireEvent.click(screen.getByTestId('sort-person'));
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/a', 'acc-1/b', 'acc-1/c']));
+    const after = screen.getAllByTestId('sent-row');
+    expect(after.every((row, i) => row === before[i])).toBe(true);
+    expect(after.map((r) => within(r).getByTestId('person-name').textContent)).toEqual(['Ada', 'Bob', 'Cy']);
+  });
+
+  it('never pins someone else from a pin menu left open while the rows move under it', async () => {
+    const rows = [sentRow('a', 'Ada', 40, { personKey: 'ada-l' }), sentRow('b', 'Bob', 50, { personKey: 'bob-l' })];
+    let finish: (v: unknown) => void = () => {};
+    const calls = setup(rows, { refresh_sent: () => new Promise((r) => (finish = r)), set_pin: () => null });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b', 'acc-1/a']));
+    await fireEvent.click(within(screen.getAllByTestId('sent-row')[0]).getByTestId('pin-menu'));
+    expect(await screen.findByTestId('pin-menu-person')).toBeTruthy();
+
+    // A refresh lands an older invitation: Cy takes the first row, where Bob's menu was opened.
+    await fireEvent.click(screen.getByTestId('refresh-button'));
+    rows.push(sentRow('c', 'Cy', 90, { personKey: 'cy-l' }));
+    await emitEvent('refresh-progress', { accountId: 'acc-1', screen: 'sent', fetched: 3, total: 3, done: false, notice: null });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/c', 'acc-1/b', 'acc-1/a']));
+    expect(screen.queryByTestId('pin-menu-person')).toBeNull();
+    expect(callsOf(calls, 'set_pin')).toEqual([]);
+    finish({ accounts: [] });
+  });
+
   it('previews "withdraw everything older than N" with N from the account settings', async () => {
     const calls = setup([sentRow('a', 'Ada', 50)], {
       get_account_settings: () => ({ withdrawOlderThanDays: 21, paceMinSecs: 2, paceMaxSecs: 6, dailyWithdrawCap: 100, dailyAcceptCap: 50, dailyIgnoreCap: 50, dailySendCap: 20 }),
