@@ -21,6 +21,8 @@ export class SentWindowSource {
   total = $state(0);
   pinned = $state(0);
   asOf = $state.raw<AsOf[]>([]);
+  /** The filter and sort of the rows held (the last answer applied). */
+  applied = $state.raw<SentQuery | null>(null);
   /** Changes each time a response is applied: the table's "settled" signal. */
   seq = $state(0);
   busy = $state(false);
@@ -74,7 +76,8 @@ export class SentWindowSource {
     const n = ++this.requested;
     const start = Math.max(0, this.range.start - this.overscan);
     const limit = Math.min(MAX_WINDOW, this.range.end + this.overscan - start);
-    const request = { ...this.query, offset: start, limit };
+    const asked = this.query;
+    const request = { ...asked, offset: start, limit };
     this.asking = { start, end: start + limit };
     this.busy = true;
     const done = this.fetchWindow(request).then(
@@ -82,6 +85,7 @@ export class SentWindowSource {
         if (n !== this.requested) return; // a later request wins
         this.asking = null;
         this.rows = w.rows;
+        this.applied = asked;
         this.offset = w.offset;
         this.matching = w.matching;
         this.total = w.total;

@@ -118,6 +118,29 @@ describe('Sent screen', () => {
     expect(after.map((r) => within(r).getByTestId('person-name').textContent)).toEqual(['Ada', 'Bob', 'Cy']);
   });
 
+  it('turns the sort arrow with the rows: the header never claims an order the rows are not in', async () => {
+    const rows = [sentRow('a', 'Ada', 10), sentRow('b', 'Bob', 30)];
+    const held: Array<() => void> = [];
+    const backend = sentWindowBackend(() => rows, fresh);
+    setup(rows, {
+      sent_window: (args) =>
+        args.request.sort.column === 'person'
+          ? new Promise((resolve) => held.push(() => resolve(backend.sent_window(args))))
+          : backend.sent_window(args),
+    });
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b', 'acc-1/a']));
+    const header = (id: string) => screen.getByTestId(`sort-${id}`).closest('[role="columnheader"]')!;
+    expect(header('age').getAttribute('aria-sort')).toBe('descending');
+    await fireEvent.click(screen.getByTestId('sort-person'));
+    await waitFor(() => expect(held).toHaveLength(1));
+    expect(header('age').getAttribute('aria-sort')).toBe('descending');
+    expect(header('person').getAttribute('aria-sort')).toBe('none');
+    held[0]();
+    await waitFor(() => expect(rowKeys()).toEqual(['acc-1/a', 'acc-1/b']));
+    expect(header('person').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('age').getAttribute('aria-sort')).toBe('none');
+  });
+
   it('never pins someone else from a pin menu left open while the rows move under it', async () => {
     const rows = [sentRow('a', 'Ada', 40, { personKey: 'ada-l' }), sentRow('b', 'Bob', 50, { personKey: 'bob-l' })];
     let finish: (v: unknown) => void = () => {};
