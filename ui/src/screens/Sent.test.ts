@@ -26,6 +26,22 @@ function setup(rows: SentRow[], handlers: Record<string, Handler> = {}) {
 
 const rowKeys = () => screen.queryAllByTestId('sent-row').map((r) => r.dataset.key);
 
+/**
+ * Mounts Sent over `rows` with the core's answers to requests that `hold` picks held back until
+ * the test releases them (`held[i]()`), to see the screen while they are in flight.
+ */
+function setupHolding(rows: SentRow[], hold: (request: { filter: { text: string }; sort: { column: string } }) => boolean) {
+  const held: Array<() => void> = [];
+  const backend = sentWindowBackend(() => rows, fresh);
+  setup(rows, {
+    sent_window: (args) =>
+      hold(args.request)
+        ? new Promise((resolve) => held.push(() => resolve(backend.sent_window(args))))
+        : backend.sent_window(args),
+  });
+  return held;
+}
+
 
 describe('Sent screen', () => {
   it('filters "older than N days" on the lower bound of the age only', async () => {
@@ -119,15 +135,7 @@ describe('Sent screen', () => {
   });
 
   it('turns the sort arrow with the rows: the header never claims an order the rows are not in', async () => {
-    const rows = [sentRow('a', 'Ada', 10), sentRow('b', 'Bob', 30)];
-    const held: Array<() => void> = [];
-    const backend = sentWindowBackend(() => rows, fresh);
-    setup(rows, {
-      sent_window: (args) =>
-        args.request.sort.column === 'person'
-          ? new Promise((resolve) => held.push(() => resolve(backend.sent_window(args))))
-          : backend.sent_window(args),
-    });
+    const held = setupHolding([sentRow('a', 'Ada', 10), sentRow('b', 'Bob', 30)], (r) => r.sort.column === 'person');
     await waitFor(() => expect(rowKeys()).toEqual(['acc-1/b', 'acc-1/a']));
     const header = (id: string) => screen.getByTestId(`sort-${id}`).closest('[role="columnheader"]')!;
     expect(header('age').getAttribute('aria-sort')).toBe('descending');
@@ -244,15 +252,7 @@ describe('Sent screen', () => {
   });
 
   it('shows the answer to the latest filter when an earlier one answers last', async () => {
-    const rows = [sentRow('a', 'Ada', 40), sentRow('b', 'Bob', 40)];
-    const held: Array<() => void> = [];
-    const backend = sentWindowBackend(() => rows, fresh);
-    setup(rows, {
-      sent_window: (args) =>
-        args.request.filter.text === 'a'
-          ? new Promise((resolve) => held.push(() => resolve(backend.sent_window(args))))
-          : backend.sent_window(args),
-    });
+    const held = setupHolding([sentRow('a', 'Ada', 40), sentRow('b', 'Bob', 40)], (r) => r.filter.text === 'a');
     await waitFor(() => expect(rowKeys()).toHaveLength(2));
     await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'a' } });
     await fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'bob' } });
