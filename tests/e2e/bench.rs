@@ -117,7 +117,8 @@ window.__probe = {
 return true;
 "#;
 
-fn rows_wanted() -> usize {
+/// `INVITEDESK_BENCH_ROWS` ("100000", "100_000" or "100,000"), else 10,000: also the start-up bench's.
+pub(crate) fn rows_wanted() -> usize {
     std::env::var("INVITEDESK_BENCH_ROWS")
         .ok()
         .and_then(|v| v.replace(['_', ','], "").parse().ok())

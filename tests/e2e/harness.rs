@@ -79,6 +79,10 @@ exec WebKitWebDriver --port={port} --host=127.0.0.1"#,
         let mut cmd = Command::new("xvfb-run");
         cmd.args(["-a", "-s", &server_args, "dbus-run-session", "--"])
             .args(["sh", "-c", &script])
+            // Cargo points LD_LIBRARY_PATH at seven build and toolchain directories; left in,
+            // every library the app and WebKit's processes load is first looked for there
+            // (~4,400 failed opens a launch). A user's launch has none of that.
+            .env_remove("LD_LIBRARY_PATH")
             .envs(&vars)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)

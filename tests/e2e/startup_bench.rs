@@ -46,20 +46,23 @@
 //! be built first: `make bench-startup` does both. `INVITEDESK_BENCH_RUNS` sets the launches per
 //! kind (default 7). A last, untimed launch with `RUST_LOG=debug` prints the app's own log of what
 //! ran before the window could show (keyring probe to event loop, the desk's parts, the tray).
+//! `INVITEDESK_BENCH_ROWS` sets the cached rows (default 10,000; e.g. 10, to tell what Sent
+//! itself costs from what its rows cost), and `INVITEDESK_BENCH_APP_ENV` environment variables
+//! for InviteDesk's launches only (`"JSC_useDFGJIT=false"`: an engine option tried without a
+//! build); both are printed with the results.
 //! Ignored, and returns at once unless `INVITEDESK_BENCH=1`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bench::list_every_sent_row;
+use crate::bench::{list_every_sent_row, rows_wanted};
 use crate::flows::{
     add_connectsafely_account, process_name, process_tree, pss_kib, ConnectSafelyDesk,
 };
 use crate::harness::{App, Desktop, TestResult};
 use crate::support::connectsafely::DEFAULT_KEY;
 
-const ROWS: usize = 10_000;
 const DEFAULT_RUNS: usize = 7;
 const SETTLE_WITHIN: Duration = Duration::from_secs(20);
 /// Readings in a row that must agree for PSS to count as settled.
@@ -106,7 +109,7 @@ fn shown_script(ready: &str, what: &str) -> String {
 }
 
 /// What the first screen shows when it is ready, per kind of launch.
-fn ready_script(kind: Kind) -> String {
+fn ready_script(kind: Kind, rows: usize) -> String {
     match kind {
         Kind::HelloWorld | Kind::HelloWorldWebKitDefault => shown_script(
             "document.querySelector('[data-testid=\"hello\"]')",
@@ -118,7 +121,7 @@ fn ready_script(kind: Kind) -> String {
         ),
         Kind::Cached => shown_script(
             &format!(
-                "document.querySelector('[data-testid=\"sent-table\"]')?.dataset.rowCount === '{ROWS}' \
+                "document.querySelector('[data-testid=\"sent-table\"]')?.dataset.rowCount === '{rows}' \
                  && document.querySelector('[data-testid=\"sent-row\"]')"
             ),
             "Sent with its rows",
@@ -139,12 +142,12 @@ enum Kind {
 }
 
 impl Kind {
-    fn label(self) -> &'static str {
+    fn label(self, rows: usize) -> String {
         match self {
-            Kind::HelloWorld => "Tauri 2 hello world",
-            Kind::HelloWorldWebKitDefault => "hello world, WebKit's default drawing",
-            Kind::Empty => "InviteDesk, no account",
-            Kind::Cached => "InviteDesk, 10,000 cached rows on Sent",
+            Kind::HelloWorld => "Tauri 2 hello world".into(),
+            Kind::HelloWorldWebKitDefault => "hello world, WebKit's default drawing".into(),
+            Kind::Empty => "InviteDesk, no account".into(),
+            Kind::Cached => format!("InviteDesk, {rows} cached rows on Sent"),
         }
     }
 }
@@ -166,16 +169,22 @@ struct Launcher {
     desktop: Desktop,
     wrapper: PathBuf,
     stamp: PathBuf,
-    /// Sourced by the wrapper: variables for one launch (empty for the timed ones).
+    /// Sourced by the wrapper: variables for one launch.
     env_file: PathBuf,
+    /// What the env file holds for the timed launches (`export` lines).
+    env: String,
 }
 
 impl Launcher {
-    fn new(desktop: Desktop, binary: &Path) -> TestResult<Launcher> {
+    fn new(desktop: Desktop, binary: &Path, env: &[(String, String)]) -> TestResult<Launcher> {
         let wrapper = desktop.dir("launch.sh");
         let stamp = desktop.dir("launch.stamp");
         let env_file = desktop.dir("launch.env");
-        std::fs::write(&env_file, "")?;
+        let env: String = env
+            .iter()
+            .map(|(k, v)| format!("export {k}='{}'\n", v.replace('\'', "'\\''")))
+            .collect();
+        std::fs::write(&env_file, &env)?;
         let script = format!(
             "#!/bin/bash\nprintf '%s %s\\n' \"$EPOCHREALTIME\" \"$$\" > '{}'\n. '{}'\nexec '{}' \"$@\"\n",
             stamp.display(),
@@ -192,6 +201,7 @@ impl Launcher {
             wrapper,
             stamp,
             env_file,
+            env,
         })
     }
 
@@ -223,11 +233,14 @@ impl Launcher {
 /// One more, untimed launch with `RUST_LOG=debug`: the app's own start-up log lines (what runs
 /// before the window can show, see `run()` and `Desk::open_with`).
 async fn startup_log(launcher: &Launcher) -> TestResult<Vec<String>> {
-    std::fs::write(&launcher.env_file, "export RUST_LOG=debug\n")?;
+    std::fs::write(
+        &launcher.env_file,
+        format!("{}export RUST_LOG=debug\n", launcher.env),
+    )?;
     let before = launcher.desktop.driver_log().len();
     let (app, pid, _, _) = launcher.launch().await?;
     stop(app, pid).await?;
-    std::fs::write(&launcher.env_file, "")?;
+    std::fs::write(&launcher.env_file, &launcher.env)?;
     let log = launcher.desktop.driver_log();
     Ok(log
         .get(before..)
@@ -435,6 +448,23 @@ fn hello_world_binary() -> TestResult<PathBuf> {
     Ok(binary)
 }
 
+/// `INVITEDESK_BENCH_APP_ENV`: `NAME=value` pairs, separated by spaces.
+fn app_env_wanted() -> TestResult<Vec<(String, String)>> {
+    let Ok(spec) = std::env::var("INVITEDESK_BENCH_APP_ENV") else {
+        return Ok(vec![]);
+    };
+    spec.split_whitespace()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v))
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                Ok((k.to_string(), v.to_string()))
+            }
+            _ => Err(format!("INVITEDESK_BENCH_APP_ENV: {pair:?} is not NAME=value").into()),
+        })
+        .collect()
+}
+
 fn runs_wanted() -> usize {
     std::env::var("INVITEDESK_BENCH_RUNS")
         .ok()
@@ -453,6 +483,8 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
         return Ok(());
     }
     let runs = runs_wanted();
+    let rows = rows_wanted();
+    let app_env = app_env_wanted()?;
     let hello_binary = hello_world_binary()?;
     let app_binary = Path::new(env!("CARGO_BIN_EXE_invitedesk"));
 
@@ -467,19 +499,19 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
     } else {
         vec![]
     };
-    let hello = Launcher::new(Desktop::start(&same_drawing)?, &hello_binary)?;
+    let hello = Launcher::new(Desktop::start(&same_drawing)?, &hello_binary, &[])?;
     let hello_default = if software_only {
-        Some(Launcher::new(Desktop::start(&[])?, &hello_binary)?)
+        Some(Launcher::new(Desktop::start(&[])?, &hello_binary, &[])?)
     } else {
         None
     };
-    let empty = Launcher::new(Desktop::start(&[])?, app_binary)?;
-    let world = ConnectSafelyDesk::start(ROWS)?;
+    let empty = Launcher::new(Desktop::start(&[])?, app_binary, &app_env)?;
+    let world = ConnectSafelyDesk::start(rows)?;
 
-    // The 10,000 rows, listed once through the UI into this desktop's cache.
+    // The rows, listed once through the UI into this desktop's cache.
     let seed = world.desktop.launch().await?;
     add_connectsafely_account(&seed, DEFAULT_KEY).await?;
-    let listed_in = list_every_sent_row(&seed, ROWS).await?;
+    let listed_in = list_every_sent_row(&seed, rows).await?;
     let seed_pid = crate::flows::app_pid(&world.desktop).ok_or("the seeding app is not running")?;
     stop(seed, seed_pid).await?;
     let requests_after_seed = world.server.log.count("GET", "/invitations/sent");
@@ -488,7 +520,7 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
         fake: _fake,
         server,
     } = world;
-    let cached = Launcher::new(cached_desktop, app_binary)?;
+    let cached = Launcher::new(cached_desktop, app_binary, &app_env)?;
 
     let mut samples: HashMap<Kind, Samples> = HashMap::new();
     for _ in 0..runs {
@@ -506,7 +538,7 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             s.phases.push(phases);
             let v = app
                 .client
-                .execute_async(&ready_script(kind), vec![])
+                .execute_async(&ready_script(kind, rows), vec![])
                 .await?;
             if let Some(e) = v.get("error") {
                 return Err(format!("in the page: {e}").into());
@@ -547,7 +579,13 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
     println!();
     println!(
         "start-up and memory against a Tauri 2 hello world (release, same profile, Xvfb), \
-         {runs} interleaved launches each, medians"
+         {runs} interleaved launches each, medians{}",
+        if app_env.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = app_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("; InviteDesk launched with {}", names.join(" "))
+        }
     );
     println!(
         "{:<40} {:>9} {:>6} {:>7} {:>9} {:>6}   start min..max",
@@ -563,7 +601,7 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
         println!(
             "{:<40} {:>9.0} {:>6.2} {:>7.2} {:>9.1} {:>6.2}   {lo:.0}..{hi:.0}{}",
-            kind.label(),
+            kind.label(rows),
             start,
             start / base_start,
             paired_ratio(&s.start_ms, &base.start_ms),
@@ -585,7 +623,7 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
         let at = |i: usize| median(&phases.iter().map(|p| p[i]).collect::<Vec<_>>());
         println!(
             "{:<40} {:>6.0} {:>6.0} {:>6.0} {:>6.0}",
-            kind.label(),
+            kind.label(rows),
             at(0),
             at(1),
             at(2),
@@ -597,7 +635,7 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
         let ready = median(&samples[&kind].ready_ms);
         println!(
             "{:<40} {:>9.0} {:>6.2}",
-            kind.label(),
+            kind.label(rows),
             ready,
             ready / median(&base.ready_ms)
         );
@@ -610,16 +648,16 @@ async fn startup_and_memory_vs_hello_world() -> TestResult {
             .collect();
         println!(
             "PSS by process, {} (MiB): {}",
-            kind.label(),
+            kind.label(rows),
             parts.join(", ")
         );
     }
-    println!("InviteDesk's own log, one more launch with 10,000 cached rows (RUST_LOG=debug):");
+    println!("InviteDesk's own log, one more launch with {rows} cached rows (RUST_LOG=debug):");
     for line in &startup_lines {
         println!("  {line}");
     }
     println!(
-        "10,000 rows first listed through the UI in {:.1} s; list requests during the timed \
+        "{rows} rows first listed through the UI in {:.1} s; list requests during the timed \
          launches: {refreshed}",
         listed_in.as_secs_f64()
     );
