@@ -19,8 +19,9 @@
 //! each answer applied bumps the table's `data-window-seq`, so a keystroke that leaves the rows
 //! as they were still marks the moment its answer was shown; the probe also waits for the
 //! table's `aria-busy` to clear. "reply ms" is when the core's reply reached the page, "answer
-//! ms" when the page had written it into the DOM: a slow input shows which side it is on. The web process's memory (PSS) is printed before and after
-//! five rounds of sorting and filtering, next to the figures from before the window (issue 15).
+//! ms" when the page had written it into the DOM: a slow input shows which side it is on. The
+//! web process's memory (PSS) is printed before and after five rounds of sorting and filtering,
+//! next to the figures from before the window (issue 15).
 //!
 //! `INVITEDESK_BENCH_ROWS` sets the row count (default 10,000). Ignored, and returns at once
 //! unless `INVITEDESK_BENCH=1` (the Makefile sets it), so the normal e2e run does not pay for it.

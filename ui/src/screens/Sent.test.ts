@@ -42,7 +42,6 @@ function setupHolding(rows: SentRow[], hold: (request: { filter: { text: string 
   return held;
 }
 
-
 describe('Sent screen', () => {
   it('filters "older than N days" on the lower bound of the age only', async () => {
     setup([
