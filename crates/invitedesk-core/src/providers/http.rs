@@ -24,10 +24,16 @@
 //! reports errors inside a 200 (LinkupAPI `{"status":"error"}`) can say so.
 //!
 //! Rules kept here so no client re-invents them:
-//! - A body "come back later" hint (ConnectSafely `holdUntil`, Edges `postponed_until`) is put in
-//!   `ProviderError::retry_at` by the classifier and is never slept on: the call fails at once.
-//! - A `Retry-After` header longer than `HttpConfig::max_backoff` fails at once too, with
-//!   `retry_at` set, rather than blocking a job for minutes.
+//! - A body "come back later" hint (ConnectSafely `holdUntil`, Edges `postponed_until` or
+//!   `retry_after`) is put in `ProviderError::retry_at` by the classifier.
+//! - A read waits out the server's own word on when to come back (a `Retry-After` header, or a
+//!   rate limit's `retry_at`) up to `HttpConfig::max_server_wait`, announcing the wait to the
+//!   listing's progress; a longer one fails at once, saying when, rather than blocking for hours.
+//! - A write is repeated only after a short `Retry-After` (`max_backoff`), and never when the
+//!   body names a later time: the provider said not to come back before it.
+//! - An absolute or relative URL from the provider (Edges' `X-Pagination-Next`) is only ever
+//!   called on the configured base's origin, and redirects to another origin are not followed:
+//!   the key travels in every request.
 //! - Keys are never logged; `Debug` of everything here redacts them; error excerpts are scrubbed
 //!   of the client's secrets and of anything that looks like a token.
 //! - Nothing is counted globally: tests count requests at the fake server.
@@ -57,6 +63,15 @@ pub const EXCERPT_CHARS: usize = 200;
 /// The shortest settle delay against a real provider (see [`Client::settle_delay`]).
 pub const MIN_SETTLE_DELAY: Duration = Duration::from_secs(60);
 
+/// The longest server-named wait a read sits out (`HttpConfig::max_server_wait`). Per-minute
+/// limits (ConnectSafely: 30 reads a minute per account; Edges' trial: 60 a minute) answer up
+/// to a minute, so a long listing must ride one out; anything much longer is a hold or a spent
+/// quota that waiting in-process would only hide from the user.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(90);
+
+/// Rounding between a `Retry-After` in whole seconds and a body time in whole seconds.
+const HOLD_SLACK: Duration = Duration::from_secs(1);
+
 /// Timeouts and retry policy. `Default` is for real APIs; [`HttpConfig::fast_test`] keeps
 /// tests quick without changing behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +81,12 @@ pub struct HttpConfig {
     pub connect_timeout: Duration,
     /// Extra attempts after the first one (reads; pre-send failures of writes).
     pub max_retries: u32,
-    /// Longest single wait. A `Retry-After` beyond it fails fast with `retry_at` set.
+    /// Longest single wait of our own choosing (backoff), and the longest `Retry-After` a write
+    /// waits for before its one safe repeat (it bounds `Client::settle_delay`).
     pub max_backoff: Duration,
+    /// Longest wait a read accepts when the server says how long (a `Retry-After` header, a
+    /// rate limit's reset time in the body). Beyond it the read fails at once with `retry_at`.
+    pub max_server_wait: Duration,
     /// First backoff step without `Retry-After`; doubles each attempt, jittered.
     pub base_delay: Duration,
 }
@@ -79,6 +98,7 @@ impl Default for HttpConfig {
             connect_timeout: Duration::from_secs(10),
             max_retries: 3,
             max_backoff: Duration::from_secs(30),
+            max_server_wait: MAX_SERVER_WAIT,
             base_delay: Duration::from_millis(500),
         }
     }
@@ -92,6 +112,7 @@ impl HttpConfig {
             connect_timeout: Duration::from_millis(500),
             max_retries: 3,
             max_backoff: Duration::from_millis(200),
+            max_server_wait: MAX_SERVER_WAIT,
             base_delay: Duration::from_millis(2),
         }
     }
@@ -103,6 +124,11 @@ impl HttpConfig {
 
     pub fn with_max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
+        self
+    }
+
+    pub fn with_max_server_wait(mut self, d: Duration) -> Self {
+        self.max_server_wait = d;
         self
     }
 
@@ -156,8 +182,8 @@ impl fmt::Debug for Auth {
 }
 
 /// One request, cheap to clone so it can be repeated. `target` is a path appended to the base
-/// URL (`/invitations/sent`), or an absolute URL on the same origin as the base (Edges'
-/// `X-Pagination-Next`); another origin is refused so the key never leaves for a stranger.
+/// URL (`/invitations/sent`), or a link the provider gave (Edges' `X-Pagination-Next`), full or
+/// relative, which is always called on the base's origin so the key never leaves for a stranger.
 #[derive(Clone)]
 pub struct Call {
     method: Method,
@@ -280,7 +306,7 @@ impl Failure {
 pub type Classifier = fn(&Raw<'_>) -> Option<Failure>;
 
 /// The generic mapping: 2xx is success (`None`); otherwise a kind by status, with the body's
-/// message when there is one. 429/500/502/503/504 are transient.
+/// message when there is one. 408, 429, 500, 502–504 and 520–524 are transient.
 pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
     let status = raw.status;
     if status.is_success() {
@@ -308,6 +334,10 @@ pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
             ErrorKind::NotFound,
             format!("{p} could not find what was asked for.{said}"),
         ),
+        408 => (
+            ErrorKind::ProviderUnavailable,
+            format!("{p} timed out before the request was complete. Try again in a few minutes."),
+        ),
         429 => (
             ErrorKind::RateLimited,
             format!("{p} asks to slow down. Wait a little and try again."),
@@ -316,7 +346,8 @@ pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
             ErrorKind::ProviderUnavailable,
             format!("{p} had an internal error. Try again in a few minutes."),
         ),
-        502..=504 => (
+        // 520–524: a CDN in front of the provider (Cloudflare) could not get an answer from it.
+        502..=504 | 520..=524 => (
             ErrorKind::ProviderUnavailable,
             format!("{p} is temporarily unavailable. Try again in a few minutes."),
         ),
@@ -327,7 +358,7 @@ pub fn default_failure(raw: &Raw<'_>) -> Option<Failure> {
     };
     // Only reads look at `transient` (writes decide for themselves), and a read is safe to
     // repeat after a one-off internal error.
-    let transient = matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504);
+    let transient = matches!(status.as_u16(), 408 | 429 | 500 | 502..=504 | 520..=524);
     Some(Failure {
         error: raw.error(kind, message),
         transient,
@@ -362,8 +393,14 @@ impl Reply {
         })
     }
 
+    /// A header's value; one sent blank or as the literal `null` (a server serialising a missing
+    /// value, e.g. an Edges `X-Pagination-Next` on the last page) counts as absent.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("null"))
     }
 
     /// An `UnexpectedResponse` error about this reply (for shapes that decode but make no sense).
@@ -449,6 +486,8 @@ enum Attempt {
     Failed {
         failure: Failure,
         retry_after: Option<Duration>,
+        /// The classifier's own `retry_at` (from the body), as a wait from the answer.
+        hold: Option<Duration>,
     },
     Transport(reqwest::Error),
 }
@@ -485,7 +524,26 @@ impl Hiccup {
             Hiccup::Unreadable => format!("{p} sent an answer that could not be read"),
             Hiccup::Status(429) => format!("{p} asked to slow down"),
             Hiccup::Status(500) => format!("{p} had an internal error"),
+            Hiccup::Status(408 | 522 | 524) => format!("{p} timed out"),
             Hiccup::Status(_) => format!("{p} was temporarily unavailable"),
+        }
+    }
+
+    /// The retry notice's reason. A wait the server asked for can be a minute, so it is named:
+    /// the refresh bar must not look stuck meanwhile.
+    fn reason(self, p: &str, asked: Option<Duration>) -> String {
+        match (self, asked) {
+            (Hiccup::Status(429), Some(d)) if d >= Duration::from_secs(1) => {
+                format!("{p} asked to slow down for {}", human_wait(d))
+            }
+            (_, Some(d)) if d >= Duration::from_secs(1) => {
+                format!(
+                    "{} and asked to wait {}",
+                    self.what_happened(p),
+                    human_wait(d)
+                )
+            }
+            _ => self.what_happened(p),
         }
     }
 
@@ -498,6 +556,7 @@ impl Hiccup {
             Hiccup::Unreadable => "kept sending answers that could not be read",
             Hiccup::Status(429) => "kept asking to slow down",
             Hiccup::Status(500) => "kept failing with an internal error",
+            Hiccup::Status(408 | 522 | 524) => "kept timing out",
             Hiccup::Status(_) => "stayed unavailable",
         }
     }
@@ -532,9 +591,22 @@ impl Client {
                 ),
             )
         })?;
+        // reqwest drops `Authorization` on a cross-host redirect but not a named key header
+        // (`X-API-Key`): a redirect off the base's origin would hand the key to that host.
+        let origin = base.origin();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.url().origin() != origin {
+                attempt.stop()
+            } else if attempt.previous().len() > 5 {
+                attempt.error("too many redirects")
+            } else {
+                attempt.follow()
+            }
+        });
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            .redirect(redirects)
             .user_agent(concat!("InviteDesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
@@ -616,7 +688,7 @@ impl Client {
         let attempts = cfg.max_retries + 1;
         let mut attempt = 1;
         loop {
-            let (error, hiccup, retry_after) = match self.attempt(call).await {
+            let (error, hiccup, asked) = match self.attempt(call).await {
                 Attempt::Ok(reply) => match decode(&reply) {
                     Ok(value) => return Ok((reply, value)),
                     Err(e) => (e, Hiccup::Unreadable, None),
@@ -624,20 +696,40 @@ impl Client {
                 Attempt::Failed {
                     failure,
                     retry_after,
-                } if failure.transient => {
+                    hold,
+                } => {
+                    // On a rate limit a time in the body (Edges `retry_after`, a ConnectSafely
+                    // reset or hold) is the server's word like the header, and the later of the
+                    // two wins: a hold hours away behind a short Retry-After is not to be broken.
+                    // The classifier's own estimates on other errors (PROXY_ERROR's minute) are
+                    // not.
+                    let rate_limited = failure.error.kind == ErrorKind::RateLimited;
+                    let asked = if rate_limited {
+                        retry_after.max(hold)
+                    } else {
+                        retry_after
+                    };
+                    // A hold or a spent quota is repeated only when it ends soon; when far, it
+                    // keeps the classifier's own words.
+                    let ends_soon = rate_limited && asked.is_some_and(|d| d <= cfg.max_server_wait);
+                    if !(failure.transient || ends_soon) {
+                        return Err(failure.error);
+                    }
                     let hiccup = Hiccup::Status(failure.error.status.unwrap_or(0));
-                    (failure.error, hiccup, retry_after)
+                    (failure.error, hiccup, asked)
                 }
-                Attempt::Failed { failure, .. } => return Err(failure.error),
                 Attempt::Transport(e) => (self.transport_error(&e), Hiccup::of(&e), None),
             };
+            if let Some(asked) = asked.filter(|d| *d > cfg.max_server_wait) {
+                return Err(self.wait_too_long(error, hiccup, asked));
+            }
             if attempt >= attempts {
                 return Err(self.gave_up(error, hiccup, attempts, page.map(|(p, _)| p)));
             }
-            let wait = match retry_after {
-                Some(asked) if asked > cfg.max_backoff => return Err(error),
-                Some(asked) => (asked + jitter(cfg.base_delay)).min(cfg.max_backoff),
-                // A hint from the body is hours away by nature: hand it to the caller.
+            let wait = match asked {
+                Some(asked) => asked + jitter(cfg.base_delay),
+                // The classifier's estimate without the server's word (PROXY_ERROR): for the
+                // caller to schedule, not for this call to sit out.
                 None if error.retry_at.is_some() => return Err(error),
                 None => cfg.backoff(attempt - 1),
             };
@@ -652,11 +744,39 @@ impl Client {
                     page,
                     attempt,
                     attempts,
-                    reason: hiccup.what_happened(self.inner.provider.label()),
+                    reason: hiccup.reason(self.inner.provider.label(), asked),
                 }));
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// A read the server asked to hold off for longer than [`HttpConfig::max_server_wait`]:
+    /// handed back at once, saying when to try again.
+    fn wait_too_long(
+        &self,
+        mut error: ProviderError,
+        hiccup: Hiccup,
+        asked: Duration,
+    ) -> ProviderError {
+        let p = self.inner.provider.label();
+        let at = error
+            .retry_at
+            .unwrap_or_else(|| later_by(Utc::now(), asked));
+        error.retry_at = Some(at);
+        let when = format!(
+            "until {} UTC (about {} from now)",
+            at.format("%Y-%m-%d %H:%M"),
+            human_wait(asked)
+        );
+        error.message = match hiccup {
+            Hiccup::Status(429) => format!("{p} asks to slow down {when}. Try again after that."),
+            _ => format!(
+                "{}; it asks to wait {when}. Try again after that.",
+                hiccup.what_happened(p)
+            ),
+        };
+        error
     }
 
     /// The last error of a read that was repeated to the limit, saying so: "ConnectSafely kept
@@ -683,11 +803,11 @@ impl Client {
 
     /// A call that changes something. Repeated only when it certainly did not reach the
     /// provider (connection refused) or the provider refused it with a short `Retry-After`
-    /// (429/503). Every ambiguous failure (timeout, dropped connection, 502/504, an answer cut
-    /// off) is [`ErrorKind::Unconfirmed`]: the provider may still apply the write after we gave
-    /// up on it, so neither this layer nor the client checks or repeats it. Only the caller
-    /// may, once [`Client::settle_delay`] has passed since it started the call (see
-    /// `jobs::runner`, `invitations::send`).
+    /// (429/503) and no later time in the body. Every ambiguous failure (timeout, dropped
+    /// connection, 408, 502/504, 520–524, an answer cut off) is [`ErrorKind::Unconfirmed`]: the
+    /// provider may still apply the write after we gave up on it, so neither this layer nor
+    /// the client checks or repeats it. Only the caller may, once [`Client::settle_delay`] has
+    /// passed since it started the call (see `jobs::runner`, `invitations::send`).
     pub async fn write(&self, call: Call) -> Result<Reply, ProviderError> {
         let cfg = &self.inner.config;
         let mut safe_retries = 0;
@@ -697,11 +817,19 @@ impl Client {
                 Attempt::Failed {
                     failure,
                     retry_after,
+                    hold,
                 } => {
                     let status = failure.error.status.unwrap_or(0);
+                    // A hold in the body (ConnectSafely `holdUntil`: "Do not retry before it";
+                    // Edges `postponed_until`) beyond the header's short wait: repeating after
+                    // the header would break the hold, and it may count against the account.
+                    let held =
+                        hold.is_some_and(|h| retry_after.is_some_and(|a| h > a + HOLD_SLACK));
                     match (status, retry_after) {
                         (429 | 503, Some(asked))
-                            if asked <= cfg.max_backoff && safe_retries < cfg.max_retries =>
+                            if !held
+                                && asked <= cfg.max_backoff
+                                && safe_retries < cfg.max_retries =>
                         {
                             safe_retries += 1;
                             tokio::time::sleep(
@@ -710,7 +838,8 @@ impl Client {
                             .await;
                             continue;
                         }
-                        (502 | 504, _) => failure.error,
+                        // Gateways that may have passed the request on before giving up.
+                        (408 | 502 | 504 | 520..=524, _) => failure.error,
                         _ => return Err(failure.error),
                     }
                 }
@@ -753,17 +882,41 @@ impl Client {
         !is_loopback(&self.inner.base)
     }
 
+    /// The URL of a call's target. The clients' own targets are paths under the base
+    /// (`/invitations/sent`); anything else is a link the provider gave (Edges'
+    /// `X-Pagination-Next`): a full URL, or a relative one resolved against the base.
     fn url(&self, target: &str) -> Result<url::Url, ProviderError> {
         let base = &self.inner.base;
-        if target.starts_with("http://") || target.starts_with("https://") {
-            let url = url::Url::parse(target).map_err(|_| self.bad_target(target))?;
-            if url.origin() != base.origin() {
-                return Err(self.bad_target(target));
-            }
-            return Ok(url);
+        let base_path = base.path().trim_end_matches('/');
+        let own_path = target.starts_with('/')
+            && !target.starts_with("//")
+            && !(base_path.is_empty() || is_under(target, base_path));
+        let resolved = if own_path {
+            url::Url::parse(&format!("{}{target}", base.as_str().trim_end_matches('/')))
+        } else {
+            // The base as a folder, so `actions/x?cursor=…` stays under `/v1/`.
+            let mut folder = base.clone();
+            folder.set_path(&format!("{base_path}/"));
+            folder.join(target)
         }
-        let joined = format!("{}{}", base.as_str().trim_end_matches('/'), target);
-        url::Url::parse(&joined).map_err(|_| self.bad_target(target))
+        .map_err(|_| self.bad_target(target))?;
+        if !matches!(resolved.scheme(), "http" | "https") {
+            return Err(self.bad_target(target));
+        }
+        if resolved.origin() == base.origin() {
+            return Ok(resolved);
+        }
+        // Another host (a proxy's public name, `localhost` for `127.0.0.1`, or a stranger):
+        // the key goes with every request, so it is only ever sent to the configured host. The
+        // link's path and query are kept; they carry the page's cursor.
+        let mut rebuilt = base.clone();
+        rebuilt.set_path(resolved.path());
+        rebuilt.set_query(resolved.query());
+        log::debug!(
+            "{}: a link to another host was followed on the configured one",
+            self.inner.provider.label()
+        );
+        Ok(rebuilt)
     }
 
     fn bad_target(&self, target: &str) -> ProviderError {
@@ -785,6 +938,7 @@ impl Client {
                 return Attempt::Failed {
                     failure: Failure::fatal(e),
                     retry_after: None,
+                    hold: None,
                 }
             }
         };
@@ -795,6 +949,7 @@ impl Client {
                     format!("Could not encode the request: {e}"),
                 )),
                 retry_after: None,
+                hold: None,
             };
         }
         let mut req = inner.http.request(call.method.clone(), url);
@@ -811,6 +966,7 @@ impl Client {
                     return Attempt::Failed {
                         failure: Failure::fatal(self.unusable_key()),
                         retry_after: None,
+                        hold: None,
                     }
                 }
             },
@@ -820,6 +976,7 @@ impl Client {
                     return Attempt::Failed {
                         failure: Failure::fatal(self.unusable_key()),
                         retry_after: None,
+                        hold: None,
                     }
                 }
             },
@@ -854,14 +1011,17 @@ impl Client {
             }),
             Some(mut failure) => {
                 let retry_after = retry_after(&headers, SystemTime::now());
+                let hold = failure
+                    .error
+                    .retry_at
+                    .map(|at| (at - now).to_std().unwrap_or(Duration::ZERO));
                 if failure.error.retry_at.is_none() {
-                    failure.error.retry_at = retry_after
-                        .and_then(|d| chrono::Duration::from_std(d).ok())
-                        .map(|d| now + d);
+                    failure.error.retry_at = retry_after.map(|d| later_by(now, d));
                 }
                 Attempt::Failed {
                     failure,
                     retry_after,
+                    hold,
                 }
             }
         }
@@ -932,6 +1092,31 @@ pub fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// `target` is `base_path` itself or below it (`/v1/actions/…` under `/v1`).
+fn is_under(target: &str, base_path: &str) -> bool {
+    target
+        .strip_prefix(base_path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+}
+
+/// `now + wait`, saturating: a hostile `Retry-After: 99999999999999` must not panic.
+fn later_by(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// "45 s", "3 min", "5 h".
+fn human_wait(d: Duration) -> String {
+    let secs = d.as_secs_f64().ceil() as u64;
+    match secs {
+        0..=119 => format!("{secs} s"),
+        120..=7199 => format!("{} min", secs.div_ceil(60)),
+        _ => format!("{} h", secs.div_ceil(3600)),
     }
 }
 
@@ -1236,7 +1421,7 @@ mod tests {
     }
 
     #[test]
-    fn absolute_targets_must_stay_on_the_base_origin() {
+    fn links_from_the_provider_are_only_ever_called_on_the_base_origin() {
         let c = Client::new(
             ProviderKind::Edges,
             "http://127.0.0.1:9/v1",
@@ -1248,12 +1433,530 @@ mod tests {
             no_special_errors,
         )
         .unwrap();
-        assert!(c.url("http://127.0.0.1:9/v1/next?cursor=a").is_ok());
-        assert!(c.url("http://127.0.0.1:10/v1/next").is_err());
-        assert!(c.url("https://evil.example.com/v1").is_err());
+        let url = |t: &str| c.url(t).map(|u| u.to_string());
+        let next = "http://127.0.0.1:9/v1/next?cursor=a";
+        assert_eq!(url(next).unwrap(), next);
+        // Another port, another host, `localhost` for `127.0.0.1`, a protocol-relative link:
+        // the path and query are kept, the host is the configured one.
         assert_eq!(
-            c.url("/actions/x/run/live").unwrap().as_str(),
+            url("http://127.0.0.1:10/v1/next").unwrap(),
+            "http://127.0.0.1:9/v1/next"
+        );
+        assert_eq!(
+            url("https://evil.example.com/v1/next?cursor=b#x").unwrap(),
+            "http://127.0.0.1:9/v1/next?cursor=b"
+        );
+        assert_eq!(
+            url("http://localhost:9/v1/next?cursor=c").unwrap(),
+            "http://127.0.0.1:9/v1/next?cursor=c"
+        );
+        assert_eq!(
+            url("//evil.example.com/v1/next?cursor=d").unwrap(),
+            "http://127.0.0.1:9/v1/next?cursor=d"
+        );
+        // Relative links resolve against the base.
+        assert_eq!(
+            url("/v1/actions/x/run/live?cursor=e").unwrap(),
+            "http://127.0.0.1:9/v1/actions/x/run/live?cursor=e"
+        );
+        assert_eq!(
+            url("actions/x/run/live?cursor=f").unwrap(),
+            "http://127.0.0.1:9/v1/actions/x/run/live?cursor=f"
+        );
+        assert!(url("ftp://127.0.0.1:9/v1/x").is_err());
+        // The clients' own targets are paths under the base.
+        assert_eq!(
+            url("/actions/x/run/live").unwrap(),
             "http://127.0.0.1:9/v1/actions/x/run/live"
         );
+        let rootless = Client::new(
+            ProviderKind::Edges,
+            "http://127.0.0.1:9",
+            Auth::Bearer(SecretString::from("k")),
+            HttpConfig::fast_test(),
+            no_special_errors,
+        )
+        .unwrap();
+        assert_eq!(
+            rootless.url("/actions/x").unwrap().as_str(),
+            "http://127.0.0.1:9/actions/x"
+        );
+        assert_eq!(
+            rootless.url("//evil.example.com/x").unwrap().as_str(),
+            "http://127.0.0.1:9/x"
+        );
+    }
+
+    #[test]
+    fn a_blank_or_null_header_is_absent() {
+        let reply = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-pagination-next", HeaderValue::from_static(value));
+            Reply {
+                status: StatusCode::OK,
+                headers,
+                body: "[]".into(),
+                provider: ProviderKind::Edges,
+                scrubber: Arc::new(Scrubber { secrets: vec![] }),
+            }
+        };
+        assert_eq!(reply("").header("x-pagination-next"), None);
+        assert_eq!(reply("   ").header("x-pagination-next"), None);
+        assert_eq!(reply("null").header("X-Pagination-Next"), None);
+        assert_eq!(reply("NULL").header("x-pagination-next"), None);
+        assert_eq!(
+            reply(" http://h/v1/x?cursor=1 ").header("x-pagination-next"),
+            Some("http://h/v1/x?cursor=1")
+        );
+    }
+
+    #[test]
+    fn request_timeouts_and_cdn_errors_are_transient() {
+        for status in [408, 520, 521, 522, 523, 524] {
+            let f = classify_sample(ProviderKind::Edges, no_special_errors, status, "").unwrap();
+            assert!(f.transient, "{status}");
+            assert_eq!(f.error.kind, ErrorKind::ProviderUnavailable, "{status}");
+        }
+        let f = classify_sample(ProviderKind::Edges, no_special_errors, 418, "").unwrap();
+        assert!(!f.transient);
+    }
+
+    #[test]
+    fn waits_are_worded_for_people() {
+        assert_eq!(human_wait(Duration::from_millis(400)), "1 s");
+        assert_eq!(human_wait(Duration::from_secs(60)), "60 s");
+        assert_eq!(human_wait(Duration::from_secs(600)), "10 min");
+        assert_eq!(human_wait(Duration::from_secs(3 * 3600)), "3 h");
+        let huge = later_by(Utc::now(), Duration::from_secs(u64::MAX));
+        assert_eq!(huge, DateTime::<Utc>::MAX_UTC);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Against a local server: what the provider actually receives.
+
+    use std::io::{Read, Write};
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    /// One request as the server read it.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        /// Path and query.
+        target: String,
+        /// Lower-cased names.
+        headers: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    type Respond = dyn Fn(&Seen, usize) -> String + Send + Sync;
+
+    /// A bare HTTP/1.1 server on 127.0.0.1: answers the n-th request (0-based) with
+    /// `respond(request, n)`, one request per connection, and keeps what it was sent.
+    struct Server {
+        port: u16,
+        seen: Arc<Mutex<Vec<Seen>>>,
+    }
+
+    impl Server {
+        fn start(respond: impl Fn(&Seen, usize) -> String + Send + Sync + 'static) -> Self {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let respond: Arc<Respond> = Arc::new(respond);
+            let log = seen.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(mut stream) = stream else { return };
+                    let (log, respond) = (log.clone(), respond.clone());
+                    std::thread::spawn(move || {
+                        let Some(request) = read_request(&mut stream) else {
+                            return;
+                        };
+                        let n = {
+                            let mut log = log.lock().unwrap();
+                            log.push(request.clone());
+                            log.len() - 1
+                        };
+                        let _ = stream.write_all(respond(&request, n).as_bytes());
+                    });
+                }
+            });
+            Server { port, seen }
+        }
+
+        fn base(&self, path: &str) -> String {
+            format!("http://127.0.0.1:{}{path}", self.port)
+        }
+
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    fn read_request(stream: &mut std::net::TcpStream) -> Option<Seen> {
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            let n = stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next()?.split(' ');
+        let (method, target) = (first.next()?.to_string(), first.next()?.to_string());
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let length = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        while buf.len() < head_end + 4 + length {
+            let n = stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        Some(Seen {
+            method,
+            target,
+            headers,
+        })
+    }
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> String {
+        let mut out = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+             connection: close\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+        out.push_str("\r\n");
+        out.push_str(body);
+        out
+    }
+
+    const KEY: &str = "sk_test_KEY123";
+
+    fn client_for(base: &str, config: HttpConfig, classify: Classifier) -> Client {
+        Client::new(
+            ProviderKind::Edges,
+            base,
+            Auth::Header {
+                name: "X-API-Key",
+                value: SecretString::from(KEY),
+            },
+            config,
+            classify,
+        )
+        .unwrap()
+    }
+
+    /// The test timeout override's policy (`providers::http_config_for`): waits of our own
+    /// choosing are a quarter of the timeout, far under any real `Retry-After`.
+    fn overridden() -> HttpConfig {
+        HttpConfig::fast_test()
+            .with_timeout(Duration::from_millis(400))
+            .with_max_backoff(Duration::from_millis(100))
+    }
+
+    /// Like Edges `STATUS_429` with `retry_after` in the body: a rate limit whose time the
+    /// classifier puts in `retry_at`, worth repeating.
+    fn body_retry_after(raw: &Raw<'_>) -> Option<Failure> {
+        let body: serde_json::Value = serde_json::from_str(raw.body).ok()?;
+        let secs = body.get("retry_after")?.as_i64()?;
+        let mut error = raw.error(ErrorKind::RateLimited, "Edges asks to slow down.");
+        error.retry_at = Some(raw.now + chrono::Duration::seconds(secs));
+        Some(Failure::transient(error))
+    }
+
+    /// Like ConnectSafely's `holdUntil` or Edges' `postponed_until`: a hold, not repeatable.
+    fn body_hold(raw: &Raw<'_>) -> Option<Failure> {
+        let body: serde_json::Value = serde_json::from_str(raw.body).ok()?;
+        let at = body
+            .get("holdUntil")?
+            .as_str()?
+            .parse::<DateTime<Utc>>()
+            .ok()?;
+        let mut error = raw.error(ErrorKind::RateLimited, "On hold.");
+        error.retry_at = Some(at);
+        Some(Failure::fatal(error))
+    }
+
+    /// Like Edges' PROXY_ERROR: the classifier's own "about a minute", not the server's word.
+    fn guessed_minute(raw: &Raw<'_>) -> Option<Failure> {
+        if raw.status.as_u16() != 424 {
+            return None;
+        }
+        let mut error = raw.error(ErrorKind::ProviderUnavailable, "Proxy error.");
+        error.retry_at = Some(raw.now + chrono::Duration::seconds(60));
+        Some(Failure::transient(error))
+    }
+
+    async fn listing_page(
+        client: &Client,
+        call: Call,
+    ) -> (Result<Vec<serde_json::Value>, ProviderError>, Vec<String>) {
+        let notices = Mutex::new(Vec::new());
+        let progress = |e: ListingEvent| {
+            if let ListingEvent::Retrying(n) = e {
+                notices.lock().unwrap().push(n.to_string());
+            }
+        };
+        let result = client
+            .read_page::<Vec<serde_json::Value>>(call, PageRef::one(3), &progress)
+            .await
+            .map(|(_, v)| v);
+        (result, notices.into_inner().unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_read_waits_out_a_retry_after_longer_than_its_own_backoff() {
+        let server = Server::start(|_, n| match n {
+            0 => answer(
+                429,
+                &[("Retry-After", "1")],
+                r#"{"error":"Too many requests"}"#,
+            ),
+            _ => answer(200, &[], "[1]"),
+        });
+        let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+        let started = Instant::now();
+        let (result, notices) = listing_page(&client, Call::get("/list")).await;
+        assert_eq!(result.unwrap().len(), 1);
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(server.seen().len(), 2);
+        assert_eq!(
+            notices,
+            ["Edges asked to slow down for 1 s; retrying page 3 (attempt 2 of 4)…"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_waits_out_a_rate_limit_time_given_in_the_body() {
+        let server = Server::start(|_, n| match n {
+            0 => answer(429, &[], r#"{"error_label":"STATUS_429","retry_after":1}"#),
+            _ => answer(200, &[], "[1,2]"),
+        });
+        let client = client_for(&server.base("/v1"), overridden(), body_retry_after);
+        let started = Instant::now();
+        let (result, notices) = listing_page(&client, Call::post("/list", &1)).await;
+        assert_eq!(result.unwrap().len(), 2);
+        // The body says one second from the answer; the jitter may round it a little short.
+        assert!(started.elapsed() >= Duration::from_millis(900));
+        assert_eq!(server.seen().len(), 2);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+    }
+
+    #[tokio::test]
+    async fn a_read_asked_to_wait_too_long_fails_at_once_saying_when() {
+        let server = Server::start(|_, _| {
+            answer(
+                429,
+                &[("Retry-After", "120")],
+                r#"{"error":"Too many requests"}"#,
+            )
+        });
+        let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+        let before = Utc::now();
+        let (result, notices) = listing_page(&client, Call::get("/list")).await;
+        let e = result.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        let at = e.retry_at.unwrap();
+        assert!(at >= before + chrono::Duration::seconds(119), "{at}");
+        assert!(
+            e.message.contains("until") && e.message.contains("UTC"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("about 2 min"), "{}", e.message);
+        assert_eq!(server.seen().len(), 1);
+        assert!(notices.is_empty());
+
+        // The same for a body time beyond the bound.
+        let server = Server::start(|_, _| answer(429, &[], r#"{"retry_after":3600}"#));
+        let client = client_for(&server.base("/v1"), overridden(), body_retry_after);
+        let e = client.read(Call::get("/list")).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        assert!(e.message.contains("about 60 min"), "{}", e.message);
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_read_keeps_a_far_hold_behind_a_short_retry_after_and_waits_out_a_near_one() {
+        let until = (Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+        let body = format!(r#"{{"error":"On hold","holdUntil":"{until}"}}"#);
+        let server = Server::start(move |_, _| answer(429, &[("Retry-After", "0")], &body));
+        let client = client_for(&server.base("/v1"), overridden(), body_hold);
+        let e = client.read(Call::get("/list")).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::RateLimited, "On hold.")
+        );
+        assert!(e.retry_at.unwrap() > Utc::now() + chrono::Duration::hours(2));
+        assert_eq!(server.seen().len(), 1, "read again before the hold");
+
+        let server = Server::start(|_, n| match n {
+            0 => {
+                let until = (Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
+                answer(429, &[], &format!(r#"{{"holdUntil":"{until}"}}"#))
+            }
+            _ => answer(200, &[], "[]"),
+        });
+        let client = client_for(&server.base("/v1"), overridden(), body_hold);
+        let started = Instant::now();
+        client.read(Call::get("/list")).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(900));
+        assert_eq!(server.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_server_wait_bound_is_configurable() {
+        let server = Server::start(|_, _| answer(503, &[("Retry-After", "2")], ""));
+        let config = overridden().with_max_server_wait(Duration::from_secs(1));
+        let client = client_for(&server.base("/v1"), config, no_special_errors);
+        let started = Instant::now();
+        let e = client.read(Call::get("/list")).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+        assert!(e.retry_at.is_some());
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_classifier_estimate_is_not_slept_on() {
+        let server = Server::start(|_, _| answer(424, &[], r#"{"error_label":"PROXY_ERROR"}"#));
+        let client = client_for(&server.base("/v1"), overridden(), guessed_minute);
+        let e = client.read(Call::get("/list")).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+        assert!(e.retry_at.is_some());
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_write_is_not_repeated_before_the_hold_in_the_body() {
+        let until = (Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+        let body = format!(r#"{{"success":false,"error":"On hold","holdUntil":"{until}"}}"#);
+        let server = Server::start(move |_, _| answer(429, &[("Retry-After", "0")], &body));
+        let client = client_for(&server.base("/v1"), overridden(), body_hold);
+        let e = client
+            .write(Call::post(
+                "/connect",
+                &serde_json::json!({"profileId": "x"}),
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        assert!(e.retry_at.unwrap() > Utc::now() + chrono::Duration::hours(2));
+        assert_eq!(server.seen().len(), 1, "sent again before the hold");
+
+        // Without a hold, a short Retry-After still gets its one safe repeat.
+        let server = Server::start(|_, n| match n {
+            0 => answer(429, &[("Retry-After", "0")], r#"{"error":"slow down"}"#),
+            _ => answer(200, &[], r#"{"success":true}"#),
+        });
+        let client = client_for(&server.base("/v1"), overridden(), body_hold);
+        client.write(Call::post("/connect", &1)).await.unwrap();
+        assert_eq!(server.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn request_timeouts_and_cdn_errors_are_repeated_on_reads_and_unconfirmed_on_writes() {
+        for status in [408, 520, 524] {
+            let server = Server::start(move |_, n| match n {
+                0 => answer(status, &[], "<html>error</html>"),
+                _ => answer(200, &[], "[]"),
+            });
+            let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+            let (result, notices) = listing_page(&client, Call::get("/list")).await;
+            assert!(result.is_ok(), "{status}: {result:?}");
+            assert_eq!(notices.len(), 1, "{status}");
+            assert_eq!(server.seen().len(), 2, "{status}");
+
+            let server = Server::start(move |_, _| answer(status, &[], ""));
+            let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+            let e = client.write(Call::post("/connect", &1)).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Unconfirmed, "{status}");
+            assert_eq!(server.seen().len(), 1, "{status}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_next_page_on_another_host_is_fetched_from_the_base_host_without_leaking_the_key() {
+        let foreign = Server::start(|_, _| answer(200, &[], "[]"));
+        let server = Server::start(|_, _| answer(200, &[], "[]"));
+        let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+        let links = [
+            foreign.base("/v1/actions/x/run/live?cursor=2"),
+            format!(
+                "http://localhost:{}/v1/actions/x/run/live?cursor=3",
+                server.port
+            ),
+            "/v1/actions/x/run/live?cursor=4".to_string(),
+        ];
+        for link in &links {
+            client.read(Call::post(link.as_str(), &1)).await.unwrap();
+        }
+        assert!(foreign.seen().is_empty(), "{:?}", foreign.seen());
+        let seen = server.seen();
+        let targets: Vec<&str> = seen.iter().map(|s| s.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "/v1/actions/x/run/live?cursor=2",
+                "/v1/actions/x/run/live?cursor=3",
+                "/v1/actions/x/run/live?cursor=4"
+            ]
+        );
+        for s in &seen {
+            assert_eq!(s.method, "POST");
+            assert_eq!(
+                s.header("host"),
+                Some(format!("127.0.0.1:{}", server.port).as_str())
+            );
+            assert_eq!(s.header("x-api-key"), Some(KEY));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_another_host_is_not_followed() {
+        let foreign = Server::start(|_, _| answer(200, &[], "[]"));
+        let location = foreign.base("/steal");
+        let server = Server::start(move |_, _| answer(302, &[("Location", &location)], ""));
+        let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+        assert!(client.read(Call::get("/list")).await.is_err());
+        assert!(
+            foreign.seen().is_empty(),
+            "the key went to {:?}",
+            foreign.seen()
+        );
+
+        // On the same origin a redirect is still followed.
+        let server = Server::start(|s, _| match s.target.as_str() {
+            "/v1/old" => answer(301, &[("Location", "/v1/new")], ""),
+            _ => answer(200, &[], "[]"),
+        });
+        let client = client_for(&server.base("/v1"), overridden(), no_special_errors);
+        client.read(Call::get("/old")).await.unwrap();
+        assert_eq!(server.seen()[1].header("x-api-key"), Some(KEY));
     }
 }
