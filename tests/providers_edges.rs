@@ -20,8 +20,8 @@ use invitedesk_lib::providers::{
 use secrecy::SecretString;
 use serde_json::json;
 use support::edges::{
-    self as fake_edges, action_path, EdgesFake, IdentitySeed, ACCEPT_ACTION, CONNECT_ACTION,
-    DEFAULT_KEY, RECEIVED_ACTION, SENT_ACTION, WITHDRAW_ACTION,
+    self as fake_edges, action_path, EdgesFake, IdentitySeed, PastLastPage, ACCEPT_ACTION,
+    CONNECT_ACTION, DEFAULT_KEY, RECEIVED_ACTION, SENT_ACTION, WITHDRAW_ACTION,
 };
 use support::{FakeServer, Fault};
 
@@ -157,6 +157,50 @@ async fn identities_are_paged_one_based_to_the_end() {
     assert_eq!(server.log.count("GET", "/identities"), 4);
 }
 
+/// Audit 2: a server answering the page past the last with one of `GET /identities`'
+/// documented errors (400, 404) or `NO_RESULT` failed adding the account; that answer ends the
+/// list, keeping the pages before it.
+#[tokio::test]
+async fn identities_past_the_last_page_may_be_refused() {
+    for past_end in [
+        PastLastPage::NotFound,
+        PastLastPage::BadRequest,
+        PastLastPage::NoResult,
+    ] {
+        let mut fake = EdgesFake::new(DEFAULT_KEY);
+        for i in 0..13 {
+            fake = fake.with_identity(IdentitySeed::new(&format!("uid-{i:02}"), "Id"));
+        }
+        fake.set_identities_past_end(past_end);
+        let server = fake.start().await;
+        let accounts = client_with(&server, None, HttpConfig::fast_test())
+            .list_accounts()
+            .await
+            .unwrap_or_else(|e| panic!("{past_end:?}: {e:?}"));
+        assert_eq!(accounts.len(), 13, "{past_end:?}");
+        assert_eq!(server.log.count("GET", "/identities"), 3, "{past_end:?}");
+    }
+}
+
+/// The same answers to the first page are errors: nothing was listed.
+#[tokio::test]
+async fn identities_refused_on_the_first_page_are_an_error() {
+    let (_fake, server, _) = setup(0, 0).await;
+    let client = client_with(&server, None, HttpConfig::fast_test());
+    for (status, label, kind) in [
+        (404, "NOT_FOUND", ErrorKind::NotFound),
+        (400, "BAD_PARAMETERS", ErrorKind::InvalidInput),
+    ] {
+        server.faults.inject(
+            Some("GET"),
+            "/identities",
+            1,
+            fake_edges::fault_error(status, label, "Refused"),
+        );
+        assert_eq!(client.list_accounts().await.unwrap_err().kind, kind);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sent invitations
 
@@ -272,6 +316,51 @@ async fn no_result_on_a_listing_means_nothing_to_list() {
     assert_eq!(server.log.len(), 1);
 }
 
+/// Audit 1: `STATUS_404` or `NO_RESULT` on a page after the first ended the listing as
+/// complete, so the refresh took every invitation it had not reached as gone. Both are generic
+/// 424 labels (§2.5): the listing stops part-way, keeping the pages before.
+#[tokio::test]
+async fn no_result_or_status_404_on_a_later_page_stops_part_way() {
+    for (page, label) in [(3, "STATUS_404"), (2, "NO_RESULT")] {
+        let (fake, _server, client) = setup(250, 250).await;
+        fake.set_failing_listing_page(Some((page, label)));
+        let kept = (page - 1) * 100;
+        let sent = client
+            .list_sent_partial(&quiet, &ignore_rows)
+            .await
+            .unwrap();
+        let received = client
+            .list_received_partial(&quiet, &ignore_rows)
+            .await
+            .unwrap();
+        for (items, stopped) in [
+            (sent.items.len(), sent.stopped.as_ref()),
+            (received.items.len(), received.stopped.as_ref()),
+        ] {
+            assert_eq!(items, kept, "{label}");
+            let stop = &stopped.expect("stopped part-way, not complete").stop;
+            assert_eq!((stop.pages, stop.fetched as usize), (page as u32 - 1, kept));
+            assert!(stop.reason.contains("not found"), "{}", stop.reason);
+        }
+        // A caller that needs the whole list (a job's check) gets an error, not a short list.
+        let e = sent_list(&client).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ProviderUnavailable, "{label}");
+    }
+}
+
+/// Only `NO_RESULT` on the first page means "nothing to list"; `STATUS_404` there is an error.
+#[tokio::test]
+async fn status_404_on_the_first_page_is_an_error_not_an_empty_list() {
+    let (fake, _server, client) = setup(5, 0).await;
+    fake.set_failing_listing_page(Some((1, "STATUS_404")));
+    let e = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(e.status, Some(424));
+}
+
 #[tokio::test]
 async fn withdrawn_invitations_disappear_from_later_pages() {
     let (fake, server, client) = setup(250, 0).await;
@@ -333,16 +422,51 @@ async fn a_bad_urn_is_refused_before_any_request() {
     let (_fake, server, client) = setup(1, 0).await;
     let mut inv = sent_list(&client).await.unwrap().remove(0);
     server.log.clear();
+    inv.id = "not-a-number".into();
     inv.urn = Some("urn:li:invitation:123".into());
     let e = client.withdraw(&inv).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     inv.urn = None;
-    inv.id = "not-a-number".into();
     assert_eq!(
         client.withdraw(&inv).await.unwrap_err().kind,
         ErrorKind::InvalidInput
     );
     assert!(server.log.is_empty(), "{:?}", server.requests());
+}
+
+/// Audit 3: a listed URN of another form than `urn:li:fsd_invitation:<digits>` was refused
+/// although the numeric id gives the URN withdraw and accept need.
+#[tokio::test]
+async fn listed_urns_of_another_form_fall_back_to_the_numeric_id() {
+    let (fake, server, client) = setup(2, 2).await;
+    fake.set_legacy_urns(true);
+    let sent = sent_list(&client).await.unwrap().remove(0);
+    assert!(sent
+        .urn
+        .as_deref()
+        .unwrap()
+        .starts_with("urn:li:invitation:"));
+    assert_eq!(client.withdraw(&sent).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(fake.sent(UID).len(), 1);
+
+    let received = received_list(&client).await.unwrap().remove(0);
+    assert_eq!(
+        client.respond(&received, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(fake.received(UID).len(), 1);
+
+    let fsd = |id: &str| json!(format!("urn:li:fsd_invitation:{id}"));
+    let withdrawn = server.log.matching("POST", &action_path(WITHDRAW_ACTION));
+    assert_eq!(
+        withdrawn[0].json()["input"]["linkedin_invitation_urn"],
+        fsd(&sent.id)
+    );
+    let accepted = server.log.matching("POST", &action_path(ACCEPT_ACTION));
+    assert_eq!(
+        accepted[0].json()["input"]["linkedin_invitation_urn"],
+        fsd(&received.id)
+    );
 }
 
 #[tokio::test]
@@ -416,15 +540,59 @@ async fn ignore_is_not_offered_and_costs_nothing() {
     assert_eq!(fake.received(UID).len(), 2);
 }
 
+/// Audit 3: accept takes the URN and/or the secret (§2.3); an item listed without its
+/// secret was refused locally. It is accepted with the URN alone.
 #[tokio::test]
-async fn accepting_without_the_secret_is_refused_before_any_request() {
+async fn accepting_without_the_secret_sends_the_urn_alone() {
+    let (fake, server, client) = setup(0, 3).await;
+    fake.set_received_secrets(false);
+    let inv = received_list(&client).await.unwrap().remove(1);
+    assert_eq!(inv.accept_token, None);
+    let slug = inv.person.public_id.clone().unwrap();
+    assert_eq!(
+        client.respond(&inv, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    let log = server.log.matching("POST", &action_path(ACCEPT_ACTION));
+    assert_eq!(
+        log[0].json()["input"],
+        json!({"linkedin_invitation_urn": inv.urn.clone().unwrap()})
+    );
+    assert!(fake.is_connected(UID, &slug));
+    assert_eq!(fake.received(UID).len(), 2);
+}
+
+/// With neither a secret nor anything that gives a valid URN, nothing could be accepted.
+#[tokio::test]
+async fn accepting_with_neither_urn_nor_secret_is_refused_before_any_request() {
     let (_fake, server, client) = setup(0, 1).await;
     let mut inv = received_list(&client).await.unwrap().remove(0);
     server.log.clear();
     inv.accept_token = None;
+    inv.urn = Some("<string>".into());
+    inv.id = "<string>".into();
     let e = client.respond(&inv, Response::Accept).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert!(server.log.is_empty());
+}
+
+/// A secret without a usable URN is sent alone.
+#[tokio::test]
+async fn accepting_with_only_the_secret_sends_the_secret_alone() {
+    let (fake, server, client) = setup(0, 1).await;
+    let mut inv = received_list(&client).await.unwrap().remove(0);
+    inv.urn = None;
+    inv.id = "<string>".into();
+    assert_eq!(
+        client.respond(&inv, Response::Accept).await.unwrap(),
+        WriteOutcome::Done
+    );
+    let log = server.log.matching("POST", &action_path(ACCEPT_ACTION));
+    assert_eq!(
+        log[0].json()["input"],
+        json!({"linkedin_invitation_secret": inv.accept_token.clone().unwrap()})
+    );
+    assert!(fake.received(UID).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,8 +726,81 @@ async fn the_daily_smart_limit_gives_postponed_until() {
     assert!(limits[0].source.contains("Edges"));
 }
 
+/// Audit 6: connecting to someone whose invitation is pending connects at once
+/// (`connected: true, pending: false`); that was reported as a sent invitation. It is "already
+/// connected": the user is told so and no pending invitation is recorded.
+#[tokio::test]
+async fn a_connection_request_that_connects_at_once_is_not_a_sent_invitation() {
+    let (fake, server, client) = setup(0, 2).await;
+    fake.set_connect_accepts_theirs(true);
+    let theirs = fake.received(UID)[0].member.clone();
+    let e = client
+        .send_invitation(&invite(&theirs.profile_url(), None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyConnected);
+    assert!(
+        e.message.contains("no invitation is pending"),
+        "{}",
+        e.message
+    );
+    assert!(fake.is_connected(UID, &theirs.slug));
+    assert!(fake.sent(UID).is_empty());
+    assert_eq!(server.log.count("POST", &action_path(CONNECT_ACTION)), 1);
+
+    // Anyone else still gets a pending invitation.
+    let other = "https://www.linkedin.com/in/grace-hopper";
+    assert_eq!(
+        client.send_invitation(&invite(other, None)).await.unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(fake.sent(UID).len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Documented errors
+
+/// Audit 4: an error body whose `params` is not an object lost its label: `STATUS_404` on a
+/// withdrawal became a generic failure, `LIMIT_REACHED` on a 409 an unexpected answer.
+#[tokio::test]
+async fn labels_are_read_whatever_the_params_hold() {
+    let (_fake, server, client) = setup(2, 0).await;
+    let sent = sent_list(&client).await.unwrap();
+    server.faults.inject(
+        Some("POST"),
+        &action_path(WITHDRAW_ACTION),
+        1,
+        fake_edges::fault_error_with_params(424, "STATUS_404", "Not found", json!([])),
+    );
+    assert_eq!(
+        client.withdraw(&sent[0]).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    server.faults.inject(
+        Some("POST"),
+        &action_path(CONNECT_ACTION),
+        1,
+        fake_edges::fault_error_with_params(409, "LIMIT_REACHED", "Limit", json!("tomorrow")),
+    );
+    let e = client
+        .send_invitation(&invite("https://www.linkedin.com/in/grace-hopper", None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+}
+
+/// §2.5: withdrawing an invitation that is no longer pending may answer `LK_ERROR`. A generic
+/// label is never taken as success: it stays an error (a job settles it by checking the list).
+#[tokio::test]
+async fn lk_error_on_a_withdrawal_is_an_error_not_done() {
+    let (fake, _server, client) = setup(2, 0).await;
+    fake.set_withdraw_gone_label("LK_ERROR");
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    assert_eq!(client.withdraw(&inv).await.unwrap(), WriteOutcome::Done);
+    let e = client.withdraw(&inv).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert!(e.message.contains("LK_ERROR"), "{}", e.message);
+}
 
 #[tokio::test]
 async fn a_wrong_key_is_bad_credentials_without_retry() {
@@ -1210,6 +1451,38 @@ async fn a_refresh_stopped_by_the_row_bound_keeps_its_rows_marked_partial() {
     let snapshot = inv.list_sent(None).unwrap();
     assert_eq!(snapshot.rows.len(), 340);
     assert_eq!(snapshot.as_of[0].partial, None);
+}
+
+/// Audit 1, as the user sees it: a flaky `STATUS_404` on page 3 of a refresh keeps every
+/// cached row (nothing it did not reach is taken as gone) and marks the list partial.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_stopped_by_status_404_keeps_its_rows_marked_partial() {
+    use invitedesk_lib::db::cache::Screen;
+    use invitedesk_lib::invitations::InvitationService;
+
+    let (fake, server, _) = setup(250, 0).await;
+    let source = std::sync::Arc::new(OneEdgesAccount(Mutex::new(std::sync::Arc::new(client(
+        &server,
+    )))));
+    let db = invitedesk_lib::db::Db::open_in_memory().unwrap();
+    let inv = InvitationService::new(db, source.clone());
+    let refresh = || inv.refresh(Screen::Sent, None, std::sync::Arc::new(|_| {}));
+    assert!(refresh().await.unwrap().accounts[0].complete);
+    assert_eq!(inv.list_sent(None).unwrap().rows.len(), 250);
+
+    fake.set_failing_listing_page(Some((3, "STATUS_404")));
+    let summary = refresh().await.unwrap();
+    let account = &summary.accounts[0];
+    assert!(account.ok && !account.complete, "{account:?}");
+    let stop = account.partial.clone().expect("marked partial");
+    assert_eq!((stop.pages, stop.fetched), (2, 200));
+    let snapshot = inv.list_sent(None).unwrap();
+    assert_eq!(
+        snapshot.rows.len(),
+        250,
+        "no row it did not reach is dropped"
+    );
+    assert_eq!(snapshot.as_of[0].partial, Some(stop));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,15 @@
 //!   24 h (`LIMIT_REACHED`, 429, `params.postponed_until`), `ALREADY_CONNECTED`,
 //!   `INVITATION_PENDING`, and `PROFILE_NOT_ACCESSIBLE` for slugs starting with `no-such-`.
 //! - Identities can be made disconnected (`NOT_CONNECTED`) or expired (`AUTH_EXPIRED`).
+//! - Modes for answers the doc allows and the defaults do not give (all off by default):
+//!   `set_identities_past_end` (a page of `GET /identities` past the last answers 400, 404 or
+//!   `NO_RESULT` instead of `[]`), `set_failing_listing_page` (one listing page answers a 424
+//!   label, e.g. `STATUS_404`), `set_received_secrets(false)` (received items without
+//!   `invitation_secret`), `set_legacy_urns(true)` (listed URNs as `urn:li:invitation:<id>`),
+//!   `set_withdraw_gone_label` (what withdrawing a gone invitation answers: `LK_ERROR` is
+//!   allowed, §2.5), `set_connect_accepts_theirs(true)` (connecting to someone whose invitation
+//!   is pending connects at once: `connected: true`). `fault_error_with_params` gives error
+//!   bodies with any `params` (`[]`, a string, …).
 //! - Ids are 19-digit strings, or integers after `set_integer_ids(true)` (the bulk-accept
 //!   example's form); `sent_date` is an RFC 3339 date-time.
 
@@ -76,10 +85,25 @@ pub fn error_body(status: u16, label: &str, scope: &str, message: &str, params: 
 
 /// An answer with an Edges error body.
 pub fn fault_error(status: u16, label: &str, message: &str) -> Fault {
-    Fault::status(
-        status,
-        error_body(status, label, "action", message, json!({})),
-    )
+    fault_error_with_params(status, label, message, json!({}))
+}
+
+/// An answer with an Edges error body whose `params` is `params`, whatever its type.
+pub fn fault_error_with_params(status: u16, label: &str, message: &str, params: Value) -> Fault {
+    Fault::status(status, error_body(status, label, "action", message, params))
+}
+
+/// How `GET /identities` answers a page past the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PastLastPage {
+    /// `[]` (the default).
+    EmptyArray,
+    /// 404 `NOT_FOUND` (a documented error of the route).
+    NotFound,
+    /// 400 `BAD_PARAMETERS` (the other documented error).
+    BadRequest,
+    /// 424 `NO_RESULT`.
+    NoResult,
 }
 
 /// 401 as the fake answers a wrong key (an expired or revoked key looks the same).
@@ -243,6 +267,13 @@ struct FakeState {
     next_cursor: u64,
     clock: Option<DateTime<Utc>>,
     integer_ids: bool,
+    identities_past_end: PastLastPage,
+    /// A listing page (1-based) that answers 424 with this label, every time it is asked.
+    failing_listing_page: Option<(usize, String)>,
+    received_secrets: bool,
+    legacy_urns: bool,
+    withdraw_gone_label: String,
+    connect_accepts_theirs: bool,
 }
 
 /// The fake. Clone it to keep a handle on its state while it serves.
@@ -263,6 +294,12 @@ impl EdgesFake {
                 next_cursor: 0x5eed,
                 clock: None,
                 integer_ids: false,
+                identities_past_end: PastLastPage::EmptyArray,
+                failing_listing_page: None,
+                received_secrets: true,
+                legacy_urns: false,
+                withdraw_gone_label: "STATUS_404".into(),
+                connect_accepts_theirs: false,
             })),
         }
     }
@@ -319,6 +356,37 @@ impl EdgesFake {
     /// Send `linkedin_invitation_id` as a JSON integer instead of a string.
     pub fn set_integer_ids(&self, on: bool) {
         self.lock().integer_ids = on;
+    }
+
+    pub fn set_identities_past_end(&self, answer: PastLastPage) {
+        self.lock().identities_past_end = answer;
+    }
+
+    /// Listing page `page` (1-based, sent or received) answers 424 `label` until cleared.
+    pub fn set_failing_listing_page(&self, page: Option<(usize, &str)>) {
+        self.lock().failing_listing_page = page.map(|(n, label)| (n, label.to_string()));
+    }
+
+    /// Off: received items come without `invitation_secret`.
+    pub fn set_received_secrets(&self, on: bool) {
+        self.lock().received_secrets = on;
+    }
+
+    /// On: listed URNs read `urn:li:invitation:<id>` (withdraw and accept still need the
+    /// `urn:li:fsd_invitation:` form).
+    pub fn set_legacy_urns(&self, on: bool) {
+        self.lock().legacy_urns = on;
+    }
+
+    /// The 424 label withdrawing an invitation that is not pending answers (`STATUS_404`).
+    pub fn set_withdraw_gone_label(&self, label: &str) {
+        self.lock().withdraw_gone_label = label.to_string();
+    }
+
+    /// On: a connection request to someone whose invitation to this identity is pending
+    /// accepts it, as LinkedIn does, and answers `connected: true, pending: false`.
+    pub fn set_connect_accepts_theirs(&self, on: bool) {
+        self.lock().connect_accepts_theirs = on;
     }
 
     /// Replace the valid key (the old one then gets 401, like an expired or revoked key).
@@ -433,6 +501,14 @@ impl FakeState {
         self.identities.iter_mut().find(|i| i.seed.uid == uid)
     }
 
+    fn listed_urn(&self, id: u64) -> String {
+        if self.legacy_urns {
+            format!("urn:li:invitation:{id}")
+        } else {
+            invitation_urn(id)
+        }
+    }
+
     fn id_value(&self, id: u64) -> Value {
         if self.integer_ids {
             json!(id)
@@ -517,6 +593,16 @@ async fn identities(
             })
         })
         .collect();
+    if items.is_empty() && page > 1 {
+        match s.identities_past_end {
+            PastLastPage::EmptyArray => {}
+            PastLastPage::NotFound => return error(404, "NOT_FOUND", "query", "Page not found"),
+            PastLastPage::BadRequest => {
+                return error(400, "BAD_PARAMETERS", "query", "page is out of range")
+            }
+            PastLastPage::NoResult => return error(424, "NO_RESULT", "linkedin", "No result"),
+        }
+    }
     Json(Value::Array(items)).into_response()
 }
 
@@ -648,6 +734,13 @@ fn list(
         },
     };
     let start = start.min(seqs.len());
+    if let Some((_, label)) = s
+        .failing_listing_page
+        .as_ref()
+        .filter(|(n, _)| *n == start / PAGE_SIZE + 1)
+    {
+        return error(424, label, "linkedin", "The page could not be loaded");
+    }
     let page: Vec<(u64, usize)> = seqs[start..].iter().take(PAGE_SIZE).copied().collect();
     let items: Vec<Value> = page
         .iter()
@@ -687,7 +780,7 @@ fn timestamp(t: DateTime<Utc>) -> String {
 fn sent_json(s: &FakeState, x: &Sent) -> Value {
     json!({
         "linkedin_invitation_id": s.id_value(x.id),
-        "linkedin_invitation_urn": x.urn(),
+        "linkedin_invitation_urn": s.listed_urn(x.id),
         "sent_date": timestamp(x.sent_at),
         "linkedin_profile_url": x.member.profile_url(),
         "job_title": x.member.headline,
@@ -700,9 +793,9 @@ fn sent_json(s: &FakeState, x: &Sent) -> Value {
 }
 
 fn received_json(s: &FakeState, x: &Received) -> Value {
-    json!({
+    let mut item = json!({
         "linkedin_invitation_id": s.id_value(x.id),
-        "linkedin_invitation_urn": x.urn(),
+        "linkedin_invitation_urn": s.listed_urn(x.id),
         "message": x.message,
         "sent_date": timestamp(x.sent_at),
         "invitation_secret": x.secret,
@@ -715,7 +808,13 @@ fn received_json(s: &FakeState, x: &Received) -> Value {
         "sales_navigator_profile_id": x.member.sales_navigator_id,
         "linkedin_profile_id": x.member.numeric_id,
         "linkedin_profile_image_url": x.member.picture_url(),
-    })
+    });
+    if !s.received_secrets {
+        item.as_object_mut()
+            .expect("an object")
+            .remove("invitation_secret");
+    }
+    item
 }
 
 /// The `input` object, with only `allowed` keys. `Err` is the 400 to send.
@@ -787,9 +886,10 @@ fn withdraw(s: &mut FakeState, uid: &str, input: Option<&Value>) -> Response {
         }
         Err(r) => return r,
     };
+    let gone_label = s.withdraw_gone_label.clone();
     let identity = s.identity_mut(uid).expect("checked");
     let Some(pos) = identity.sent.iter().position(|x| x.urn() == urn) else {
-        return error(424, "STATUS_404", "linkedin", "Invitation not found");
+        return error(424, &gone_label, "linkedin", "Invitation not found");
     };
     let gone = identity.sent.remove(pos);
     done(gone.id, urn)
@@ -941,6 +1041,7 @@ fn connect(
     }
     let now = s.now();
     let (seq, id) = s.fresh();
+    let accepts_theirs = s.connect_accepts_theirs;
     let identity = s.identity_mut(uid).expect("checked");
     if identity.connections.contains(&slug) {
         return error(
@@ -971,6 +1072,21 @@ fn connect(
         );
     }
     identity.connects.push(now);
+    if accepts_theirs {
+        if let Some(pos) = identity.received.iter().position(|x| x.member.slug == slug) {
+            let theirs = identity.received.remove(pos);
+            identity.connections.insert(slug);
+            return Json(json!([{
+                "connected": true,
+                "pending": false,
+                "message": message,
+                "connection_sent_date": timestamp(now),
+                "sales_navigator_profile_id": theirs.member.sales_navigator_id,
+                "linkedin_profile_id": theirs.member.numeric_id,
+            }]))
+            .into_response();
+        }
+    }
     let member = people::member_for_slug(&slug);
     let answer = json!([{
         "connected": false,

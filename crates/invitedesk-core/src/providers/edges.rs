@@ -4,19 +4,30 @@
 //!
 //! Choices where the docs are silent (providers.md §6):
 //! - `GET /identities` may be a bare array or wrapped; both decode. Pages (`page`, 1-based) are
-//!   read until one is empty or brings no new identity, so a short list costs two requests.
+//!   read until one is empty or brings no new identity, so a short list costs two requests. A
+//!   page past the first answered 400, 404 (its documented errors) or `NO_RESULT` ends the list
+//!   too: the page size is not documented, so that is how a server may say "past the end".
 //! - Listings follow `X-Pagination-Next` (a full URL, re-POSTed with the same body) until it is
 //!   absent, never building page URLs; an empty page ends it too. While the cursor moves on to
 //!   new URLs with new invitations there is no page limit; a repeated URL, a page of repeats
 //!   or `MAX_LISTING_ROWS` stops it part-way, keeping what it fetched, marked stopped
 //!   (`list_*_partial`), for the refresh to show (so does a page failing after others).
-//!   `NO_RESULT` / `STATUS_404` on a listing means "nothing (more) to list".
+//!   `NO_RESULT` on the first page means an empty list. Both `NO_RESULT` and `STATUS_404` are
+//!   generic 424 labels (§2.5), not an end of list: on a later page they stop it part-way, as
+//!   any failure does, since taking them as the end would have the refresh drop every
+//!   invitation it did not reach.
 //! - Outputs carry no invitation type: everything is shown as a connection invitation.
-//! - Writes are repeated at most once after an ambiguous failure (timeout, dropped connection,
-//!   502/504), and the repeat is the "did it take effect?" check: LinkedIn cannot withdraw,
-//!   accept or invite twice, so if the first attempt worked the repeat answers `STATUS_404` /
-//!   `NO_RESULT` / `INVITATION_PENDING`, which is then reported as done. Re-listing instead
-//!   would cost up to one request per 100 invitations.
+//! - Writes are sent once. An ambiguous failure (timeout, dropped connection, 502/504) is
+//!   `Unconfirmed`; the caller checks the sent or received list once the write can no longer
+//!   land (`http::Client::write`). A withdraw or accept answered `STATUS_404` / `NO_RESULT` is
+//!   "already gone"; any other label (`LK_ERROR` may also mean "not pending any more", §2.5)
+//!   stays an error, which a job settles by that same check rather than taking it as done.
+//! - Withdraw needs a URN matching `urn:li:fsd_invitation:<digits>`; a listed URN of another
+//!   form is replaced by one built from the numeric id. Accept sends the URN and the secret,
+//!   or whichever of the two is known.
+//! - A connection request whose output says `connected: true` (LinkedIn connects at once when
+//!   the person had already invited this account) left no invitation pending: it is reported
+//!   as "already connected", never recorded as a sent invitation.
 //! - No quota endpoint shape is documented: `limits` reports the documented smart limit (25
 //!   connection requests per rolling 24 h) and the `postponed_until` of the last
 //!   `LIMIT_REACHED` this client saw.
@@ -29,7 +40,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::http::{self, Auth, Call, HttpConfig};
+use super::http::{self, Auth, Call, HttpConfig, Reply};
 use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::writes::{done_if_readable, gone_if_not_pending, profile_not_found_if_not_pending};
@@ -155,12 +166,11 @@ impl Edges {
                 .await
             {
                 Ok((reply, page)) => (reply, page.into_vec()),
-                // NO_RESULT / STATUS_404 on a listing: nothing (more) to list.
-                Err(e) if e.kind == ErrorKind::NoPendingInvitation => {
+                Err(e) if gathered.pages() == 0 && errors::is_no_result(&e) => {
                     return Ok(gathered.complete())
                 }
-                Err(e) if gathered.pages() == 0 => return Err(e),
-                Err(e) => return Ok(gathered.stopped(e)),
+                Err(e) if gathered.pages() == 0 => return Err(listing_error(e)),
+                Err(e) => return Ok(gathered.stopped(listing_error(e))),
             };
             let page_was_empty = page.is_empty();
             let fresh =
@@ -195,31 +205,91 @@ impl Edges {
         &self,
         action: &str,
         body: &LiveRun<'_, I>,
-    ) -> Result<WriteOutcome, ProviderError> {
-        let reply = self
-            .http
-            .write(Call::post(action_path(action), body))
-            .await?;
-        done_if_readable(&reply)
+    ) -> Result<Reply, ProviderError> {
+        self.http.write(Call::post(action_path(action), body)).await
     }
 
-    /// The URN to act on: the listed one when valid, else `urn:li:fsd_invitation:<id>` for a
-    /// numeric id. Checked against the documented pattern before anything is sent.
-    fn invitation_urn(urn: Option<&str>, id: &str) -> Result<String, ProviderError> {
-        let urn = match urn {
-            Some(u) => u.trim().to_string(),
-            None => format!("urn:li:fsd_invitation:{id}"),
-        };
-        if is_invitation_urn(&urn) {
-            Ok(urn)
-        } else {
-            Err(ProviderError::new(
-                ErrorKind::InvalidInput,
-                "This invitation has no valid LinkedIn invitation URN, so Edges cannot act on \
-                 it. Refresh the list and try again.",
-            ))
-        }
+    /// A withdraw or an accept: done, or already gone when LinkedIn has no such pending
+    /// invitation.
+    async fn run_on_invitation<I: Serialize>(
+        &self,
+        action: &str,
+        body: &LiveRun<'_, I>,
+    ) -> Result<WriteOutcome, ProviderError> {
+        let result = self.run_write(action, body).await;
+        gone_if_not_pending(result.and_then(|reply| done_if_readable(&reply)))
     }
+
+    /// The identities of one page of `GET /identities`.
+    async fn identities_page(&self, page: u32) -> Result<Vec<Identity>, ProviderError> {
+        // Without `retrieve_accounts=true` every identity looks disconnected.
+        let call = Call::get("/identities")
+            .query("retrieve_accounts", "true")
+            .query("page", page);
+        let (_, identities) = self.http.read_json::<ListPage<Identity>>(call).await?;
+        Ok(identities.into_vec())
+    }
+}
+
+/// The URN to act on, checked against the documented pattern before anything is sent: the
+/// listed one when it matches, else `urn:li:fsd_invitation:<id>` for a numeric id (a listed
+/// URN of another form, such as `urn:li:invitation:<id>`, names the same invitation).
+fn invitation_urn(listed: Option<&str>, id: &str) -> Option<String> {
+    listed
+        .map(str::trim)
+        .filter(|urn| is_invitation_urn(urn))
+        .map(str::to_string)
+        .or_else(|| Some(format!("urn:li:fsd_invitation:{}", id.trim())))
+        .filter(|urn| is_invitation_urn(urn))
+}
+
+fn no_valid_urn() -> ProviderError {
+    ProviderError::new(
+        ErrorKind::InvalidInput,
+        "This invitation has no valid LinkedIn invitation URN, so Edges cannot act on it. \
+         Refresh the list and try again.",
+    )
+}
+
+/// `NO_RESULT` or `STATUS_404`, as the classifier reports both (see `errors`).
+fn is_not_found_label(e: &ProviderError) -> bool {
+    e.kind == ErrorKind::NoPendingInvitation
+}
+
+/// A listing page's failure in listing terms: `STATUS_404` / `NO_RESULT` are about "no such
+/// invitation" only for a withdraw or an accept; to a listing they are a failure at LinkedIn.
+fn listing_error(e: ProviderError) -> ProviderError {
+    if !is_not_found_label(&e) {
+        return e;
+    }
+    ProviderError {
+        kind: ErrorKind::ProviderUnavailable,
+        message: "Edges could not read this page of the list from LinkedIn (it answered \
+                  \"not found\"). Try again in a few minutes."
+            .into(),
+        ..e
+    }
+}
+
+/// An answer to a page of `GET /identities` past the first that means "no such page": its
+/// documented errors (400, 404) or `NO_RESULT` / `STATUS_404`.
+fn is_past_last_identity_page(e: &ProviderError) -> bool {
+    is_not_found_label(e) || matches!(e.status, Some(400 | 404))
+}
+
+/// What the connection request's answer says happened (see the module docs).
+fn connect_outcome(reply: &Reply) -> Result<WriteOutcome, ProviderError> {
+    let output = reply
+        .json::<serde_json::Value>()
+        .map_err(|_| reply.unreadable_write())?;
+    if wire::connected_at_once(&output) {
+        return Err(ProviderError::new(
+            ErrorKind::AlreadyConnected,
+            "LinkedIn connected you with this person straight away (they had already invited \
+             you), so no invitation is pending.",
+        ));
+    }
+    Ok(WriteOutcome::Done)
 }
 
 fn action_path(action: &str) -> String {
@@ -240,20 +310,20 @@ impl super::InvitationProvider for Edges {
         let mut seen = HashSet::new();
         let mut accounts = Vec::new();
         for page in 1..=MAX_IDENTITY_PAGES {
-            // Without `retrieve_accounts=true` every identity looks disconnected.
-            let call = Call::get("/identities")
-                .query("retrieve_accounts", "true")
-                .query("page", page);
-            let (_, identities) = self.http.read_json::<ListPage<Identity>>(call).await?;
-            let fresh: Vec<Identity> = identities
-                .into_vec()
+            let identities = match self.identities_page(page).await {
+                Ok(identities) => identities,
+                Err(e) if page > 1 && is_past_last_identity_page(&e) => break,
+                Err(e) => return Err(e),
+            };
+            let fresh: Vec<RemoteAccount> = identities
                 .into_iter()
-                .filter(|i| seen.insert(i.uid.clone()))
+                .filter_map(wire::remote_account)
+                .filter(|a| seen.insert(a.id.clone()))
                 .collect();
             if fresh.is_empty() {
                 break;
             }
-            accounts.extend(fresh.into_iter().map(wire::remote_account));
+            accounts.extend(fresh);
         }
         Ok(accounts)
     }
@@ -271,7 +341,8 @@ impl super::InvitationProvider for Edges {
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
-        let urn = Self::invitation_urn(invitation.urn.as_deref(), &invitation.id)?;
+        let urn =
+            invitation_urn(invitation.urn.as_deref(), &invitation.id).ok_or_else(no_valid_urn)?;
         let body = LiveRun::new(
             self.identity()?,
             Some(WithdrawInput {
@@ -279,7 +350,7 @@ impl super::InvitationProvider for Edges {
                 linkedin_invitation_type: "CONNECTION",
             }),
         );
-        gone_if_not_pending(self.run_write(WITHDRAW_ACTION, &body).await)
+        self.run_on_invitation(WITHDRAW_ACTION, &body).await
     }
 
     async fn list_received_partial(
@@ -305,26 +376,27 @@ impl super::InvitationProvider for Edges {
                  it pending.",
             ));
         }
-        let urn = Self::invitation_urn(invitation.urn.as_deref(), &invitation.id)?;
+        let urn = invitation_urn(invitation.urn.as_deref(), &invitation.id);
         let secret = invitation
             .accept_token
             .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| {
-                ProviderError::new(
-                    ErrorKind::InvalidInput,
-                    "This invitation came without the secret Edges needs to accept it. Refresh \
-                     the received list and try again.",
-                )
-            })?;
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if urn.is_none() && secret.is_none() {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                "This invitation came with neither a valid LinkedIn invitation URN nor the \
+                 secret Edges needs to accept it. Refresh the received list and try again.",
+            ));
+        }
         let body = LiveRun::new(
             self.identity()?,
             Some(AcceptInput {
-                linkedin_invitation_urn: &urn,
+                linkedin_invitation_urn: urn.as_deref(),
                 linkedin_invitation_secret: secret,
             }),
         );
-        gone_if_not_pending(self.run_write(ACCEPT_ACTION, &body).await)
+        self.run_on_invitation(ACCEPT_ACTION, &body).await
     }
 
     async fn send_invitation(
@@ -354,7 +426,8 @@ impl super::InvitationProvider for Edges {
         let result = self
             .run_write(CONNECT_ACTION, &body)
             .await
-            .map_err(profile_not_found_if_not_pending);
+            .map_err(profile_not_found_if_not_pending)
+            .and_then(|reply| connect_outcome(&reply));
         match result {
             Err(e) if e.kind == ErrorKind::RateLimited && e.retry_at.is_some() => {
                 // LIMIT_REACHED's `postponed_until` (or a long Retry-After): no connection

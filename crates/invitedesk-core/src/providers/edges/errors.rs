@@ -4,25 +4,61 @@
 //! the kind; the HTTP status only when there is no label. The classifier has no idea which action
 //! was called, so labels that mean different things per action get one kind here and the client
 //! reinterprets it: `STATUS_404` / `NO_RESULT` are `NoPendingInvitation`, which a withdraw or an
-//! accept turns into "already gone", a listing into "no more results", and a connection request
-//! into "profile not found".
+//! accept turns into "already gone" and a connection request into "profile not found". A listing
+//! takes only `NO_RESULT` on its first page as "empty": both are generic 424 labels (§2.5), and a
+//! list ends by its missing `X-Pagination-Next` or an empty page (§2.4).
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::error::ErrorKind;
 use crate::providers::http::{Failure, Raw};
-use crate::providers::lenient::string_or_integer;
+use crate::providers::ProviderError;
 
-#[derive(Debug, Default, Deserialize)]
+/// The fields of an error body the classifier reads, each taken on its own: one field of an
+/// unexpected type (`"params": []`) must not hide the label, which decides the kind.
+#[derive(Debug, Default)]
 struct ErrorBody {
-    #[serde(default, deserialize_with = "string_or_integer")]
     error_label: Option<String>,
-    #[serde(default)]
-    params: Option<serde_json::Map<String, serde_json::Value>>,
+    params: Option<Map<String, Value>>,
     /// The skills mention a body `retry_after` on 429s (seconds).
-    #[serde(default)]
-    retry_after: Option<serde_json::Value>,
+    retry_after: Option<Value>,
+}
+
+impl ErrorBody {
+    fn parse(body: &str) -> Self {
+        let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(body) else {
+            return ErrorBody::default();
+        };
+        ErrorBody {
+            error_label: fields.get("error_label").and_then(label_text),
+            params: match fields.remove("params") {
+                Some(Value::Object(params)) => Some(params),
+                _ => None,
+            },
+            retry_after: fields.remove("retry_after").filter(|v| !v.is_null()),
+        }
+    }
+}
+
+/// A label sent as text (or, from a careless server, as a number); blank is no label.
+fn label_text(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// `NO_RESULT`'s message, which also tells it from `STATUS_404` (same kind): only `NO_RESULT`
+/// on a listing's first page means an empty list.
+const NO_RESULT_MESSAGE: &str = "LinkedIn found nothing (NO_RESULT): no such pending invitation \
+                                 any more (it was withdrawn, accepted or expired).";
+
+/// Whether `e` is a `NO_RESULT` answer as [`classify`] reports it.
+pub(super) fn is_no_result(e: &ProviderError) -> bool {
+    e.kind == ErrorKind::NoPendingInvitation && e.message == NO_RESULT_MESSAGE
 }
 
 /// PROXY_ERROR: "retry after about 1 minute" (providers.md §2.5).
@@ -33,7 +69,7 @@ pub(crate) fn classify(raw: &Raw<'_>) -> Option<Failure> {
     if raw.status.is_success() {
         return None;
     }
-    let body: ErrorBody = serde_json::from_str(raw.body).unwrap_or_default();
+    let body = ErrorBody::parse(raw.body);
     // Without a label the generic status mapping is right (401, 5xx, HTML pages, ...).
     let label = body.error_label.as_deref()?.to_ascii_uppercase();
     let said = raw
@@ -124,12 +160,13 @@ pub(crate) fn classify(raw: &Raw<'_>) -> Option<Failure> {
             error.retry_at = Some(raw.now + Duration::seconds(PROXY_RETRY_SECS));
             Some(Failure::transient(error))
         }
-        "STATUS_404" | "NO_RESULT" => fatal(
+        "STATUS_404" => fatal(
             ErrorKind::NoPendingInvitation,
             "LinkedIn has no such pending invitation any more (it was withdrawn, accepted or \
              expired)."
                 .into(),
         ),
+        "NO_RESULT" => fatal(ErrorKind::NoPendingInvitation, NO_RESULT_MESSAGE.into()),
         "PROFILE_NOT_ACCESSIBLE" => fatal(
             ErrorKind::NotFound,
             "LinkedIn says this profile is not accessible from this account.".into(),
@@ -328,6 +365,79 @@ mod tests {
                 failure.error.message
             );
         }
+    }
+
+    fn kind_of(status: u16, body: &serde_json::Value) -> ErrorKind {
+        crate::providers::http::classify_sample(
+            crate::model::ProviderKind::Edges,
+            classify,
+            status,
+            &body.to_string(),
+        )
+        .expect("a failure")
+        .error
+        .kind
+    }
+
+    /// Audit 4: `params` that is not an object (or any other odd field) failed the whole
+    /// decode, and the label was lost: `STATUS_404` became a generic 424.
+    #[test]
+    fn the_label_survives_odd_fields_beside_it() {
+        use serde_json::json;
+        for params in [json!([]), json!("none"), json!(7), json!(null)] {
+            let body = json!({
+                "error_label": "STATUS_404", "error_scope": ["linkedin"], "error_ref": 12,
+                "message": {"text": "Invitation not found"}, "status_code": "424",
+                "params": params, "retry_after": []
+            });
+            assert_eq!(
+                kind_of(424, &body),
+                ErrorKind::NoPendingInvitation,
+                "{body}"
+            );
+        }
+        let limit = json!({"error_label": "LIMIT_REACHED", "params": []});
+        assert_eq!(kind_of(429, &limit), ErrorKind::RateLimited);
+        let blank = json!({"error_label": "  ", "params": {}});
+        assert_eq!(kind_of(424, &blank), ErrorKind::UnexpectedResponse);
+    }
+
+    #[test]
+    fn no_result_is_told_from_status_404() {
+        let error = |label: &str| {
+            let body = serde_json::json!({"error_label": label, "params": {}});
+            crate::providers::http::classify_sample(
+                crate::model::ProviderKind::Edges,
+                classify,
+                424,
+                &body.to_string(),
+            )
+            .unwrap()
+            .error
+        };
+        assert!(is_no_result(&error("NO_RESULT")));
+        assert!(is_no_result(&error("no_result")));
+        assert!(!is_no_result(&error("STATUS_404")));
+        assert!(!is_no_result(&error("LK_ERROR")));
+    }
+
+    #[test]
+    fn postponed_until_is_still_read_when_other_fields_are_odd() {
+        let body = serde_json::json!({
+            "error_label": "LIMIT_REACHED", "message": 5,
+            "params": {"postponed_until": "2026-04-28T08:00:00Z"}
+        });
+        let failure = crate::providers::http::classify_sample(
+            crate::model::ProviderKind::Edges,
+            classify,
+            429,
+            &body.to_string(),
+        )
+        .unwrap();
+        assert_eq!(
+            failure.error.retry_at,
+            crate::age::parse_timestamp("2026-04-28T08:00:00Z")
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `sent_time`), and one odd field must never fail a whole listing.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 use crate::model::{
     Age, InvitationCategory, Person, ReceivedInvitation, RemoteAccount, SentInvitation,
@@ -15,11 +16,18 @@ use crate::providers::lenient::{non_empty, string_or_integer, urn_digits};
 /// One identity of `GET /identities?retrieve_accounts=true`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Identity {
-    pub uid: String,
+    #[serde(default, deserialize_with = "string_or_integer")]
+    pub uid: Option<String>,
     #[serde(default, deserialize_with = "string_or_integer")]
     pub name: Option<String>,
-    #[serde(default)]
-    pub accounts: Vec<IdentityAccount>,
+    /// `None` when the answer does not say (absent or `null`); `Some(vec![])` when it says
+    /// "none".
+    #[serde(default, deserialize_with = "accounts_if_reported")]
+    pub accounts: Option<Vec<IdentityAccount>>,
+    /// The platforms the identity is set up for (`["linkedin"]`), as `GET /identities/{uid}`
+    /// shows them (providers.md §2.2, E7).
+    #[serde(default, deserialize_with = "platform_names")]
+    pub integrations: Vec<String>,
 }
 
 /// A platform account connected to an identity (`type: "linkedin"`, `status: ...`).
@@ -29,6 +37,33 @@ pub(crate) struct IdentityAccount {
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "string_or_integer")]
     pub status: Option<String>,
+}
+
+/// `accounts[]` when it is an array (entries that are not accounts are skipped); `None` for
+/// `null` or anything else, which says nothing about the identity's accounts.
+fn accounts_if_reported<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<IdentityAccount>>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(entries) => Some(
+            entries
+                .into_iter()
+                .filter_map(|entry| serde_json::from_value(entry).ok())
+                .collect(),
+        ),
+        _ => None,
+    })
+}
+
+/// The text entries of `integrations`; anything else is no integration.
+fn platform_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(entries) => entries
+            .into_iter()
+            .filter_map(|entry| entry.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 /// A list answer: a bare array (what Edges documents for actions) or an object wrapping it
@@ -68,29 +103,44 @@ const UNUSABLE_STATUSES: &[&str] = &[
     "paused",
 ];
 
-pub(crate) fn remote_account(identity: Identity) -> RemoteAccount {
-    let linkedin = identity.accounts.iter().find(|a| {
-        a.kind
-            .as_deref()
-            .is_some_and(|k| k.eq_ignore_ascii_case("linkedin"))
-    });
-    let (status, usable) = match linkedin {
-        None => ("no LinkedIn account".to_string(), false),
+/// `None` for an identity without a `uid`: no action could run for it.
+pub(crate) fn remote_account(identity: Identity) -> Option<RemoteAccount> {
+    let id = non_empty(identity.uid.clone())?;
+    let (status, usable) = linkedin_status(&identity);
+    let name = non_empty(identity.name).unwrap_or_else(|| format!("Identity {id}"));
+    Some(RemoteAccount {
+        id,
+        name,
+        status,
+        usable,
+        picture_url: None,
+        profile_url: None,
+    })
+}
+
+/// The status shown for the identity's LinkedIn account, and whether actions can run with it.
+fn linkedin_status(identity: &Identity) -> (String, bool) {
+    let is_linkedin = |kind: &str| kind.trim().eq_ignore_ascii_case("linkedin");
+    let Some(accounts) = &identity.accounts else {
+        // Without `accounts` only `integrations` tells; a LinkedIn set up there is taken as
+        // usable, like an unknown status: a real problem surfaces as `AUTH_EXPIRED` at once.
+        return if identity.integrations.iter().any(|i| is_linkedin(i)) {
+            ("unknown".into(), true)
+        } else {
+            ("no LinkedIn account".into(), false)
+        };
+    };
+    match accounts
+        .iter()
+        .find(|a| a.kind.as_deref().is_some_and(is_linkedin))
+    {
+        None => ("no LinkedIn account".into(), false),
         Some(account) => {
             let status = non_empty(account.status.clone()).unwrap_or_else(|| "unknown".into());
             let normalised = status.to_ascii_lowercase().replace([' ', '-'], "_");
             let usable = !UNUSABLE_STATUSES.contains(&normalised.as_str());
             (status, usable)
         }
-    };
-    let name = non_empty(identity.name).unwrap_or_else(|| format!("Identity {}", identity.uid));
-    RemoteAccount {
-        id: identity.uid,
-        name,
-        status,
-        usable,
-        picture_url: None,
-        profile_url: None,
     }
 }
 
@@ -268,11 +318,14 @@ pub(crate) struct WithdrawInput<'a> {
     pub linkedin_invitation_type: &'static str,
 }
 
+/// The URN and/or the secret (providers.md §2.3): both when known, either one alone otherwise.
 #[derive(Debug, Serialize)]
 pub(crate) struct AcceptInput<'a> {
-    pub linkedin_invitation_urn: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linkedin_invitation_urn: Option<&'a str>,
     /// Named `linkedin_invitation_secret` here although the listing calls it `invitation_secret`.
-    pub linkedin_invitation_secret: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linkedin_invitation_secret: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -283,6 +336,23 @@ pub(crate) struct ConnectInput<'a> {
 #[derive(Debug, Serialize)]
 pub(crate) struct ConnectParameters<'a> {
     pub message: &'a str,
+}
+
+/// Whether a `linkedin-connect-profile` output says LinkedIn connected the two at once (it does
+/// when the person had already invited this account) rather than leaving an invitation
+/// pending. The output is read in its one-element array or bare; a flag of another type than a
+/// boolean (or `"true"`) does not count.
+pub(crate) fn connected_at_once(output: &Value) -> bool {
+    let result = match output {
+        Value::Array(items) => items.first(),
+        other => Some(other),
+    };
+    let flag = |name: &str| {
+        result.and_then(|r| r.get(name)).is_some_and(|v| {
+            v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.trim() == "true")
+        })
+    };
+    flag("connected") && !flag("pending")
 }
 
 #[cfg(test)]
@@ -424,7 +494,7 @@ mod tests {
             "accounts": [{"type": "linkedin", "status": "connected"}]
         }]);
         let page: ListPage<Identity> = serde_json::from_value(bare).unwrap();
-        let accounts: Vec<_> = page.into_vec().into_iter().map(remote_account).collect();
+        let accounts = accounts_of(page);
         assert_eq!(accounts[0].id, "123e4567-e89b-12d3-a456-426614174000");
         assert_eq!(accounts[0].name, "John Doe");
         assert_eq!(accounts[0].status, "connected");
@@ -435,12 +505,87 @@ mod tests {
             {"uid": "u2", "name": null, "accounts": []}
         ], "total": 2});
         let page: ListPage<Identity> = serde_json::from_value(wrapped).unwrap();
-        let accounts: Vec<_> = page.into_vec().into_iter().map(remote_account).collect();
+        let accounts = accounts_of(page);
         assert!(!accounts[0].usable);
         assert_eq!(accounts[0].status, "DISCONNECTED");
         assert!(!accounts[1].usable);
         assert_eq!(accounts[1].status, "no LinkedIn account");
         assert_eq!(accounts[1].name, "Identity u2");
+    }
+
+    fn accounts_of(page: ListPage<Identity>) -> Vec<RemoteAccount> {
+        page.into_vec()
+            .into_iter()
+            .filter_map(remote_account)
+            .collect()
+    }
+
+    /// Audit 5: `"accounts": null` failed the whole page, so no identity could be added.
+    #[test]
+    fn null_or_odd_accounts_do_not_fail_the_identities() {
+        let page: ListPage<Identity> = serde_json::from_value(json!([
+            {"uid": "u1", "name": "Null accounts", "accounts": null},
+            {"uid": "u2", "name": "Odd entries",
+             "accounts": ["linkedin", null, {"type": "linkedin", "status": "connected"}]},
+            {"uid": "u3", "name": "Object accounts", "accounts": {"linkedin": "connected"}},
+            {"name": "No uid", "accounts": []},
+        ]))
+        .unwrap();
+        let summary: Vec<_> = accounts_of(page)
+            .into_iter()
+            .map(|a| (a.id, a.status, a.usable))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("u1".into(), "no LinkedIn account".into(), false),
+                ("u2".into(), "connected".into(), true),
+                ("u3".into(), "no LinkedIn account".into(), false),
+            ]
+        );
+    }
+
+    /// The identity object of `GET /identities/{uid}` (E7) has `integrations`, no `accounts`:
+    /// LinkedIn set up there is offered, with its status unknown. An explicit `accounts: []`
+    /// still means none is connected.
+    #[test]
+    fn integrations_stand_in_for_missing_accounts() {
+        let page: ListPage<Identity> = serde_json::from_value(json!([
+            {"uid": "123e4567-e89b-12d3-a456-426614174000", "created_at": "2023-10-01T12:00:00Z",
+             "workspace_uid": "5678e456-e89b-12d3-a456-426614174001", "name": "John Doe",
+             "type": "standard", "timezone": "Europe/Paris", "integrations": ["linkedin"]},
+            {"uid": "u2", "name": "Reported none", "integrations": ["linkedin"], "accounts": []},
+            {"uid": "u3", "name": "Other platform", "integrations": ["gmail", 3]},
+        ]))
+        .unwrap();
+        let summary: Vec<_> = accounts_of(page)
+            .into_iter()
+            .map(|a| (a.name, a.status, a.usable))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("John Doe".into(), "unknown".into(), true),
+                ("Reported none".into(), "no LinkedIn account".into(), false),
+                ("Other platform".into(), "no LinkedIn account".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn connect_outputs_tell_a_pending_invitation_from_an_immediate_connection() {
+        let output = |connected: Value, pending: Value| {
+            json!([{"connected": connected, "pending": pending, "message": "",
+                    "connection_sent_date": "2026-04-27T12:00:00Z"}])
+        };
+        assert!(!connected_at_once(&output(json!(false), json!(true))));
+        assert!(connected_at_once(&output(json!(true), json!(false))));
+        assert!(connected_at_once(&output(json!("true"), json!(null))));
+        assert!(!connected_at_once(&output(json!(true), json!(true))));
+        assert!(!connected_at_once(&output(json!(1), json!(false))));
+        assert!(connected_at_once(&json!({"connected": true})));
+        assert!(!connected_at_once(&json!([])));
+        assert!(!connected_at_once(&json!({"ok": true})));
     }
 
     #[test]
