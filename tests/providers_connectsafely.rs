@@ -634,18 +634,209 @@ async fn invitations_unavailable_is_retried() {
     assert_eq!(server.log.count("GET", "/invitations/received"), 3 + 1);
 }
 
+/// A 502 `INVITATIONS_UNAVAILABLE` that outlasts the read loop's quick repeats (4 requests) is
+/// waited out a little longer before the page is given up on.
+#[tokio::test]
+async fn invitations_unavailable_for_a_while_is_waited_out() {
+    let (_, server, client) = setup(0, 25).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        6,
+        cs::fault_invitations_unavailable(),
+    );
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| events.lock().unwrap().push(e);
+    let listed = client
+        .list_received_partial(&progress, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 25);
+    // Page 1: 4 + 3 requests (the 7th is answered), then pages 2 and 3.
+    assert_eq!(server.log.count("GET", "/invitations/received"), 7 + 2);
+    assert!(notices(&events).contains(
+        &"LinkedIn returned no invitations through ConnectSafely for now; retrying page 1 \
+          (attempt 2 of 4)…"
+            .to_string()
+    ));
+}
+
+/// Persisting on page 1: nothing to keep, so the listing fails as unavailable, after 4 rounds
+/// of the read loop's 4 requests.
 #[tokio::test]
 async fn invitations_unavailable_that_persists_is_provider_unavailable() {
     let (_, server, client) = setup(0, 25).await;
     server.faults.inject(
         Some("GET"),
         "/invitations/received",
-        10,
+        100,
         cs::fault_invitations_unavailable(),
     );
     let e = received_list(&client).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
     assert_eq!(e.status, Some(502));
+    assert_eq!(server.log.len(), 16);
+}
+
+/// Persisting after page 1: the listing stops part-way with the rows it has, so the refresh
+/// takes nothing it did not reach as gone.
+#[tokio::test]
+async fn invitations_unavailable_after_the_first_page_keeps_the_rows() {
+    let (_, server, client) = setup(0, 25).await;
+    server
+        .faults
+        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        100,
+        cs::fault_invitations_unavailable(),
+    );
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stopped = listed.stopped.expect("stopped part-way");
+    assert_eq!(stopped.error.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(stopped.stop.fetched, 10);
+    assert_eq!(server.log.count("GET", "/invitations/received"), 1 + 16);
+}
+
+/// Any other 502 gets only the read loop's quick repeats.
+#[tokio::test]
+async fn a_plain_502_is_not_waited_out_longer() {
+    let (_, server, client) = setup(0, 25).await;
+    server
+        .faults
+        .inject(Some("GET"), "/invitations/received", 100, Fault::html(502));
+    let e = received_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(server.log.len(), 4);
+}
+
+/// A 200 without `invitations` (an error body, a wrapped page) is not an empty list: on page 1
+/// it is an unreadable answer, later it stops the listing part-way. Taken for an empty, whole
+/// list it would have the refresh drop every cached invitation.
+#[tokio::test]
+async fn an_ok_answer_without_invitations_is_never_an_empty_list() {
+    for fault in [cs::fault_ok_without_invitations(), cs::fault_wrapped_page()] {
+        let (_, server, client) = setup(25, 0).await;
+        server
+            .faults
+            .inject(Some("GET"), "/invitations/sent", 100, fault.clone());
+        let e = sent_list(&client).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnexpectedResponse, "{fault:?}");
+        assert!(e.message.contains("could not be read"), "{}", e.message);
+        assert_eq!(server.log.len(), 4, "read again like any unreadable answer");
+
+        server.faults.clear();
+        server.log.clear();
+        server
+            .faults
+            .inject(Some("GET"), "/invitations/sent", 1, Fault::delay(0));
+        server
+            .faults
+            .inject(Some("GET"), "/invitations/sent", 100, fault.clone());
+        let listed = client
+            .list_sent_partial(&quiet, &ignore_rows)
+            .await
+            .unwrap();
+        assert_eq!(listed.items.len(), 10, "{fault:?}");
+        let stopped = listed.stopped.expect("partial, not complete");
+        assert_eq!(stopped.error.kind, ErrorKind::UnexpectedResponse);
+    }
+}
+
+/// `"invitations": []` with the end of the list is still a real empty list.
+#[tokio::test]
+async fn an_empty_invitations_array_at_the_end_is_an_empty_list() {
+    let (_, server, client) = setup(0, 0).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        1,
+        Fault::status(
+            200,
+            json!({"success": true, "endOfList": true, "invitations": []}),
+        ),
+    );
+    assert!(received_list(&client).await.unwrap().is_empty());
+    assert_eq!(server.log.len(), 1);
+}
+
+/// An empty page that says the list goes on is asked for again at the same offset; LinkedIn
+/// briefly returning nothing does not end or break the listing.
+#[tokio::test]
+async fn an_empty_page_before_the_end_is_asked_for_again() {
+    let (_, server, client) = setup(0, 25).await;
+    server
+        .faults
+        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        1,
+        cs::fault_empty_page_not_at_end(),
+    );
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ListingEvent| events.lock().unwrap().push(e);
+    let listed = client
+        .list_received_partial(&progress, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 25);
+    assert_eq!(
+        start_indexes(&server, "/invitations/received"),
+        ["0", "10", "10", "20"]
+    );
+    assert_eq!(
+        notices(&events),
+        [
+            "LinkedIn returned an empty page in the middle of the list; retrying page 2 \
+          (attempt 2 of 4)…"
+        ]
+    );
+}
+
+/// Empty pages before the end that persist: the listing stops part-way with what it has, or
+/// fails when it has nothing.
+#[tokio::test]
+async fn empty_pages_before_the_end_that_persist_stop_the_listing_part_way() {
+    let (_, server, client) = setup(0, 25).await;
+    server
+        .faults
+        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        100,
+        cs::fault_empty_page_not_at_end(),
+    );
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stopped = listed.stopped.expect("partial");
+    assert_eq!(stopped.error.kind, ErrorKind::ProviderUnavailable);
+    assert_eq!(
+        start_indexes(&server, "/invitations/received"),
+        ["0", "10", "10", "10", "10"]
+    );
+
+    server.faults.clear();
+    server.log.clear();
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        100,
+        cs::fault_empty_page_not_at_end(),
+    );
+    let e = received_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
     assert_eq!(server.log.len(), 4);
 }
 
@@ -1669,4 +1860,129 @@ async fn the_row_bound_stops_a_listing_marked_partial() {
     let stop = &listed.stopped.as_ref().expect("stopped").stop;
     assert!(stop.reason.contains("more after 20"), "{}", stop.reason);
     assert_eq!(server.log.count("GET", "/invitations/sent"), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers the doc allows but the defaults do not send
+
+/// "No invitation found for this profile" (§6: the exact text is unknown) is the invitation
+/// being gone, on withdraw and on respond alike.
+#[tokio::test]
+async fn another_no_pending_wording_is_already_gone() {
+    let (fake, server, client) = setup(3, 3).await;
+    fake.set_no_pending_wording(Some("No invitation found for this profile"));
+    let target = first_sent(&client).await;
+    assert_eq!(client.withdraw(&target).await.unwrap(), WriteOutcome::Done);
+    assert_eq!(
+        client.withdraw(&target).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    let received = received_list(&client).await.unwrap().remove(0);
+    client.respond(&received, Response::Accept).await.unwrap();
+    server.log.clear();
+    assert_eq!(
+        client.respond(&received, Response::Ignore).await.unwrap(),
+        WriteOutcome::AlreadyGone
+    );
+    assert_eq!(server.log.len(), 1);
+}
+
+/// A message about the session or the account is never "already gone", even when it mentions
+/// a pending invitation: the withdrawal did not happen, and the job must not count it done.
+#[tokio::test]
+async fn a_session_or_account_message_is_never_already_gone() {
+    let (_, server, client) = setup(3, 0).await;
+    let target = first_sent(&client).await;
+    for said in [
+        "LinkedIn session expired: no pending invitation could be checked",
+        "No invitation found: the LinkedIn account needs to log in again",
+    ] {
+        server.faults.inject(
+            Some("POST"),
+            "/invitations/withdraw",
+            1,
+            Fault::status(400, json!({"success": false, "error": said})),
+        );
+        let e = client.withdraw(&target).await.unwrap_err();
+        assert_ne!(e.kind, ErrorKind::NoPendingInvitation, "{said}");
+    }
+}
+
+/// `invitationSent: null` (and `connected: null`) does not break sending: `status` says how
+/// things stand where it clearly can, and a send goes ahead only when nothing says otherwise.
+#[tokio::test]
+async fn null_relationship_flags_fall_back_to_the_status() {
+    let fake = fake(2, 0);
+    let server = fake.start().await;
+    let client = client(&server);
+    fake.set_relationship_flags_null(true);
+    assert_eq!(
+        client
+            .send_invitation(&invite("maria-garcia-42", None))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(
+        server
+            .log
+            .count("GET", &format!("/relationship/{ACC}/maria-garcia-42")),
+        1
+    );
+
+    server.log.clear();
+    let e = client
+        .send_invitation(&invite("maria-garcia-42", None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyInvited, "status INVITATION_SENT");
+    assert_eq!(server.log.count("POST", "/connect"), 0);
+    assert_eq!(
+        client
+            .is_connected("https://www.linkedin.com/in/maria-garcia-42")
+            .await
+            .unwrap(),
+        Some(false)
+    );
+}
+
+/// A status the doc does not list, with null flags: not known, so the send goes ahead once.
+#[tokio::test]
+async fn an_unknown_relationship_status_neither_blocks_nor_guesses() {
+    let (_, server, client) = setup(0, 0).await;
+    server.faults.inject(
+        Some("GET"),
+        &format!("/relationship/{ACC}/*"),
+        1,
+        Fault::status(
+            200,
+            json!({"connected": null, "invitationSent": null, "status": "PENDING"}),
+        ),
+    );
+    assert_eq!(
+        client
+            .send_invitation(&invite("sam-lee-7", None))
+            .await
+            .unwrap(),
+        WriteOutcome::Done
+    );
+    assert_eq!(server.log.count("POST", "/connect"), 1);
+    assert_eq!(server.log.len(), 2);
+}
+
+/// Float and negative quota numbers: rounded, or unknown when negative, never a failed meter.
+#[tokio::test]
+async fn odd_quota_numbers_still_give_limits() {
+    let (fake, server, client) = setup(0, 0).await;
+    fake.set_odd_quota_numbers(true);
+    let limits = client.limits().await.unwrap();
+    assert_eq!(server.log.len(), 1);
+    let l = &limits[0];
+    assert_eq!(l.action, "CONNECT");
+    // used 0.4 → 0, limit 90.0 → 90, remaining -1 → unknown, so worked out from the two.
+    assert_eq!(
+        (l.used, l.limit, l.remaining),
+        (Some(0), Some(90), Some(90))
+    );
+    assert!(!l.source.contains("LinkedIn allows"), "{}", l.source);
 }

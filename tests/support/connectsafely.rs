@@ -15,6 +15,9 @@
 //!   lookups, `{"success": false, "error": "..."}` (or a Zod object for missing fields) for
 //!   actions, `{"success": false, "code", "message"}` for value validation.
 //! - Profile slugs starting with `no-such-` do not exist (404); any other slug is a person.
+//! - Switches for what the doc allows but the defaults do not send: `null` relationship flags,
+//!   other "no pending invitation" wordings, float and negative quota numbers; faults for
+//!   pages without `invitations` and empty pages before the end.
 
 // Handlers return the ready-made error `Response` as `Err`: size does not matter in a fake.
 #![allow(clippy::result_large_err)]
@@ -50,6 +53,31 @@ pub fn fault_invitations_unavailable() -> Fault {
         502,
         json!({"success": false, "code": "INVITATIONS_UNAVAILABLE",
                "message": "LinkedIn temporarily returned no invitations although the account has pending ones. Retry shortly."}),
+    )
+}
+
+/// A 200 that is not a page: no `invitations` key, an error in its place.
+pub fn fault_ok_without_invitations() -> Fault {
+    Fault::status(
+        200,
+        json!({"error": "Something went wrong while fetching invitations"}),
+    )
+}
+
+/// A 200 whose page sits inside a `data` object, a shape the doc does not have.
+pub fn fault_wrapped_page() -> Fault {
+    Fault::status(
+        200,
+        json!({"success": true, "data": {"invitations": [], "endOfList": true}}),
+    )
+}
+
+/// An empty page that says the list goes on: LinkedIn briefly returned nothing (§1.3: never
+/// stop on an empty array alone).
+pub fn fault_empty_page_not_at_end() -> Fault {
+    Fault::status(
+        200,
+        json!({"success": true, "endOfList": false, "invitations": [], "count": 10}),
     )
 }
 
@@ -188,6 +216,13 @@ struct FakeState {
     legacy_pagination: bool,
     /// A broken server: never `endOfList`, and offsets past the end wrap to the start.
     endless: bool,
+    /// `/relationship` answers `connected` and `invitationSent` as `null`, only `status` tells.
+    relationship_flags_null: bool,
+    /// The 400 text of a withdraw or respond with no pending invitation (§6: unknown), when
+    /// not the default.
+    no_pending_wording: Option<String>,
+    /// `/quota` sends its numbers as floats and negatives (`-1` for "no figure").
+    odd_quota_numbers: bool,
     weekly_limit: u32,
     next_id: u64,
     people: BTreeMap<String, (String, String, String)>,
@@ -209,6 +244,9 @@ impl ConnectSafelyFake {
                 trial_expired: false,
                 legacy_pagination: false,
                 endless: false,
+                relationship_flags_null: false,
+                no_pending_wording: None,
+                odd_quota_numbers: false,
                 weekly_limit: WEEKLY_CONNECT_LIMIT,
                 next_id: 7_455_301_624_689_844_224,
                 people: BTreeMap::new(),
@@ -310,6 +348,22 @@ impl ConnectSafelyFake {
     /// the end wraps round to the start, so pages keep coming with invitations already sent.
     pub fn set_endless(&self, endless: bool) {
         self.lock().endless = endless;
+    }
+
+    /// `connected` and `invitationSent` answered `null`; `status` still says how things stand.
+    pub fn set_relationship_flags_null(&self, null: bool) {
+        self.lock().relationship_flags_null = null;
+    }
+
+    /// Another wording for "no pending invitation" on withdraw and respond (`None`: the
+    /// default ones).
+    pub fn set_no_pending_wording(&self, wording: Option<&str>) {
+        self.lock().no_pending_wording = wording.map(str::to_string);
+    }
+
+    /// Quota numbers as floats (`12.0`), with `-1` for `remaining` and `linkedinLimit`.
+    pub fn set_odd_quota_numbers(&self, odd: bool) {
+        self.lock().odd_quota_numbers = odd;
     }
 
     pub fn sent(&self, account_id: &str) -> Vec<Sent> {
@@ -765,15 +819,30 @@ async fn quota(State(fake): State<ConnectSafelyFake>, Path(account_id): Path<Str
     };
     let used = used_this_week(&a.connects, now);
     let reached = used >= s.weekly_limit;
+    let (used_json, limit_json, linkedin_limit, remaining) = if s.odd_quota_numbers {
+        (
+            json!(f64::from(used) + 0.4),
+            json!(f64::from(s.weekly_limit)),
+            json!(-1),
+            json!(-1),
+        )
+    } else {
+        (
+            json!(used),
+            json!(s.weekly_limit),
+            json!(LINKEDIN_WEEKLY_LIMIT),
+            json!(s.weekly_limit.saturating_sub(used)),
+        )
+    };
     Json(json!({
         "accountId": account_id,
         "quotas": [{
             "feature": "CONNECT",
             "window": "weekly",
-            "used": used,
-            "limit": s.weekly_limit,
-            "linkedinLimit": LINKEDIN_WEEKLY_LIMIT,
-            "remaining": s.weekly_limit.saturating_sub(used),
+            "used": used_json,
+            "limit": limit_json,
+            "linkedinLimit": linkedin_limit,
+            "remaining": remaining,
             "limitReached": reached,
             "limitReachedAt": if reached { json!(now.to_rfc3339()) } else { Value::Null },
             "resetAt": next_reset(now).format("%Y-%m-%d %H:%M:%S+00:00").to_string()
@@ -942,13 +1011,18 @@ async fn withdraw(State(fake): State<ConnectSafelyFake>, body: String) -> Respon
     if s.person(profile_id).is_none() {
         return error_action(404, "Profile not found");
     }
+    let no_pending = s.no_pending_wording.clone();
     let account = &mut s.accounts[i];
     let Some(pos) = account
         .sent
         .iter()
         .position(|inv| inv.public_id == profile_id)
     else {
-        return error_action(400, "No pending invitation found for this profile");
+        let wording = no_pending.as_deref();
+        return error_action(
+            400,
+            wording.unwrap_or("No pending invitation found for this profile"),
+        );
     };
     let inv = account.sent.remove(pos);
     Json(json!({
@@ -986,12 +1060,16 @@ async fn respond(State(fake): State<ConnectSafelyFake>, body: String) -> Respons
         Ok(i) => i,
         Err(r) => return r,
     };
+    let no_pending = s.no_pending_wording.clone();
     let account = &mut s.accounts[i];
     let Some(pos) = account
         .received
         .iter()
         .position(|inv| inv.id == field("invitationId"))
     else {
+        if let Some(wording) = no_pending {
+            return error_action(400, &wording);
+        }
         if let Some(how) = account.answered.get(&field("invitationId")) {
             return error_action(
                 400,
@@ -1162,6 +1240,10 @@ fn relationship_for(fake: &ConnectSafelyFake, account_id: Option<&str>, slug: &s
         (_, true, _) => "INVITATION_SENT",
         (_, _, true) => "INVITATION_RECEIVED",
         _ => "NOT_CONNECTED",
+    };
+    let (connected, sent) = match s.relationship_flags_null {
+        true => (Value::Null, Value::Null),
+        false => (json!(connected), json!(sent)),
     };
     Json(json!({
         "connected": connected,

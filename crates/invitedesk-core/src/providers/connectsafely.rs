@@ -3,9 +3,11 @@
 //!
 //! - Bearer auth; every call takes the optional `accountId` (the key's default account if unset).
 //! - Listings page by item offset (`startIndex`, 10 per page) and stop on `endOfList: true`, or
-//!   on an empty page when `endOfList` is absent (older API versions). A 502
-//!   `INVITATIONS_UNAVAILABLE` is retried by the shared read loop. No page count cuts a
-//!   listing off while pages bring new invitations (`listing::Gathered`).
+//!   on an empty page when `endOfList` is absent (older API versions). A page without
+//!   `invitations` is unreadable, never an empty list. A 502 `INVITATIONS_UNAVAILABLE` or an
+//!   empty page with `endOfList: false` is asked for again over some seconds (LinkedIn briefly
+//!   returns nothing), then stops the listing part-way. No page count cuts a listing off while
+//!   pages bring new invitations (`listing::Gathered`).
 //! - Withdrawal is keyed by the person (`profileId` = vanity slug). "No pending invitation" means
 //!   someone already withdrew it or it was answered: `WriteOutcome::AlreadyGone`.
 //! - Before sending a connection request the relationship is checked, so an existing connection or
@@ -14,6 +16,7 @@
 //!   more try: see `http::Client::write`.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -24,7 +27,8 @@ use super::http::{self, Call, HttpConfig, Reply};
 use super::listing::{Gathered, ListingKey, MAX_LISTING_ROWS};
 use super::notes::note_problem;
 use super::{
-    InvitationProvider, Listed, PageProgress, PageRef, PageRows, ProviderConfig, ProviderError,
+    InvitationProvider, Listed, ListingEvent, PageProgress, PageRef, PageRows, ProviderConfig,
+    ProviderError, RetryNotice,
 };
 use crate::error::ErrorKind;
 use crate::linkedin::profile_slug;
@@ -36,7 +40,7 @@ use crate::model::{
 mod errors;
 mod wire;
 
-use errors::{check_success, classify};
+use errors::{check_success, classify, is_invitations_unavailable};
 use wire::{
     bare_member_id, default_raw_type, inviter_names, limit_from_headers, ConnectBody, Page,
     RespondBody, WireAccount, WireQuota, WireQuotaItem, WireReceived, WireRelationship, WireSent,
@@ -124,20 +128,11 @@ impl ConnectSafely {
         let mut gathered = Gathered::new("ConnectSafely", self.max_rows);
         let mut start = 0usize;
         loop {
-            let call = self.get(path).query("startIndex", start);
             let page_ref = PageRef::one(gathered.pages() + 1);
-            let read = self
-                .http
-                .read_page::<Page<W>>(call, page_ref, progress)
+            let page = match self
+                .read_listing_page::<W>(path, start, page_ref, progress)
                 .await
-                .and_then(|(reply, page)| {
-                    self.note_rate_headers(&reply);
-                    if page.success == Some(false) {
-                        return Err(reply.unexpected("a listing marked as failed"));
-                    }
-                    Ok(page)
-                });
-            let page = match read {
+            {
                 Ok(page) => page,
                 Err(e) if gathered.pages() == 0 => return Err(e),
                 Err(e) => return Ok(gathered.stopped(e)),
@@ -149,23 +144,86 @@ impl ConnectSafely {
                 gathered.take(wire.filter_map(|w| into_model(w, now)), 1, rows, progress)?;
             match (page.end_of_list, got) {
                 (Some(true), _) | (None, 0) => return Ok(gathered.complete()),
-                (Some(false), 0) => {
-                    // Asking again at the same offset would loop forever.
-                    let error = ProviderError::new(
-                        ErrorKind::ProviderUnavailable,
-                        "LinkedIn returned an empty page in the middle of the list through \
-                         ConnectSafely. Try again in a few minutes.",
-                    );
-                    if gathered.is_empty() {
-                        return Err(error);
-                    }
-                    return Ok(gathered.stopped(error));
-                }
                 _ if fresh == 0 => return Ok(gathered.stalled()),
                 _ if gathered.is_full() => return Ok(gathered.bounded()),
                 _ => start += got,
             }
         }
+    }
+
+    /// One page at `start`, asked for again (with longer pauses than the shared read loop's)
+    /// while LinkedIn briefly has nothing to give: a 502 `INVITATIONS_UNAVAILABLE`, or an empty
+    /// page that says the list goes on (providers.md §1.3: never stop on an empty array alone).
+    /// A page it returns is either not empty or ends the list.
+    async fn read_listing_page<W: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        start: usize,
+        page_ref: PageRef,
+        progress: PageProgress<'_>,
+    ) -> Result<Page<W>, ProviderError> {
+        let mut unavailable_repeats = 0;
+        let mut empty_repeats = 0;
+        loop {
+            let (setback, repeats) = match self
+                .read_page_once::<W>(path, start, page_ref, progress)
+                .await
+            {
+                Ok(page) if !page.invitations.is_empty() || page.end_of_list != Some(false) => {
+                    return Ok(page)
+                }
+                Ok(_) => (Setback::EmptyPage, &mut empty_repeats),
+                Err(e) if is_invitations_unavailable(&e) => {
+                    (Setback::Unavailable(e), &mut unavailable_repeats)
+                }
+                Err(e) => return Err(e),
+            };
+            let pause = self.pause_before_repeat(setback, repeats, page_ref, progress)?;
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    async fn read_page_once<W: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        start: usize,
+        page_ref: PageRef,
+        progress: PageProgress<'_>,
+    ) -> Result<Page<W>, ProviderError> {
+        let call = self.get(path).query("startIndex", start);
+        let (reply, page) = self
+            .http
+            .read_page::<Page<W>>(call, page_ref, progress)
+            .await?;
+        self.note_rate_headers(&reply);
+        if page.success == Some(false) {
+            return Err(reply.unexpected("a listing marked as failed"));
+        }
+        Ok(page)
+    }
+
+    /// The pause before asking for the page again, announced to `progress`; the setback's
+    /// error once it has lasted through every repeat it is allowed.
+    fn pause_before_repeat(
+        &self,
+        setback: Setback,
+        repeats: &mut usize,
+        page: PageRef,
+        progress: PageProgress<'_>,
+    ) -> Result<Duration, ProviderError> {
+        let steps = setback.backoff_steps();
+        let Some(&step) = steps.get(*repeats) else {
+            return Err(setback.into_error());
+        };
+        *repeats += 1;
+        progress(ListingEvent::Retrying(RetryNotice {
+            page,
+            attempt: *repeats as u32 + 1,
+            attempts: steps.len() as u32 + 1,
+            reason: setback.reason().into(),
+        }));
+        let cfg = self.http.config();
+        Ok(cfg.base_delay.saturating_mul(step).min(cfg.max_backoff))
     }
 
     /// A write answered with a 2xx: the answer's rate headers are noted; it is done only when
@@ -195,6 +253,49 @@ impl ConnectSafely {
         }
         let status: WireAccount = self.read_json(Call::get("/account/status")).await?;
         Ok(status.id)
+    }
+}
+
+/// Why a listing page is asked for again after the shared read loop has done its part:
+/// LinkedIn, behind ConnectSafely, briefly had nothing to give.
+enum Setback {
+    /// A 502 `INVITATIONS_UNAVAILABLE` that outlasted the read loop's quick repeats.
+    Unavailable(ProviderError),
+    /// An empty page with `endOfList: false`.
+    EmptyPage,
+}
+
+impl Setback {
+    /// Pauses before each repeat, in steps of the client's `base_delay` (500 ms for real APIs,
+    /// a couple of milliseconds in tests).
+    fn backoff_steps(&self) -> &'static [u32] {
+        match self {
+            // 3 s, 6 s, 9 s: with the read loop's own repeats, 25–30 s and at most 16 requests,
+            // about half of an account's 30 reads a minute (providers.md §1.5).
+            Setback::Unavailable(_) => &[6, 12, 18],
+            // 1 s, 2 s, 4 s.
+            Setback::EmptyPage => &[2, 4, 8],
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Setback::Unavailable(_) => {
+                "LinkedIn returned no invitations through ConnectSafely for now"
+            }
+            Setback::EmptyPage => "LinkedIn returned an empty page in the middle of the list",
+        }
+    }
+
+    fn into_error(self) -> ProviderError {
+        match self {
+            Setback::Unavailable(error) => error,
+            Setback::EmptyPage => ProviderError::new(
+                ErrorKind::ProviderUnavailable,
+                "LinkedIn kept returning an empty page in the middle of the list through \
+                 ConnectSafely. Try again in a few minutes.",
+            ),
+        }
     }
 }
 
@@ -340,13 +441,13 @@ impl InvitationProvider for ConnectSafely {
             )
         })?;
         let before = self.relationship(&slug).await?;
-        if before.connected == Some(true) {
+        if before.is_connected() == Some(true) {
             return Err(ProviderError::new(
                 ErrorKind::AlreadyConnected,
                 "You are already connected with this person.",
             ));
         }
-        if before.invitation_sent {
+        if before.has_pending_invitation() == Some(true) {
             return Err(ProviderError::new(
                 ErrorKind::AlreadyInvited,
                 "An invitation to this person is already pending.",
@@ -369,12 +470,12 @@ impl InvitationProvider for ConnectSafely {
         self.http.reaches_linkedin()
     }
 
-    /// `GET /relationship/{profileId}`: `connected` says it (providers.md §1.3).
+    /// `GET /relationship/{profileId}`: `connected`, else `status`, says it (providers.md §1.3).
     async fn is_connected(&self, profile_url: &str) -> Result<Option<bool>, ProviderError> {
         let Some(slug) = profile_slug(profile_url) else {
             return Ok(None);
         };
-        Ok(self.relationship(&slug).await?.connected)
+        Ok(self.relationship(&slug).await?.is_connected())
     }
 
     async fn limits(&self) -> Result<Vec<Limit>, ProviderError> {

@@ -176,20 +176,69 @@ fn refusal(status: u16, said: &str, lower: &str) -> (ErrorKind, String) {
 }
 
 /// The invitation is gone: "No pending invitation found", "Invitation not found or no longer
-/// pending", "Invitation is no longer pending (already accepted)", "already withdrawn", ….
+/// pending", "Invitation is no longer pending (already accepted)", "No invitation found for this
+/// profile", …. The exact wording is unknown (providers.md §6), so only phrases about the
+/// invitation count, and never a message about the session, the key or the account: taking
+/// one of those for "gone" would mark a withdrawal done that never happened.
 fn no_pending(lower: &str) -> bool {
-    const GONE: [&str; 9] = [
+    const GONE: [&str; 23] = [
         "no pending",
         "not pending",
         "no longer pending",
         "invitation not found",
+        "invitation was not found",
+        "invitation could not be found",
+        "invitation does not exist",
+        "invitation doesn't exist",
+        "invitation no longer exists",
+        "no invitation found",
+        "no invitation was found",
+        "no invitation exists",
+        "no invitation to withdraw",
+        "no such invitation",
+        "no matching invitation",
+        "no sent invitation",
+        "could not find the invitation",
+        "could not find a pending invitation",
         "already accepted",
         "already withdrawn",
         "already ignored",
         "already declined",
         "already responded",
     ];
-    GONE.iter().any(|w| lower.contains(w))
+    GONE.iter().any(|w| lower.contains(w)) && !about_access(lower)
+}
+
+/// A message about the LinkedIn session, the API key or the account, whatever else it says.
+fn about_access(lower: &str) -> bool {
+    const ACCESS: [&str; 13] = [
+        "session",
+        "auth",
+        "account",
+        "login",
+        "log in",
+        "logged",
+        "cookie",
+        "credential",
+        "api key",
+        "token",
+        "subscri",
+        "trial",
+        "permission",
+    ];
+    ACCESS.iter().any(|w| lower.contains(w))
+}
+
+/// A listing page's 502 `INVITATIONS_UNAVAILABLE` (providers.md §1.3), told from any other 502
+/// by the body's code. The read loop hands back only the error, whose excerpt is the start of
+/// the body, where the short documented body keeps its `code`.
+pub(crate) fn is_invitations_unavailable(error: &ProviderError) -> bool {
+    error.status == Some(502)
+        && error.kind == ErrorKind::ProviderUnavailable
+        && error
+            .excerpt
+            .as_deref()
+            .is_some_and(|body| body.contains("INVITATIONS_UNAVAILABLE"))
 }
 
 /// A 2xx with `"success": false` is a failure the status did not show.
@@ -230,6 +279,52 @@ mod tests {
         assert!(!no_pending(
             "an invitation to this profile is already pending"
         ));
+    }
+
+    #[test]
+    fn other_wordings_about_the_invitation_are_recognised() {
+        for text in [
+            "No invitation found for this profile",
+            "Invitation does not exist",
+            "No sent invitation to this person",
+            "Could not find a pending invitation to withdraw",
+            "Invitation could not be found",
+        ] {
+            assert!(no_pending(&text.to_lowercase()), "{text}");
+        }
+    }
+
+    #[test]
+    fn session_key_or_account_messages_are_never_gone() {
+        for text in [
+            "LinkedIn session expired: no pending invitation could be checked",
+            "No invitation found: the LinkedIn account needs to log in again",
+            "Invitation not found (cookie invalid)",
+            "Unauthorized: no pending invitation",
+            "Profile not found",
+        ] {
+            assert!(!no_pending(&text.to_lowercase()), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_invitations_unavailable_is_told_apart_from_other_502s() {
+        let failure = |body: &str| {
+            http::classify_sample(ProviderKind::ConnectSafely, classify, 502, body)
+                .expect("a failure")
+                .error
+        };
+        let unavailable = failure(
+            &serde_json::json!({"success": false, "code": "INVITATIONS_UNAVAILABLE", "message": "LinkedIn temporarily returned no invitations"}).to_string(),
+        );
+        assert!(is_invitations_unavailable(&unavailable));
+        let connections = failure(
+            &serde_json::json!({"success": false, "code": "CONNECTIONS_UNAVAILABLE", "message": "…"}).to_string(),
+        );
+        assert!(!is_invitations_unavailable(&connections));
+        assert!(!is_invitations_unavailable(&failure(
+            "<html>Bad gateway</html>"
+        )));
     }
 
     fn kind_of(status: u16, body: serde_json::Value) -> (ErrorKind, bool, String) {

@@ -17,7 +17,9 @@ use crate::providers::lenient::{self, non_empty};
 pub(crate) struct Page<T> {
     #[serde(default)]
     pub success: Option<bool>,
-    #[serde(default = "Vec::new")]
+    /// Required: every documented page has it (providers.md §1.3, old versions too). A 200
+    /// without it (an error body, a wrapped `data` object) must not pass for an empty list, or
+    /// a refresh would take every cached invitation as gone.
     pub invitations: Vec<T>,
     #[serde(default)]
     pub end_of_list: Option<bool>,
@@ -221,13 +223,97 @@ impl WireReceived {
     }
 }
 
+/// `GET /relationship/…` (providers.md §1.3), decoded so that an odd value in one field (a
+/// `null`, a string) never fails the lookup that every send starts with.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireRelationship {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub connected: Option<bool>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub invitation_sent: Option<bool>,
+    /// Only `NOT_CONNECTED` is documented; other values are unknown (§6).
     #[serde(default)]
-    pub invitation_sent: bool,
+    pub status: Option<String>,
+}
+
+/// What `status` clearly says; anything else says nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RelationshipStatus {
+    Connected,
+    NotConnected,
+    InvitationSent,
+    Unknown,
+}
+
+impl WireRelationship {
+    /// `connected`, else what `status` clearly says; `None` when neither tells.
+    pub fn is_connected(&self) -> Option<bool> {
+        self.connected.or(match self.relationship_status() {
+            RelationshipStatus::Connected => Some(true),
+            RelationshipStatus::NotConnected | RelationshipStatus::InvitationSent => Some(false),
+            RelationshipStatus::Unknown => None,
+        })
+    }
+
+    /// `invitationSent`, else `Some(true)` only when `status` names a sent invitation. Not
+    /// knowing is `None`: the send then goes ahead and `/connect` itself refuses a duplicate.
+    pub fn has_pending_invitation(&self) -> Option<bool> {
+        self.invitation_sent.or(match self.relationship_status() {
+            RelationshipStatus::InvitationSent => Some(true),
+            _ => None,
+        })
+    }
+
+    fn relationship_status(&self) -> RelationshipStatus {
+        let normalised: String = self
+            .status
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .map(|c| match c {
+                ' ' | '-' => '_',
+                c => c.to_ascii_uppercase(),
+            })
+            .collect();
+        // Exact names only: "NOT_CONNECTED" contains "CONNECTED", and a bare "PENDING" does
+        // not say which side invited.
+        match normalised.as_str() {
+            "CONNECTED" | "ALREADY_CONNECTED" => RelationshipStatus::Connected,
+            "NOT_CONNECTED" => RelationshipStatus::NotConnected,
+            "INVITATION_SENT" | "INVITE_SENT" | "SENT_INVITATION" | "PENDING_SENT" => {
+                RelationshipStatus::InvitationSent
+            }
+            _ => RelationshipStatus::Unknown,
+        }
+    }
+}
+
+/// A boolean, or `"true"` / `"false"` as text; anything else (null included) is `None`.
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(b) => Some(b),
+        serde_json::Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// A count from a number or numeric text: a fraction is rounded; a negative, a non-number or
+/// an absurd size is `None` (unknown), never zero, since `-1` often means "no limit".
+fn lenient_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let number = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(number
+        .filter(|n| n.is_finite() && *n >= 0.0 && *n <= f64::from(u32::MAX))
+        .map(|n| n.round() as u32))
 }
 
 #[derive(Deserialize)]
@@ -243,13 +329,13 @@ pub(crate) struct WireQuotaItem {
     pub feature: Option<String>,
     #[serde(default)]
     pub window: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub used: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub limit: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub linkedin_limit: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub remaining: Option<u32>,
     #[serde(default)]
     pub reset_at: Option<String>,
@@ -422,6 +508,67 @@ mod tests {
         );
         assert_eq!(category(Some("SOMETHING_NEW")), InvitationCategory::Unknown);
         assert_eq!(category(None), InvitationCategory::Connection);
+    }
+
+    fn relationship(body: &str) -> WireRelationship {
+        serde_json::from_str(body).expect("a relationship")
+    }
+
+    #[test]
+    fn relationship_flags_win_and_status_fills_in_only_what_it_clearly_says() {
+        let documented = relationship(
+            r#"{"connected": false, "invitationSent": false, "status": "NOT_CONNECTED"}"#,
+        );
+        assert_eq!(documented.is_connected(), Some(false));
+        assert_eq!(documented.has_pending_invitation(), Some(false));
+
+        let pending = relationship(
+            r#"{"connected": null, "invitationSent": null, "status": "invitation sent"}"#,
+        );
+        assert_eq!(pending.is_connected(), Some(false));
+        assert_eq!(pending.has_pending_invitation(), Some(true));
+
+        let connected = relationship(r#"{"invitationSent": null, "status": "CONNECTED"}"#);
+        assert_eq!(connected.is_connected(), Some(true));
+
+        for status in ["PENDING", "SOMETHING_NEW", ""] {
+            let unknown = relationship(&format!(
+                r#"{{"connected": null, "invitationSent": null, "status": "{status}"}}"#
+            ));
+            assert_eq!(unknown.is_connected(), None, "{status}");
+            assert_eq!(unknown.has_pending_invitation(), None, "{status}");
+        }
+        let text = relationship(r#"{"connected": "true", "invitationSent": 1}"#);
+        assert_eq!(text.is_connected(), Some(true));
+        assert_eq!(text.has_pending_invitation(), None);
+    }
+
+    #[test]
+    fn quota_numbers_are_read_leniently() {
+        let item: WireQuotaItem = serde_json::from_str(
+            r#"{"used": 12.6, "limit": "90", "linkedinLimit": -1, "remaining": -3.5}"#,
+        )
+        .expect("a quota item");
+        assert_eq!(
+            (item.used, item.limit, item.linkedin_limit, item.remaining),
+            (Some(13), Some(90), None, None)
+        );
+        let limit = item.into_model();
+        assert_eq!(limit.remaining, Some(77));
+        let huge: WireQuotaItem =
+            serde_json::from_str(r#"{"used": 1e30, "limit": null, "remaining": true}"#)
+                .expect("a quota item");
+        assert_eq!((huge.used, huge.limit, huge.remaining), (None, None, None));
+    }
+
+    #[test]
+    fn a_page_needs_its_invitations() {
+        let page = |body: &str| serde_json::from_str::<Page<WireSent>>(body);
+        assert!(page(r#"{"error": "Something went wrong"}"#).is_err());
+        assert!(page(r#"{"success": true, "data": {"invitations": []}}"#).is_err());
+        assert!(page(r#"{"success": true, "invitations": null}"#).is_err());
+        let empty = page(r#"{"success": true, "invitations": [], "endOfList": true}"#).unwrap();
+        assert!(empty.invitations.is_empty());
     }
 
     #[test]
