@@ -1025,3 +1025,317 @@ async fn a_range_failing_after_the_first_page_keeps_the_first() {
         ErrorKind::InsufficientCredits
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the docs allow a server to do (providers.md §3.1, §6): `fake_linkup::Quirks`
+
+async fn start_with(quirks: fake_linkup::Quirks, fake: LinkupFake) -> (FakeServer, Linkup) {
+    start(&fake.with_quirks(quirks)).await
+}
+
+fn fewer_pages(max: usize) -> fake_linkup::Quirks {
+    fake_linkup::Quirks {
+        max_pages_per_request: Some(max),
+        ..Default::default()
+    }
+}
+
+/// providers.md §3.1: `start_page..end_page` reports `pages_fetched`. A server that fetched one
+/// page of 2–6 is asked again from page 3: every invitation is read, each page paid once.
+#[tokio::test]
+async fn a_server_fetching_fewer_pages_than_asked_is_read_to_the_end() {
+    let fake = fake().with_sent(57);
+    let (server, client) = start_with(fewer_pages(1), fake.clone()).await;
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    let want: Vec<_> = fake.sent().iter().map(|s| s.id.to_string()).collect();
+    let got: Vec<_> = listed.items.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        ranges(&server, SENT_PATH),
+        [(1, 1), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)].map(|(a, b)| range("CONNECTION", a, b))
+    );
+    assert_eq!(fake.credits_left(), fake_linkup::DEFAULT_CREDITS - 6);
+}
+
+/// Pages that run out before the announced total (here `"invitations": null` for pages 2–4 of
+/// 35) end the listing partial, the first page kept: never complete, which would prune the 25
+/// it did not see. The null is an empty answer, not one to ask for again.
+#[tokio::test]
+async fn pages_ending_short_of_the_total_leave_the_listing_partial() {
+    let fake = fake().with_sent(35);
+    let (server, client) = start(&fake).await;
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 1, Fault::delay(0));
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        1,
+        fake_linkup::fault_null_invitations(35),
+    );
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stop = &listed.stopped.as_ref().expect("partial, not complete").stop;
+    assert_eq!((stop.fetched, stop.expected_total), (10, Some(35)));
+    assert!(stop.reason.contains("announced 35"), "{}", stop.reason);
+    assert_eq!(server.log.len(), 2, "{:?}", server.requests());
+}
+
+/// A first page whose total outruns its invitations is partial too.
+#[tokio::test]
+async fn a_first_page_short_of_its_small_total_is_partial() {
+    let fake = fake();
+    let (server, client) = start(&fake).await;
+    let answer = json!({"status": "success", "data": {
+        "total_available_results": 8, "invitations": [{
+            "invitation_id": 7100000000000000001u64, "name": "Only One",
+            "entity_urn": "urn:li:fsd_invitation:7100000000000000001"}]}});
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 1, Fault::status(200, answer));
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert!(!listed.is_complete());
+}
+
+/// `"invitations": null` is an answer that lists nothing: one request, one credit, an empty
+/// list, not four attempts and an error.
+#[tokio::test]
+async fn a_null_invitations_list_is_an_empty_answer_asked_for_once() {
+    let fake = fake();
+    let (server, client) = start(&fake).await;
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        4,
+        fake_linkup::fault_null_invitations(0),
+    );
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty() && listed.is_complete());
+    assert_eq!(server.log.len(), 1);
+}
+
+/// `"data": null` says nothing about the list: it is asked for again, never taken as an empty
+/// list (which would end the refresh complete and drop every cached invitation as gone).
+#[tokio::test]
+async fn a_null_data_is_asked_for_again_never_an_empty_list() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 1, fake_linkup::fault_null_data());
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 3);
+    assert_eq!(server.log.len(), 2);
+}
+
+/// A slow server (LinkupAPI reads LinkedIn page by page) that cannot answer a 4-page range
+/// within the timeout: the range is asked once, then page by page. Without that, each range
+/// would time out 4 times, 4 credits a time, and the listing would stop at page 1.
+#[tokio::test]
+async fn a_range_that_times_out_is_read_again_page_by_page() {
+    let fake = fake().with_sent(45);
+    let quirks = fake_linkup::Quirks {
+        page_delay: Duration::from_millis(200),
+        ..Default::default()
+    };
+    let server = fake.clone().with_quirks(quirks).start().await;
+    let client = client_with(
+        &server,
+        DEFAULT_KEY,
+        Some(DEFAULT_LOGIN_TOKEN),
+        HttpConfig::fast_test().with_timeout(Duration::from_millis(600)),
+    );
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 45);
+    assert_eq!(
+        ranges(&server, SENT_PATH),
+        [(1, 1), (2, 5), (2, 2), (3, 3), (4, 4), (5, 5)].map(|(a, b)| range("CONNECTION", a, b))
+    );
+    // Page 1, the 4 pages of the range that timed out (charged anyway), then pages 2–5.
+    assert_eq!(fake.credits_left(), fake_linkup::DEFAULT_CREDITS - 9);
+}
+
+/// A server that ignores the received `invitation_type` (every type on every type's pages):
+/// the types after the first bring only repeats, so they are done, not a stall; every
+/// invitation is listed once.
+#[tokio::test]
+async fn a_received_type_filter_the_server_ignores_lists_everything_once() {
+    let quirks = fake_linkup::Quirks {
+        ignores_received_type: true,
+        ..Default::default()
+    };
+    let fake = fake()
+        .with_received("CONNECTION", 23)
+        .with_received("ORGANIZATION", 4)
+        .with_received("CONTENT_SERIES", 12);
+    let (server, client) = start_with(quirks, fake).await;
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 39);
+    assert_eq!(
+        ranges(&server, RECEIVED_PATH),
+        vec![
+            range("CONNECTION", 1, 1),
+            range("ORGANIZATION", 1, 1),
+            range("CONTENT_SERIES", 1, 1),
+            range("CONNECTION", 2, 4),
+        ]
+    );
+}
+
+/// A server that refuses `ORGANIZATION` and `CONTENT_SERIES` as invalid: those types are
+/// skipped, the connection invitations listed in full.
+#[tokio::test]
+async fn received_types_the_server_refuses_are_skipped() {
+    let quirks = fake_linkup::Quirks {
+        refused_received_types: vec!["ORGANIZATION".into(), "CONTENT_SERIES".into()],
+        ..Default::default()
+    };
+    let fake = fake()
+        .with_received("CONNECTION", 23)
+        .with_received("ORGANIZATION", 4);
+    let (server, client) = start_with(quirks, fake).await;
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    assert_eq!(listed.items.len(), 23);
+    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
+}
+
+/// The older received page (no type, no range, no total): what its one page holds is kept,
+/// and the listing is partial, since nothing shows it was all.
+#[tokio::test]
+async fn the_older_received_page_is_listed_partial_never_complete() {
+    let quirks = fake_linkup::Quirks {
+        old_received_page: true,
+        ..Default::default()
+    };
+    let fake = fake()
+        .with_received("CONNECTION", 23)
+        .with_received("ORGANIZATION", 4);
+    let (server, client) = start_with(quirks, fake).await;
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    assert!(!listed.is_complete());
+    assert_eq!(server.log.len(), 4, "{:?}", server.requests());
+}
+
+/// A server that ignores the page range answers page 1 again: partial, never complete.
+#[tokio::test]
+async fn a_page_range_the_server_ignores_stops_partial() {
+    let quirks = fake_linkup::Quirks {
+        ignores_range: true,
+        ..Default::default()
+    };
+    let (server, client) = start_with(quirks, fake().with_sent(35)).await;
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 10);
+    let stop = &listed.stopped.as_ref().expect("partial").stop;
+    assert!(stop.reason.contains("asked from page 2"), "{}", stop.reason);
+    assert_eq!(server.log.len(), 2);
+}
+
+/// Invitations listed in another state than `PENDING` are left out, but a page of them is
+/// progress, not a stall: the pending ones after them are listed, the listing complete.
+#[tokio::test]
+async fn a_page_of_non_pending_invitations_is_not_a_stall() {
+    let fake = fake().with_sent(5).with_sent_in_state(10, "ACCEPTED");
+    let (server, client) = start(&fake).await;
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.is_complete(), "{:?}", listed.stopped);
+    let want: Vec<_> = fake.sent().iter().map(|s| s.id.to_string()).collect();
+    let got: Vec<_> = listed.items.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got, want);
+    assert_eq!(got.len(), 5);
+    assert_eq!(server.log.len(), 2);
+}
+
+/// Accept "no permission" is about that invitation: a failure of it alone, not a refused
+/// credential that stops the job and flags the account's key.
+#[tokio::test]
+async fn no_permission_on_accept_fails_that_invitation_only() {
+    let fake = fake().with_received("CONNECTION", 2);
+    let (server, client) = start(&fake).await;
+    let inv = received_list(&client).await.unwrap().remove(0);
+    server.faults.inject(
+        Some("POST"),
+        ACCEPT_PATH,
+        1,
+        fake_linkup::fault_no_permission(),
+    );
+    let e = client.respond(&inv, Response::Accept).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
+    assert!(e.message.contains("no permission"), "{}", e.message);
+    assert_eq!(fake.received().len(), 2);
+}
+
+/// Errors that say "expired" or "not found" about something other than the invitation are
+/// not "already withdrawn": the withdrawal is not reported done while it stays pending.
+#[tokio::test]
+async fn a_session_or_account_error_is_not_a_done_withdrawal() {
+    let fake = fake().with_sent(3);
+    let (server, client) = start(&fake).await;
+    let inv = sent_list(&client).await.unwrap().remove(0);
+    let cases = [
+        (
+            fake_linkup::fault_session_expired(),
+            ErrorKind::BadCredentials,
+        ),
+        (
+            fake_linkup::fault_error(404, "Account not found"),
+            ErrorKind::UnexpectedResponse,
+        ),
+    ];
+    for (fault, kind) in cases {
+        server
+            .faults
+            .inject(Some("POST"), WITHDRAW_PATH, 1, fault.clone());
+        let e = client.withdraw(&inv).await.unwrap_err();
+        assert_eq!(e.kind, kind, "{fault:?}");
+        assert_eq!(fake.sent().len(), 3, "still pending");
+    }
+    server.faults.inject(
+        Some("POST"),
+        WITHDRAW_PATH,
+        1,
+        fake_linkup::fault_session_expired(),
+    );
+    let e = client.withdraw(&inv).await.unwrap_err();
+    assert!(e.message.contains("login token"), "{}", e.message);
+}

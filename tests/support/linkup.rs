@@ -18,6 +18,11 @@
 //!   spellings) and makes a connection, connect adds a sent invitation. Slugs starting with
 //!   `no-such-` do not exist.
 //! - `POST /network/invitation-status` tells the state with one person.
+//! - [`Quirks`] (all off by default) switch on what the docs allow a server to do: fetch fewer
+//!   pages than asked, ignore or refuse the received `invitation_type`, ignore the page range,
+//!   answer the older received page, take seconds per page. Sent invitations may be listed in
+//!   a state other than `PENDING`. Fault helpers below give the documented or plausible error
+//!   and null bodies.
 
 // Handlers return their refusal as the `Err` of a `Result`: an axum `Response` is large, but
 // this is a test fake, not a hot path.
@@ -26,6 +31,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -97,6 +103,51 @@ pub fn fault_rate_limited(retry_after: Option<&str>) -> Fault {
     }
 }
 
+/// `"invitations": null` with the total still announced (an empty list said another way).
+pub fn fault_null_invitations(total_available: usize) -> Fault {
+    Fault::status(
+        200,
+        json!({"status": "success", "data": {
+            "total_results": 0, "total_available_results": total_available,
+            "invitations": null}}),
+    )
+}
+
+/// `"data": null`: a success whose answer is missing.
+pub fn fault_null_data() -> Fault {
+    Fault::status(200, json!({"status": "success", "data": null}))
+}
+
+/// Accept: "no permission" (providers.md §3.1 lists it without a body).
+pub fn fault_no_permission() -> Fault {
+    fault_error(403, "You do not have permission to accept this invitation")
+}
+
+/// Withdraw: the LinkedIn session behind the login token is over.
+pub fn fault_session_expired() -> Fault {
+    fault_error(401, "LinkedIn session expired")
+}
+
+/// What the docs allow a LinkupAPI server to do beyond the fake's defaults (all off).
+#[derive(Debug, Clone, Default)]
+pub struct Quirks {
+    /// Fetches at most this many pages per listing request, whatever the range asked for,
+    /// and says so in `pagination` (charging only those).
+    pub max_pages_per_request: Option<usize>,
+    /// The received list ignores `invitation_type` and lists every type.
+    pub ignores_received_type: bool,
+    /// Received types refused with 400 "Invalid value for invitation_type".
+    pub refused_received_types: Vec<String>,
+    /// Listings ignore `start_page` / `end_page` and answer page 1.
+    pub ignores_range: bool,
+    /// The older received page: no type, no range (only `total_results`, default 10), and no
+    /// total or `pagination` in the answer.
+    pub old_received_page: bool,
+    /// How long each page of a listing takes (LinkupAPI reads LinkedIn page by page). The
+    /// pages are charged before the wait, so a client that gives up has paid for them.
+    pub page_delay: Duration,
+}
+
 /// A sent invitation as the fake holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
@@ -107,6 +158,8 @@ pub struct Sent {
     pub kind: String,
     pub sent_time: String,
     pub message: Option<String>,
+    /// `PENDING` unless seeded otherwise ([`LinkupFake::with_sent_in_state`]).
+    pub state: String,
 }
 
 impl Sent {
@@ -144,6 +197,7 @@ struct FakeState {
     connections: BTreeSet<String>,
     next_seq: u64,
     next_id: u64,
+    quirks: Quirks,
 }
 
 /// The fake. Clone it to keep a handle on its state while it serves.
@@ -187,6 +241,7 @@ impl LinkupFake {
                 connections: BTreeSet::new(),
                 next_seq: 1,
                 next_id: FIRST_INVITATION_ID,
+                quirks: Quirks::default(),
             })),
         }
     }
@@ -205,10 +260,31 @@ impl LinkupFake {
                     kind: "CONNECTION".into(),
                     sent_time: SENT_AGES[i * SENT_AGES.len() / n.max(1)].into(),
                     message: (i % 5 == 2).then(|| "Would love to connect!".into()),
+                    state: "PENDING".into(),
                 });
             }
         }
         self
+    }
+
+    /// Adds `n` sent invitations that the list shows in `state` (e.g. `ACCEPTED`), newer than
+    /// those already there.
+    pub fn with_sent_in_state(self, n: usize, state: &str) -> Self {
+        let first = self.lock().sent.len();
+        let fake = self.with_sent(n);
+        for x in &mut fake.lock().sent[first..] {
+            x.state = state.to_string();
+        }
+        fake
+    }
+
+    pub fn with_quirks(self, quirks: Quirks) -> Self {
+        self.set_quirks(quirks);
+        self
+    }
+
+    pub fn set_quirks(&self, quirks: Quirks) {
+        self.lock().quirks = quirks;
     }
 
     /// Adds `n` received invitations of `kind` (`CONNECTION`, `ORGANIZATION`, `CONTENT_SERIES`).
@@ -262,7 +338,13 @@ impl LinkupFake {
 
     /// Pending sent invitations, newest first.
     pub fn sent(&self) -> Vec<Sent> {
-        let mut v = self.lock().sent.clone();
+        let mut v: Vec<Sent> = self
+            .lock()
+            .sent
+            .iter()
+            .filter(|x| x.state == "PENDING")
+            .cloned()
+            .collect();
         v.sort_by_key(|x| Reverse(x.seq));
         v
     }
@@ -381,16 +463,52 @@ fn positive(body: &Map<String, Value>, name: &str) -> Result<Option<usize>, Resp
     }
 }
 
-/// `(skip, take, start_page, end_page, pages)` from the page range or `total_results`.
-fn window(body: &Map<String, Value>) -> Result<(usize, usize, usize, usize, usize), Response> {
+/// What a listing request asks for: items `skip..skip + take`, pages `start..=end`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    skip: usize,
+    take: usize,
+    start: usize,
+    end: usize,
+    pages: usize,
+}
+
+impl Window {
+    fn pages(start: usize, pages: usize) -> Self {
+        Window {
+            skip: (start - 1) * PAGE_SIZE,
+            take: pages * PAGE_SIZE,
+            start,
+            end: start + pages - 1,
+            pages,
+        }
+    }
+
+    /// Page 1 whatever was asked (a server that ignores the range).
+    fn first_page() -> Self {
+        Window::pages(1, 1)
+    }
+
+    /// At most `max` pages of this one (a server that fetches fewer than asked).
+    fn at_most(self, max: Option<usize>) -> Self {
+        match max {
+            Some(max) if self.pages > max => Window {
+                take: max * PAGE_SIZE,
+                end: self.start + max - 1,
+                pages: max,
+                ..self
+            },
+            _ => self,
+        }
+    }
+}
+
+/// The window of the page range, or of `total_results` without one.
+fn window(body: &Map<String, Value>) -> Result<Window, Response> {
     let start = positive(body, "start_page")?;
     let end = positive(body, "end_page")?;
     match (start, end) {
-        (None, None) => {
-            let total = positive(body, "total_results")?.unwrap_or(PAGE_SIZE);
-            let pages = total.div_ceil(PAGE_SIZE);
-            Ok((0, total, 1, pages, pages))
-        }
+        (None, None) => total_results_window(body),
         (start, end) => {
             let start = start.unwrap_or(1);
             let end = end.unwrap_or(start);
@@ -400,16 +518,18 @@ fn window(body: &Map<String, Value>) -> Result<(usize, usize, usize, usize, usiz
                     "end_page must be greater than or equal to start_page",
                 ));
             }
-            let pages = end - start + 1;
-            Ok((
-                (start - 1) * PAGE_SIZE,
-                pages * PAGE_SIZE,
-                start,
-                end,
-                pages,
-            ))
+            Ok(Window::pages(start, end - start + 1))
         }
     }
+}
+
+fn total_results_window(body: &Map<String, Value>) -> Result<Window, Response> {
+    let total = positive(body, "total_results")?.unwrap_or(PAGE_SIZE);
+    let pages = total.div_ceil(PAGE_SIZE);
+    Ok(Window {
+        take: total,
+        ..Window::pages(1, pages)
+    })
 }
 
 fn invitation_type(body: &Map<String, Value>) -> Result<String, Response> {
@@ -420,30 +540,41 @@ fn invitation_type(body: &Map<String, Value>) -> Result<String, Response> {
     }
 }
 
-fn listing(
-    items: Vec<Value>,
-    available: usize,
-    start: usize,
-    end: usize,
-    pages: usize,
-) -> Response {
+fn listing(items: Vec<Value>, available: usize, w: Window) -> Response {
     Json(json!({
         "status": "success",
         "data": {
             "total_results": items.len(),
             "total_available_results": available,
             "invitations": items,
-            "pagination": {"start_page": start, "end_page": end,
-                           "results_per_page": PAGE_SIZE, "pages_fetched": pages},
+            "pagination": {"start_page": w.start, "end_page": w.end,
+                           "results_per_page": PAGE_SIZE, "pages_fetched": w.pages},
         }
     }))
     .into_response()
 }
 
+/// The older received page's answer: no total, no pagination.
+fn old_listing(items: Vec<Value>) -> Response {
+    Json(json!({
+        "status": "success",
+        "data": {"total_results": items.len(), "invitations": items}
+    }))
+    .into_response()
+}
+
+/// Which list a request reads, for the quirks that touch only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Sent,
+    Received,
+}
+
 async fn list_sent(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
-    list(
+    let (answer, wait) = list(
         &fake,
         &raw,
+        List::Sent,
         |s| &s.sent,
         |x| (x.seq, &x.kind),
         |x| {
@@ -453,20 +584,23 @@ async fn list_sent(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
                 "subtitle": x.member.headline,
                 "sent_time": x.sent_time,
                 "invitation_id": x.id,
-                "invitation_state": "PENDING",
+                "invitation_state": x.state,
                 "message": x.message,
                 "entity_urn": x.urn(),
                 "profile_picture": x.member.picture_url(),
                 "invitation_type": x.kind,
             })
         },
-    )
+    );
+    tokio::time::sleep(wait).await;
+    answer
 }
 
 async fn list_received(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
-    list(
+    let (answer, wait) = list(
         &fake,
         &raw,
+        List::Received,
         |s| &s.received,
         |x| (x.seq, &x.kind),
         |x| {
@@ -484,25 +618,57 @@ async fn list_received(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
                 "profile_picture": x.member.picture_url(),
             })
         },
-    )
+    );
+    tokio::time::sleep(wait).await;
+    answer
 }
 
-/// One page of a listing, newest first: the request checked, its pages charged, the items of
-/// the requested `invitation_type` (`key`: sequence number and type of an item) shown by `item`.
+/// The window a request gets and the type filter it gets (`None`: every type), under the
+/// quirks switched on.
+fn read_request(
+    body: &Map<String, Value>,
+    which: List,
+    quirks: &Quirks,
+) -> Result<(Window, Option<String>), Response> {
+    let received = which == List::Received;
+    if received && quirks.old_received_page {
+        return Ok((total_results_window(body)?, None));
+    }
+    let kind = invitation_type(body)?;
+    if received && quirks.refused_received_types.contains(&kind) {
+        return Err(error(400, "Invalid value for invitation_type"));
+    }
+    let asked = window(body)?;
+    let window = if quirks.ignores_range {
+        Window::first_page()
+    } else {
+        asked.at_most(quirks.max_pages_per_request)
+    };
+    let ignores_type = received && quirks.ignores_received_type;
+    Ok((window, (!ignores_type).then_some(kind)))
+}
+
+/// One page range of a listing, newest first: the request checked, its pages charged, the
+/// items of the requested `invitation_type` (`key`: sequence number and type of an item)
+/// shown by `item`; with how long the server takes to answer.
 fn list<T>(
     fake: &LinkupFake,
     raw: &Bytes,
+    which: List,
     pick: fn(&FakeState) -> &[T],
     key: fn(&T) -> (u64, &str),
     item: fn(&T) -> Value,
-) -> Response {
+) -> (Response, Duration) {
     let result = (|| {
         let body = checked_body(fake, raw)?;
-        let kind = invitation_type(&body)?;
-        let (skip, take, start, end, pages) = window(&body)?;
         let mut s = fake.lock();
-        s.charge(pages as u64)?;
-        let mut all: Vec<&T> = pick(&s).iter().filter(|x| key(x).1 == kind).collect();
+        let (w, kind) = read_request(&body, which, &s.quirks)?;
+        s.charge(w.pages as u64)?;
+        let wait = s.quirks.page_delay * w.pages as u32;
+        let mut all: Vec<&T> = pick(&s)
+            .iter()
+            .filter(|x| kind.as_deref().is_none_or(|k| key(x).1 == k))
+            .collect();
         // Stored oldest first as a rule: newest first is then the reverse, with no sort per
         // request (a listing of 100,000 makes 2,001; the benchmark times the client).
         if all.is_sorted_by_key(|x| key(x).0) {
@@ -510,10 +676,20 @@ fn list<T>(
         } else {
             all.sort_by_key(|x| Reverse(key(x).0));
         }
-        let items = all.iter().skip(skip).take(take).map(|x| item(x)).collect();
-        Ok::<_, Response>(listing(items, all.len(), start, end, pages))
+        let items = all
+            .iter()
+            .skip(w.skip)
+            .take(w.take)
+            .map(|x| item(x))
+            .collect();
+        let answer = if which == List::Received && s.quirks.old_received_page {
+            old_listing(items)
+        } else {
+            listing(items, all.len(), w)
+        };
+        Ok::<_, Response>((answer, wait))
     })();
-    result.unwrap_or_else(|r| r)
+    result.unwrap_or_else(|r| (r, Duration::ZERO))
 }
 
 fn required_str<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'a str, Response> {
@@ -605,6 +781,7 @@ async fn connect(State(fake): State<LinkupFake>, raw: Bytes) -> Response {
             kind: "CONNECTION".into(),
             sent_time: "Sent today".into(),
             message,
+            state: "PENDING".into(),
         });
         Ok(success("Invitation sent successfully"))
     })();

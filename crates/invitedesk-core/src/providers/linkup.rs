@@ -9,18 +9,26 @@
 //!   empty pages. Without a total (older answers), reading stops at a short page. No page
 //!   count stops a listing while requests bring new invitations (`listing::Gathered`); one
 //!   that brings only repeats, or the row bound, stops it part-way, keeping what it fetched.
+//! - A server may fetch fewer pages than asked: reading goes on after the pages an answer
+//!   covers, and a listing whose pages end clearly short of its total is partial, never
+//!   complete (a complete one prunes what it did not see). A multi-page range is sent once;
+//!   if it fails (LinkupAPI reads LinkedIn page by page, so a slow one outlasts the timeout),
+//!   the rest is read one page at a time: the same credits, and a repeat costs one.
 //! - Sent: `invitation_type: "CONNECTION"` only (the user's own connection requests). Received:
 //!   one listing per type, `CONNECTION`, `ORGANIZATION` and `CONTENT_SERIES`, so page and
 //!   newsletter invitations are listed too (at least 3 credits per refresh). Items are
-//!   deduplicated by id in case a server ignores the type.
+//!   deduplicated by id. A type the server refuses as invalid, or ignores (the older received
+//!   page takes no type, and its page 1 repeats the first type's), is left out.
+//! - Items in a state other than `PENDING` (undocumented) are left out; they still count as
+//!   new for the stall check.
 //! - `list_accounts` verifies key and token with the cheapest call that needs both: page 1 of
 //!   the sent list (1 credit). The error says which of the two was refused.
-//! - Writes after an ambiguous failure ask `POST /network/invitation-status` (1 credit) for the
-//!   person whether the write took effect; without a profile URL the write is repeated once,
-//!   and a repeat that finds the work done counts as done.
+//! - Writes are sent once. An ambiguous failure is reported unconfirmed and settled by the
+//!   caller from the listings (`write`); `POST /network/invitation-status` is not used.
 //! - Credits: the v1 API reports no balance. `limits` shows the cost model, and "no credits
 //!   left" once a call was refused for that.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
@@ -58,7 +66,9 @@ pub const CONNECT_PATH: &str = "/network/connect";
 
 /// Received invitations are listed once per type so that every category shows.
 pub const RECEIVED_TYPES: [&str; 3] = ["CONNECTION", "ORGANIZATION", "CONTENT_SERIES"];
-const SENT_TYPE: &str = "CONNECTION";
+/// The documented default of `invitation_type`.
+const DEFAULT_TYPE: &str = "CONNECTION";
+const SENT_TYPE: &str = DEFAULT_TYPE;
 
 pub const PAGE_SIZE: usize = 10;
 /// Pages per listing request after the first: LinkupAPI reads LinkedIn page by page, so a
@@ -90,6 +100,8 @@ fn token_account(token: &SecretString) -> (String, String) {
 
 pub struct Linkup {
     http: http::Client,
+    /// For multi-page ranges: tried once (see `worth_reading_page_by_page`).
+    range_http: http::Client,
     login_token: Option<SecretString>,
     country: String,
     /// Set once a call was refused for lack of credits, for `limits`.
@@ -104,7 +116,14 @@ struct Listing {
     kind: &'static str,
     total: Option<usize>,
     pages_read: u32,
+    /// Invitations the server sent for this listing, repeats and left-out ones included: what
+    /// its total is held against once the pages run out.
+    items_sent: usize,
+    /// Drops to 1 once a range failed: a slow server is read page by page (the same credits).
+    pages_per_request: u32,
     done: bool,
+    /// The server refused this type, or ignored it and sent another type's invitations.
+    skipped: bool,
 }
 
 impl Listing {
@@ -114,9 +133,127 @@ impl Listing {
             kind,
             total: None,
             pages_read: 0,
+            items_sent: 0,
+            pages_per_request: PAGES_PER_REQUEST,
             done: false,
+            skipped: false,
         }
     }
+
+    /// The last page of the next request, which starts at `start`; `None` when the total needs
+    /// no more pages.
+    fn next_range_end(&self, start: u32) -> Option<u32> {
+        let end = start + self.pages_per_request - 1;
+        match self.total.map(|t| t.div_ceil(PAGE_SIZE) as u32) {
+            Some(needed) if start > needed => None,
+            Some(needed) => Some(end.min(needed)),
+            None => Some(end),
+        }
+    }
+
+    /// Partial when clearly fewer invitations arrived than the total announced: pages that
+    /// came back short (or empty) must not pass for the end of the list, or the refresh would
+    /// take every invitation it never saw as gone. LinkedIn's count may drift by a few while a
+    /// long list is read, hence the 1% slack.
+    fn shortfall(&self) -> Option<Halt> {
+        let total = self.total?;
+        let slack = total / 100;
+        (self.items_sent + slack < total).then(|| {
+            Halt::Failed(ProviderError::new(
+                ErrorKind::UnexpectedResponse,
+                format!(
+                    "LinkupAPI announced {total} invitations but its pages ended after {}, so \
+                     the ones not seen were kept as they were. Try again later",
+                    self.items_sent
+                ),
+            ))
+        })
+    }
+}
+
+/// One listing call's invitations so far, across the invitation types it reads.
+struct Reading<'a, T> {
+    gathered: Gathered<T>,
+    /// Ids of invitations listed in a state other than pending. They are left out, but the
+    /// first sight of one counts as progress: a page of them is not a page of repeats.
+    left_out: HashSet<String>,
+    rows: PageRows<'a, T>,
+    progress: PageProgress<'a>,
+}
+
+impl<'a, T: ListingKey> Reading<'a, T> {
+    fn new(max_rows: usize, rows: PageRows<'a, T>, progress: PageProgress<'a>) -> Self {
+        Reading {
+            gathered: Gathered::new("LinkupAPI", max_rows),
+            left_out: HashSet::new(),
+            rows,
+            progress,
+        }
+    }
+
+    /// Takes one answer covering `pages` pages; returns how many invitations were new,
+    /// left-out ones included.
+    fn take(
+        &mut self,
+        items: Vec<Item>,
+        pages: u32,
+        into_model: impl Fn(Item) -> Option<T>,
+    ) -> Result<usize, ProviderError> {
+        let (pending, not_pending): (Vec<Item>, Vec<Item>) =
+            items.into_iter().partition(Item::is_pending);
+        let newly_left_out = not_pending
+            .iter()
+            .filter_map(|item| {
+                log_left_out(item);
+                item.id()
+            })
+            .filter(|id| self.left_out.insert(id.clone()))
+            .count();
+        let fresh = self.gathered.take(
+            pending.into_iter().filter_map(into_model),
+            pages,
+            self.rows,
+            self.progress,
+        )?;
+        Ok(fresh + newly_left_out)
+    }
+
+    fn has_seen_any(&self) -> bool {
+        !self.gathered.is_empty() || !self.left_out.is_empty()
+    }
+
+    fn end(self, halt: Option<Halt>) -> Listed<T> {
+        self.gathered.end(halt)
+    }
+}
+
+/// Only the state: the item's other fields are personal data.
+fn log_left_out(item: &Item) {
+    if let Some(state) = item.state_other_than_pending() {
+        log::debug!(
+            "LinkupAPI listed an invitation in state {:?}; left out as not pending",
+            http::truncate(state, 40)
+        );
+    }
+}
+
+/// A failed multi-page range worth reading again page by page: the failures a read repeats.
+/// The range itself is not repeated, as each repeat costs a credit per page, and a range the
+/// server cannot fetch within the timeout would time out again.
+fn worth_reading_page_by_page(e: &ProviderError) -> bool {
+    matches!(
+        e.kind,
+        ErrorKind::Network
+            | ErrorKind::ProviderUnavailable
+            | ErrorKind::RateLimited
+            | ErrorKind::UnexpectedResponse
+    )
+}
+
+/// A received type other than the documented default that the server refuses as invalid: an
+/// older server may take no `invitation_type` but `CONNECTION`.
+fn type_refused(e: &ProviderError, kind: &str) -> bool {
+    kind != DEFAULT_TYPE && e.kind == ErrorKind::InvalidInput
 }
 
 impl Linkup {
@@ -128,23 +265,31 @@ impl Linkup {
         config: ProviderConfig,
         http_config: HttpConfig,
     ) -> Result<Self, ProviderError> {
-        let mut http = http::Client::new(
-            ProviderKind::Linkup,
-            &config.base_url,
-            Auth::Header {
-                name: "x-api-key",
-                value: config.api_key,
-            },
-            http_config,
-            errors::classify,
-        )?;
         let login_token = config
             .login_token
             .filter(|t| !t.expose_secret().trim().is_empty());
-        if let Some(token) = &login_token {
+        let client = |http_config| {
+            let http = http::Client::new(
+                ProviderKind::Linkup,
+                &config.base_url,
+                Auth::Header {
+                    name: "x-api-key",
+                    value: config.api_key.clone(),
+                },
+                http_config,
+                errors::classify,
+            )?;
             // Error excerpts never show the token, even if an answer echoes it.
-            http = http.with_secret(token.clone());
-        }
+            Ok::<_, ProviderError>(match &login_token {
+                Some(token) => http.with_secret(token.clone()),
+                None => http,
+            })
+        };
+        let range_http = client(HttpConfig {
+            max_retries: 0,
+            ..http_config.clone()
+        })?;
+        let http = client(http_config)?;
         let country = config
             .country
             .map(|c| c.trim().to_ascii_uppercase())
@@ -152,6 +297,7 @@ impl Linkup {
             .unwrap_or_else(|| DEFAULT_COUNTRY.to_string());
         Ok(Linkup {
             http,
+            range_http,
             login_token,
             country,
             out_of_credits: AtomicBool::new(false),
@@ -189,7 +335,8 @@ impl Linkup {
     }
 
     /// Pages `start_page..=end_page` of a listing. An answer without `data` does not decode,
-    /// so it is asked for again like any unreadable answer.
+    /// so it is asked for again like any unreadable answer (a single page only: see
+    /// `range_http`).
     async fn fetch(
         &self,
         path: &str,
@@ -205,95 +352,108 @@ impl Linkup {
         };
         let call = self.call(path, range)?;
         let pages = PageRef::range(start_page, end_page);
-        let (_, answer) = self
-            .http
+        let http = if end_page > start_page {
+            &self.range_http
+        } else {
+            &self.http
+        };
+        let (_, answer) = http
             .read_page::<ListAnswer>(call, pages, progress)
             .await
             .map_err(|e| self.noted(e))?;
         Ok(answer.data)
     }
 
-    /// Page 1 of `listing` alone (for its total), its invitations into `gathered`; `whole`
+    /// Page 1 of `listing` alone (for its total), its invitations into `reading`; `whole`
     /// when this listing's total is the whole listing's (the sent list, not one received
     /// type of three), for progress. `Some` when it stopped there.
     async fn first_page<T: ListingKey>(
         &self,
         listing: &mut Listing,
         whole: bool,
-        gathered: &mut Gathered<T>,
+        reading: &mut Reading<'_, T>,
         into_model: impl Fn(Item) -> Option<T>,
-        rows: PageRows<'_, T>,
-        progress: PageProgress<'_>,
     ) -> Result<Option<Halt>, ProviderError> {
-        let data = match self.fetch(listing.path, listing.kind, 1, 1, progress).await {
+        let data = match self
+            .fetch(listing.path, listing.kind, 1, 1, reading.progress)
+            .await
+        {
             Ok(data) => data,
-            Err(e) if gathered.pages() == 0 => return Err(e),
+            Err(e) if type_refused(&e, listing.kind) => {
+                log::warn!(
+                    "LinkupAPI refused invitation_type {}, so those invitations are not \
+                     listed: {}",
+                    listing.kind,
+                    e.message
+                );
+                listing.skipped = true;
+                return Ok(None);
+            }
+            Err(e) if reading.gathered.pages() == 0 => return Err(e),
             Err(e) => return Ok(Some(Halt::Failed(e))),
         };
         let got = data.invitations.len();
         let total = data.total_available();
         if whole {
-            gathered.set_total(total);
+            reading.gathered.set_total(total);
         }
-        let wire = data.invitations.into_iter();
-        let fresh = gathered.take(wire.filter_map(into_model), 1, rows, progress)?;
+        let seen_before = reading.has_seen_any();
+        let fresh = reading.take(data.invitations, 1, into_model)?;
+        if seen_before && got > 0 && fresh == 0 {
+            // Only invitations another type already brought: the server ignores the type.
+            log::info!(
+                "LinkupAPI ignored invitation_type {}; its page repeated another type's",
+                listing.kind
+            );
+            listing.skipped = true;
+            return Ok(None);
+        }
         listing.total = total;
         listing.pages_read = 1;
+        listing.items_sent = got;
         listing.done = got == 0
             || total.map_or(got < PAGE_SIZE, |t| t <= PAGE_SIZE)
             || total.is_some_and(|t| t <= got);
         Ok((!listing.done && fresh == 0).then_some(Halt::Stalled))
     }
 
-    /// Reads the remaining pages of `listing` into `gathered`, exactly as many as its total
-    /// needs (a credit each); `Some` when it stopped part-way.
+    /// Reads the remaining pages of `listing` into `reading`, as many as its total needs (a
+    /// credit each), advancing by the pages each answer covers; `Some` when it stopped
+    /// part-way.
     async fn read_rest<T: ListingKey>(
         &self,
         listing: &mut Listing,
-        gathered: &mut Gathered<T>,
+        reading: &mut Reading<'_, T>,
         into_model: impl Fn(Item) -> Option<T>,
-        rows: PageRows<'_, T>,
-        progress: PageProgress<'_>,
     ) -> Result<Option<Halt>, ProviderError> {
         while !listing.done {
             let start = listing.pages_read + 1;
-            let pages_needed = listing.total.map(|t| t.div_ceil(PAGE_SIZE) as u32);
-            if pages_needed.is_some_and(|n| start > n) {
+            let Some(end) = listing.next_range_end(start) else {
                 break;
-            }
-            if gathered.is_full() {
+            };
+            if reading.gathered.is_full() {
                 return Ok(Some(Halt::Bounded));
             }
-            let mut end = start + PAGES_PER_REQUEST - 1;
-            if let Some(n) = pages_needed {
-                end = end.min(n);
-            }
             let data = match self
-                .fetch(listing.path, listing.kind, start, end, progress)
+                .fetch(listing.path, listing.kind, start, end, reading.progress)
                 .await
             {
                 Ok(data) => data,
+                Err(e) if end > start && worth_reading_page_by_page(&e) => {
+                    log::debug!(
+                        "LinkupAPI: {} failed; reading them page by page",
+                        PageRef::range(start, end)
+                    );
+                    listing.pages_per_request = 1;
+                    continue;
+                }
                 Err(e) => return Ok(Some(Halt::Failed(e))),
             };
-            let got = data.invitations.len();
-            if let Some(t) = data.total_available() {
-                listing.total = Some(t);
-            }
-            listing.pages_read = end;
-            let wire = data.invitations.into_iter();
-            let fresh = gathered.take(
-                wire.filter_map(&into_model),
-                end - start + 1,
-                rows,
-                progress,
-            )?;
-            let asked = (end - start + 1) as usize * PAGE_SIZE;
-            listing.done = got == 0 || (listing.total.is_none() && got < asked);
-            if !listing.done && fresh == 0 {
-                return Ok(Some(Halt::Stalled));
+            if let Some(halt) = take_range(listing, start, end, data, reading, &into_model)? {
+                return Ok(Some(halt));
             }
         }
-        Ok(None)
+        Ok(listing.shortfall())
     }
 
     /// A write, sent once. An ambiguous failure is unconfirmed: the caller checks the lists
@@ -305,6 +465,44 @@ impl Linkup {
             Err(e) => Err(self.noted(e)),
         }
     }
+}
+
+/// One answer to pages `start..=end` of `listing`, taken into `reading`; `Some` when reading
+/// stops there. A server may fetch fewer pages than asked, so reading goes on after the
+/// pages the answer covers, not after `end`.
+fn take_range<T: ListingKey>(
+    listing: &mut Listing,
+    start: u32,
+    end: u32,
+    data: ListData,
+    reading: &mut Reading<'_, T>,
+    into_model: impl Fn(Item) -> Option<T>,
+) -> Result<Option<Halt>, ProviderError> {
+    if let Some(answered) = data.answered_from().filter(|&page| page != start) {
+        return Ok(Some(Halt::Failed(range_not_followed(start, answered))));
+    }
+    let covered = data.pages_covered(start, end - start + 1);
+    let got = data.invitations.len();
+    if let Some(t) = data.total_available() {
+        listing.total = Some(t);
+    }
+    listing.items_sent += got;
+    listing.pages_read = start - 1 + covered;
+    let fresh = reading.take(data.invitations, covered, into_model)?;
+    listing.done = got == 0 || (listing.total.is_none() && got < covered as usize * PAGE_SIZE);
+    Ok((!listing.done && fresh == 0).then_some(Halt::Stalled))
+}
+
+/// The server answered other pages than asked for (it ignores the range, or numbers pages
+/// from another base, providers.md §6): what follows cannot be placed, so reading stops there.
+fn range_not_followed(asked: u32, answered: u32) -> ProviderError {
+    ProviderError::new(
+        ErrorKind::UnexpectedResponse,
+        format!(
+            "LinkupAPI answered from page {answered} when asked from page {asked}, so the \
+             refresh stopped there and kept the invitations it did not reach"
+        ),
+    )
 }
 
 /// The digits LinkupAPI wants as `invitation_id`: the id, or the URN's digits.
@@ -364,24 +562,17 @@ impl super::InvitationProvider for Linkup {
     ) -> Result<Listed<SentInvitation>, ProviderError> {
         let now = Utc::now();
         let into_model = |item| wire::sent_invitation(item, SENT_TYPE, now);
-        let mut gathered = Gathered::new("LinkupAPI", self.max_rows);
+        let mut reading = Reading::new(self.max_rows, rows, progress);
         let mut listing = Listing::new(SENT_PATH, SENT_TYPE);
         let mut halt = self
-            .first_page(
-                &mut listing,
-                true,
-                &mut gathered,
-                into_model,
-                rows,
-                progress,
-            )
+            .first_page(&mut listing, true, &mut reading, into_model)
             .await?;
         if halt.is_none() {
             halt = self
-                .read_rest(&mut listing, &mut gathered, into_model, rows, progress)
+                .read_rest(&mut listing, &mut reading, into_model)
                 .await?;
         }
-        Ok(gathered.end(halt))
+        Ok(reading.end(halt))
     }
 
     async fn withdraw(&self, invitation: &SentInvitation) -> Result<WriteOutcome, ProviderError> {
@@ -390,7 +581,8 @@ impl super::InvitationProvider for Linkup {
         gone_if_not_pending(self.write(call).await)
     }
 
-    /// Page 1 of each type first (for the grand total), then the rest of each.
+    /// Page 1 of each type first (for the grand total), then the rest of each. A type the
+    /// server refuses or ignores is left out (see `first_page`).
     async fn list_received_partial(
         &self,
         progress: PageProgress<'_>,
@@ -399,36 +591,36 @@ impl super::InvitationProvider for Linkup {
         let now = Utc::now();
         let into_model =
             |kind: &'static str| move |item| wire::received_invitation(item, kind, now);
-        let mut gathered = Gathered::new("LinkupAPI", self.max_rows);
+        let mut reading = Reading::new(self.max_rows, rows, progress);
         let mut listings = Vec::with_capacity(RECEIVED_TYPES.len());
         for kind in RECEIVED_TYPES {
             let mut listing = Listing::new(RECEIVED_PATH, kind);
             let halt = self
-                .first_page(
-                    &mut listing,
-                    false,
-                    &mut gathered,
-                    into_model(kind),
-                    rows,
-                    progress,
-                )
+                .first_page(&mut listing, false, &mut reading, into_model(kind))
                 .await?;
             if halt.is_some() {
-                return Ok(gathered.end(halt));
+                return Ok(reading.end(halt));
             }
-            listings.push(listing);
+            if !listing.skipped {
+                listings.push(listing);
+            }
         }
-        gathered.set_total(listings.iter().map(|l| l.total).sum::<Option<usize>>());
+        let total = listings.iter().map(|l| l.total).sum::<Option<usize>>();
+        reading.gathered.set_total(total);
+        let mut pages_per_request = PAGES_PER_REQUEST;
         for listing in &mut listings {
+            // A server too slow for ranges in one type is as slow in the next.
+            listing.pages_per_request = pages_per_request;
             let kind = listing.kind;
             let halt = self
-                .read_rest(listing, &mut gathered, into_model(kind), rows, progress)
+                .read_rest(listing, &mut reading, into_model(kind))
                 .await?;
             if halt.is_some() {
-                return Ok(gathered.end(halt));
+                return Ok(reading.end(halt));
             }
+            pages_per_request = listing.pages_per_request;
         }
-        Ok(gathered.end(None))
+        Ok(reading.end(None))
     }
 
     async fn respond(

@@ -48,9 +48,17 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
     let text = said.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     // Order matters: "Invalid or expired LinkedIn cookie" also contains "expired". Any text
-    // about the token (even "Missing required parameter: login_token") means it must be
-    // replaced, so it comes first.
-    if has(&["cookie", "login token", "login_token", "li_at"]) {
+    // about the token or the LinkedIn session it opens (even "Missing required parameter:
+    // login_token") means it must be replaced, so it comes first.
+    if has(&[
+        "cookie",
+        "login token",
+        "login_token",
+        "li_at",
+        "session",
+        "logged out",
+        "not logged in",
+    ]) {
         return (ErrorKind::BadCredentials, LOGIN_TOKEN_REFUSED.into(), false);
     }
     if has(&["credit"]) {
@@ -83,13 +91,14 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
             false,
         );
     }
-    // Accept: "no permission" (providers.md §3.1) means this login token's account may not
-    // answer the invitation.
-    if has(&["permission", "not allowed", "forbidden"]) {
+    // Accept: "no permission" (providers.md §3.1) is about this one invitation (not the
+    // account's to answer, or not answerable through the API); the key and token still
+    // work, so a job goes on with the next one.
+    if has(&["permission", "not allowed"]) {
         return (
-            ErrorKind::BadCredentials,
-            "LinkedIn did not allow this account to do that through LinkupAPI (no permission). \
-             Check that the login token belongs to this LinkedIn account, refresh, and try again."
+            ErrorKind::InvalidInput,
+            "LinkedIn did not allow this account to answer this invitation through LinkupAPI \
+             (no permission). Refresh the list, or answer it on LinkedIn."
                 .into(),
             false,
         );
@@ -153,15 +162,7 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
             false,
         );
     }
-    if has(&[
-        "not found",
-        "no pending",
-        "not pending",
-        "already withdrawn",
-        "already accepted",
-        "expired",
-        "no longer",
-    ]) {
+    if is_about_a_gone_invitation(&text) {
         return (
             ErrorKind::NoPendingInvitation,
             "LinkedIn has no such pending invitation any more (it was withdrawn, accepted or \
@@ -207,6 +208,21 @@ fn by_text(said: &str, status: u16) -> (ErrorKind, String, bool) {
     }
 }
 
+/// The invitation itself is withdrawn, answered or expired: a withdrawal or an acceptance
+/// then reports the work as already done, so the text must be about the invitation. "Account
+/// not found" or "Request expired" are not.
+fn is_about_a_gone_invitation(text: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let names_the_invitation = has(&["invitation", "invite"]);
+    has(&[
+        "no pending",
+        "not pending",
+        "already withdrawn",
+        "already accepted",
+        "already ignored",
+    ]) || (names_the_invitation && has(&["not found", "expired", "no longer", "does not exist"]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,8 +264,17 @@ mod tests {
             (
                 403,
                 "You do not have permission to accept this invitation",
-                BadCredentials,
+                InvalidInput,
             ),
+            (400, "No permission", InvalidInput),
+            (401, "LinkedIn session expired", BadCredentials),
+            (400, "Your LinkedIn session has expired", BadCredentials),
+            (404, "Account not found", UnexpectedResponse),
+            (400, "Request expired", UnexpectedResponse),
+            (400, "This link is no longer valid", UnexpectedResponse),
+            (400, "Invitation is no longer pending", NoPendingInvitation),
+            (404, "Invitation does not exist", NoPendingInvitation),
+            (400, "Already withdrawn", NoPendingInvitation),
             (400, "Invalid value for country", InvalidInput),
             (400, "Invalid LinkedIn profile URL", InvalidInput),
             (404, "Profile not found", NotFound),
@@ -313,6 +338,9 @@ mod tests {
         assert_eq!(kind("Invalid API key"), ErrorKind::BadCredentials);
         assert!(by_text("Invalid API key", 403).1.contains("API key"));
         assert_eq!(kind("Invitation not found"), ErrorKind::NoPendingInvitation);
+        assert!(by_text("LinkedIn session expired", 200)
+            .1
+            .contains("login token"));
         assert_eq!(kind("Already connected"), ErrorKind::AlreadyConnected);
         assert_eq!(kind("Invitation already sent"), ErrorKind::AlreadyInvited);
         assert_eq!(kind("Something odd"), ErrorKind::UnexpectedResponse);

@@ -5,8 +5,9 @@
 //! same digits as a string, which no float can have rounded, so it wins when the two disagree.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
+use super::PAGE_SIZE;
 use crate::model::{InvitationCategory, Person, ReceivedInvitation, SentInvitation};
 use crate::providers::lenient::{non_empty, string_or_integer, urn_digits};
 
@@ -47,8 +48,9 @@ pub(crate) struct ConnectBody<'a> {
     pub message: Option<&'a str>,
 }
 
-/// A listing answer (`{"status": "success", "data": {...}}`): `data` is required, so an answer without it does not
-/// decode and is read again.
+/// A listing answer (`{"status": "success", "data": {...}}`). An answer without `data`, or with
+/// `"data": null`, does not decode, so it is read again: taken as an empty list, it would end
+/// the listing complete and the refresh would drop every cached invitation as gone.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListAnswer {
     pub data: ListData,
@@ -58,14 +60,82 @@ pub(crate) struct ListAnswer {
 pub(crate) struct ListData {
     #[serde(default, deserialize_with = "string_or_integer")]
     pub total_available_results: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub invitations: Vec<Item>,
+    /// Absent from the older received-list answer; anything but an object counts as absent.
+    #[serde(default, deserialize_with = "object_or_none")]
+    pub pagination: Option<Pagination>,
 }
 
 impl ListData {
     pub fn total_available(&self) -> Option<usize> {
         self.total_available_results.as_deref()?.parse().ok()
     }
+
+    /// How many pages of the range `start..=start + asked - 1` this answer covers: what the
+    /// server says it fetched (`pages_fetched`, else the `end_page` it reached), never fewer
+    /// than its invitations fill nor more than were asked, and at least one so reading moves on.
+    pub fn pages_covered(&self, start: u32, asked: u32) -> u32 {
+        let filled = self.invitations.len().div_ceil(PAGE_SIZE) as u32;
+        let said = self.pagination.as_ref().and_then(|p| p.pages_from(start));
+        said.unwrap_or(filled).max(filled).clamp(1, asked.max(1))
+    }
+
+    /// The first page the server says it answered, when it says.
+    pub fn answered_from(&self) -> Option<u32> {
+        self.pagination.as_ref()?.start_page()
+    }
+}
+
+/// `data.pagination`: `{start_page, end_page, results_per_page, pages_fetched}`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Pagination {
+    #[serde(default, deserialize_with = "string_or_integer")]
+    start_page: Option<String>,
+    #[serde(default, deserialize_with = "string_or_integer")]
+    end_page: Option<String>,
+    #[serde(default, deserialize_with = "string_or_integer")]
+    pages_fetched: Option<String>,
+}
+
+impl Pagination {
+    fn start_page(&self) -> Option<u32> {
+        page_number(&self.start_page)
+    }
+
+    fn pages_from(&self, start: u32) -> Option<u32> {
+        let reached = || {
+            page_number(&self.end_page)?
+                .checked_sub(start)
+                .map(|n| n + 1)
+        };
+        page_number(&self.pages_fetched)
+            .filter(|&n| n > 0)
+            .or_else(reached)
+    }
+}
+
+fn page_number(field: &Option<String>) -> Option<u32> {
+    field.as_deref()?.trim().parse().ok()
+}
+
+/// `null` reads as the empty value; a missing field still fails (no `default`).
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An object of type `T`, else `None`, so an odd `pagination` never fails a listing.
+fn object_or_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(value.and_then(|v| serde_json::from_value(v).ok()))
 }
 
 /// One invitation of `/network/sent-invitations` or `/network/invitations`.
@@ -112,9 +182,15 @@ impl Item {
 
     /// Listed invitations are pending; anything explicitly in another state is left out.
     pub fn is_pending(&self) -> bool {
+        self.state_other_than_pending().is_none()
+    }
+
+    /// The state when it is given and is not `PENDING` (the other values are undocumented).
+    pub fn state_other_than_pending(&self) -> Option<&str> {
         self.invitation_state
             .as_deref()
-            .is_none_or(|s| s.trim().is_empty() || s.eq_ignore_ascii_case("PENDING"))
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("PENDING"))
     }
 
     fn person(&self) -> Person {
@@ -341,6 +417,56 @@ mod tests {
         }))
         .unwrap();
         assert!(sent_invitation(item, "CONNECTION", now()).is_none());
+    }
+
+    #[test]
+    fn a_null_list_is_empty_but_a_missing_or_null_data_is_unreadable() {
+        let empty = |text: &str| serde_json::from_str::<ListAnswer>(text).unwrap().data;
+        assert!(
+            serde_json::from_str::<ListAnswer>(r#"{"status": "success", "data": null}"#).is_err()
+        );
+        let data = empty(r#"{"data": {"total_available_results": 3, "invitations": null}}"#);
+        assert_eq!(
+            (data.invitations.len(), data.total_available()),
+            (0, Some(3))
+        );
+        assert!(serde_json::from_str::<ListAnswer>(r#"{"status": "success"}"#).is_err());
+    }
+
+    #[test]
+    fn an_answer_covers_the_pages_it_says_it_fetched() {
+        let data = |pagination: serde_json::Value, items: usize| ListData {
+            invitations: (0..items).map(|_| Item::default()).collect(),
+            pagination: serde_json::from_value(pagination).ok(),
+            ..ListData::default()
+        };
+        // providers.md §3.1's example: 10 items for pages 2–6 is one page fetched.
+        let one = json!({"start_page": 2, "end_page": 2, "pages_fetched": 1});
+        assert_eq!(data(one, 10).pages_covered(2, 5), 1);
+        assert_eq!(data(json!({"end_page": "3"}), 20).pages_covered(2, 5), 2);
+        // Without pagination, by the invitations: never fewer pages than they fill.
+        assert_eq!(data(json!(null), 25).pages_covered(2, 5), 3);
+        assert_eq!(data(json!({"pages_fetched": 1}), 30).pages_covered(2, 5), 3);
+        // Never more than asked, never none.
+        assert_eq!(data(json!({"pages_fetched": 9}), 50).pages_covered(2, 5), 5);
+        assert_eq!(data(json!({"pages_fetched": 0}), 0).pages_covered(2, 5), 1);
+        let odd: ListAnswer =
+            serde_json::from_str(r#"{"data": {"invitations": [], "pagination": "n/a"}}"#).unwrap();
+        assert_eq!(odd.data.answered_from(), None);
+    }
+
+    #[test]
+    fn only_a_given_state_other_than_pending_leaves_an_item_out() {
+        let state = |s: serde_json::Value| {
+            serde_json::from_value::<Item>(json!({"invitation_state": s})).unwrap()
+        };
+        assert_eq!(
+            state(json!("WITHDRAWN")).state_other_than_pending(),
+            Some("WITHDRAWN")
+        );
+        for pending in [json!("pending"), json!(""), json!(null)] {
+            assert!(state(pending).is_pending());
+        }
     }
 
     #[test]
