@@ -275,8 +275,22 @@ impl Raw<'_> {
             status: Some(self.status.as_u16()),
             retry_at: None,
             excerpt: self.excerpt(),
+            code: body_code(self.body),
         }
     }
+}
+
+/// The body's error code (`code`, or Edges' `error_label`), upper-cased, when it is a short
+/// token such as `INVITATIONS_UNAVAILABLE`; free text is not a code and is not kept.
+fn body_code(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let code = ["code", "error_label"]
+        .iter()
+        .find_map(|field| value.get(field)?.as_str())?
+        .trim();
+    let is_token = (1..=64).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    is_token.then(|| code.to_ascii_uppercase())
 }
 
 /// A failed response and whether it is worth repeating (reads only; see the module docs).
@@ -389,6 +403,7 @@ impl Reply {
                 status: Some(self.status.as_u16()),
                 retry_at: None,
                 excerpt: self.scrubber.excerpt(&self.body),
+                code: None,
             }
         })
     }
@@ -414,6 +429,7 @@ impl Reply {
             status: Some(self.status.as_u16()),
             retry_at: None,
             excerpt: self.scrubber.excerpt(&self.body),
+            code: None,
         }
     }
 }
@@ -430,6 +446,7 @@ impl Reply {
             status: Some(self.status.as_u16()),
             retry_at: None,
             excerpt: self.scrubber.excerpt(&self.body),
+            code: None,
         })
     }
 }
@@ -1322,6 +1339,23 @@ mod tests {
     /// A classifier that adds nothing to the defaults.
     fn no_special_errors(_: &Raw<'_>) -> Option<Failure> {
         None
+    }
+
+    #[test]
+    fn an_error_code_is_a_short_token_from_code_or_error_label() {
+        let code = |body: &str| body_code(body);
+        assert_eq!(
+            code(r#"{"success": false, "code": "INVITATIONS_UNAVAILABLE"}"#).as_deref(),
+            Some("INVITATIONS_UNAVAILABLE")
+        );
+        assert_eq!(
+            code(r#"{"error_label": " no_result ", "params": []}"#).as_deref(),
+            Some("NO_RESULT")
+        );
+        // Free text, numbers and HTML are not codes.
+        assert_eq!(code(r#"{"code": "Invitation not found"}"#), None);
+        assert_eq!(code(r#"{"code": 502}"#), None);
+        assert_eq!(code("<html>Bad gateway</html>"), None);
     }
 
     #[test]

@@ -273,7 +273,8 @@ pub fn http_config_for(base_url: &str) -> http::HttpConfig {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|ms| *ms > 0);
     match asked {
-        // Waits scale with the timeout, so an end-to-end test settles in seconds.
+        // Our own waits scale with the timeout, so an end-to-end test settles in seconds (a
+        // wait the server names is bounded by `max_server_wait` instead).
         Some(ms) if loopback => config
             .with_timeout(Duration::from_millis(ms))
             .with_max_backoff(Duration::from_millis(ms / 4)),
@@ -305,6 +306,9 @@ pub struct ProviderError {
     pub retry_at: Option<DateTime<Utc>>,
     /// At most a couple of hundred characters of the body, secrets scrubbed.
     pub excerpt: Option<String>,
+    /// The provider's own name for the failure when its body gives one (ConnectSafely `code`,
+    /// Edges `error_label`): what clients tell cases apart by; the user reads `message`.
+    pub code: Option<String>,
 }
 
 impl ProviderError {
@@ -315,6 +319,7 @@ impl ProviderError {
             status: None,
             retry_at: None,
             excerpt: None,
+            code: None,
         }
     }
 

@@ -99,7 +99,8 @@ fn rate_limited(raw: &Raw<'_>, body: &serde_json::Value, lower: &str) -> Failure
     };
     let mut error = raw.error(ErrorKind::RateLimited, message);
     error.retry_at = retry_at;
-    // A hold or a spent quota is hours away: never waited for in-process.
+    // Not transient: a hold or a spent quota is usually hours away. A read still waits out one
+    // that ends within `HttpConfig::max_server_wait` (a per-minute limit's reset).
     Failure {
         transient: retry_at.is_none(),
         error,
@@ -230,15 +231,11 @@ fn about_access(lower: &str) -> bool {
 }
 
 /// A listing page's 502 `INVITATIONS_UNAVAILABLE` (providers.md §1.3), told from any other 502
-/// by the body's code. The read loop hands back only the error, whose excerpt is the start of
-/// the body, where the short documented body keeps its `code`.
+/// by the body's code.
 pub(crate) fn is_invitations_unavailable(error: &ProviderError) -> bool {
     error.status == Some(502)
         && error.kind == ErrorKind::ProviderUnavailable
-        && error
-            .excerpt
-            .as_deref()
-            .is_some_and(|body| body.contains("INVITATIONS_UNAVAILABLE"))
+        && error.code.as_deref() == Some("INVITATIONS_UNAVAILABLE")
 }
 
 /// A 2xx with `"success": false` is a failure the status did not show.

@@ -51,14 +51,14 @@ fn label_text(value: &Value) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// `NO_RESULT`'s message, which also tells it from `STATUS_404` (same kind): only `NO_RESULT`
-/// on a listing's first page means an empty list.
+/// `NO_RESULT`'s message (`STATUS_404` has the same kind; only `NO_RESULT` on a listing's first
+/// page means an empty list, told by the error's `code`).
 const NO_RESULT_MESSAGE: &str = "LinkedIn found nothing (NO_RESULT): no such pending invitation \
                                  any more (it was withdrawn, accepted or expired).";
 
 /// Whether `e` is a `NO_RESULT` answer as [`classify`] reports it.
 pub(super) fn is_no_result(e: &ProviderError) -> bool {
-    e.kind == ErrorKind::NoPendingInvitation && e.message == NO_RESULT_MESSAGE
+    e.kind == ErrorKind::NoPendingInvitation && e.code.as_deref() == Some("NO_RESULT")
 }
 
 /// PROXY_ERROR: "retry after about 1 minute" (providers.md §2.5).
