@@ -72,6 +72,11 @@ pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(90);
 /// Rounding between a `Retry-After` in whole seconds and a body time in whole seconds.
 const HOLD_SLACK: Duration = Duration::from_secs(1);
 
+/// The most of an answer's body that is read. A listing page is about 100 KB (100 invitations);
+/// a server that streams without end (broken or hostile) must not take the app's memory with
+/// it. The rest is not read, and the cut body fails to decode like any unreadable answer.
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 /// Timeouts and retry policy. `Default` is for real APIs; [`HttpConfig::fast_test`] keeps
 /// tests quick without changing behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,6 +283,24 @@ impl Raw<'_> {
             code: body_code(self.body),
         }
     }
+}
+
+/// At most `limit` bytes of the body, as text (JSON is UTF-8; a character cut at the limit
+/// becomes U+FFFD, in a body that will not decode anyway).
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<String, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - bytes.len();
+        if chunk.len() >= room {
+            bytes.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The body's error code (`code`, or Edges' `error_label`), upper-cased, when it is a short
@@ -1004,7 +1027,7 @@ impl Client {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.text().await {
+        let body = match read_body(response, MAX_BODY_BYTES).await {
             Ok(b) => b,
             Err(e) => return Attempt::Transport(e),
         };
@@ -1757,6 +1780,24 @@ mod tests {
             .await
             .map(|(_, v)| v);
         (result, notices.into_inner().unwrap())
+    }
+
+    /// A server streaming an endless answer: what is read stops at `MAX_BODY_BYTES`, and the cut
+    /// answer is an unreadable one (asked again, then an error), not a page that fills memory.
+    #[tokio::test]
+    async fn an_answer_larger_than_the_body_limit_is_unreadable() {
+        let huge = format!("[\"{}\"]", "a".repeat(MAX_BODY_BYTES + 1024));
+        let server = Server::start(move |_, _| answer(200, &[], &huge));
+        let client = client_for(
+            &server.base("/v1"),
+            HttpConfig::fast_test(),
+            no_special_errors,
+        );
+        let (result, _) = listing_page(&client, Call::get("/list")).await;
+        let error = result.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::UnexpectedResponse, "{error:?}");
+        assert!(error.message.contains("could not be read"), "{error:?}");
+        assert_eq!(server.seen().len(), 4);
     }
 
     #[tokio::test]
