@@ -679,6 +679,23 @@ async fn invitations_unavailable_that_persists_is_provider_unavailable() {
     assert_eq!(server.log.len(), 16);
 }
 
+/// Unavailable with a wait named beyond what a read sits out (here two minutes): handed back
+/// at once, saying until when, not asked again three more rounds against the server's word.
+#[tokio::test]
+async fn invitations_unavailable_with_a_long_named_wait_is_not_repeated() {
+    let (_, server, client) = setup(0, 25).await;
+    server.faults.inject(
+        Some("GET"),
+        "/invitations/received",
+        100,
+        cs::fault_invitations_unavailable().with_header("Retry-After", "120"),
+    );
+    let e = received_list(&client).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ProviderUnavailable);
+    assert!(e.retry_at.is_some(), "{e:?}");
+    assert_eq!(server.log.len(), 1);
+}
+
 /// Persisting after page 1: the listing stops part-way with the rows it has, so the refresh
 /// takes nothing it did not reach as gone.
 #[tokio::test]

@@ -1229,6 +1229,62 @@ async fn received_types_the_server_refuses_are_skipped() {
     assert_eq!(server.log.len(), 4, "{:?}", server.requests());
 }
 
+/// A refusal of a received type that is not about the type ("not allowed right now") is not
+/// "this server takes no such type": the listing stops part-way, so the refresh keeps that
+/// type's cached invitations instead of dropping them as gone.
+#[tokio::test]
+async fn a_received_type_refused_for_another_reason_stops_the_listing_part_way() {
+    let fake = fake()
+        .with_received("CONNECTION", 3)
+        .with_received("ORGANIZATION", 4);
+    let (server, client) = start(&fake).await;
+    server
+        .faults
+        .inject(Some("POST"), RECEIVED_PATH, 1, Fault::delay(0));
+    server.faults.inject(
+        Some("POST"),
+        RECEIVED_PATH,
+        1,
+        fake_linkup::fault_error(400, "Action not allowed for this account right now"),
+    );
+    let listed = client
+        .list_received_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(
+        !listed.is_complete(),
+        "a listing without ORGANIZATION ended complete"
+    );
+    assert_eq!(listed.items.len(), 3);
+}
+
+/// An empty answer near the end of a long list (LinkedIn briefly returning nothing) is not its
+/// end, however few invitations are missing: here the last 5 of 1,015, within the 1 % a total
+/// may drift by. Taken as the end, the refresh would drop the 5 oldest as gone.
+#[tokio::test]
+async fn an_empty_answer_before_the_total_is_reached_stops_part_way() {
+    let fake = fake().with_sent(1015);
+    let (server, client) = start(&fake).await;
+    // Page 1, then twenty ranges of five pages: 1,010 invitations.
+    server
+        .faults
+        .inject(Some("POST"), SENT_PATH, 21, Fault::delay(0));
+    server.faults.inject(
+        Some("POST"),
+        SENT_PATH,
+        1,
+        fake_linkup::fault_null_invitations(1015),
+    );
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1010);
+    let stop = &listed.stopped.as_ref().expect("partial, not complete").stop;
+    assert!(stop.reason.contains("announced 1015"), "{}", stop.reason);
+    assert_eq!(server.log.len(), 22, "{:?}", server.requests());
+}
+
 /// The older received page (no type, no range, no total): what its one page holds is kept,
 /// and the listing is partial, since nothing shows it was all.
 #[tokio::test]
@@ -1284,6 +1340,22 @@ async fn a_page_of_non_pending_invitations_is_not_a_stall() {
     assert_eq!(got, want);
     assert_eq!(got.len(), 5);
     assert_eq!(server.log.len(), 2);
+}
+
+/// Invitations left out as not pending count toward the listing's row bound: a server listing
+/// endless non-pending ones is stopped like one listing endless pending ones.
+#[tokio::test]
+async fn left_out_invitations_count_toward_the_row_bound() {
+    let fake = fake().with_sent_in_state(200, "ACCEPTED");
+    let (server, client) = start(&fake).await;
+    let client = client.with_max_listing_rows(50);
+    let listed = client
+        .list_sent_partial(&quiet, &ignore_rows)
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty());
+    assert!(!listed.is_complete(), "read past the bound to the end");
+    assert_eq!(server.log.len(), 2, "{:?}", server.requests());
 }
 
 /// Accept "no permission" is about that invitation: a failure of it alone, not a refused

@@ -173,7 +173,9 @@ impl ConnectSafely {
                     return Ok(page)
                 }
                 Ok(_) => (Setback::EmptyPage, &mut empty_repeats),
-                Err(e) if is_invitations_unavailable(&e) => {
+                // Not after a long wait the server named: the read has sat it out already (up
+                // to 90 s an attempt) or found it too long; more rounds would multiply it.
+                Err(e) if is_invitations_unavailable(&e) && !names_a_long_wait(&e) => {
                     (Setback::Unavailable(e), &mut unavailable_repeats)
                 }
                 Err(e) => return Err(e),
@@ -297,6 +299,12 @@ impl Setback {
             ),
         }
     }
+}
+
+/// A failure whose server-named time to come back is more than half a minute away.
+fn names_a_long_wait(e: &ProviderError) -> bool {
+    e.retry_at
+        .is_some_and(|at| at > Utc::now() + chrono::Duration::seconds(30))
 }
 
 #[async_trait]

@@ -158,22 +158,33 @@ impl Listing {
     fn shortfall(&self) -> Option<Halt> {
         let total = self.total?;
         let slack = total / 100;
-        (self.items_sent + slack < total).then(|| {
-            Halt::Failed(ProviderError::new(
-                ErrorKind::UnexpectedResponse,
-                format!(
-                    "LinkupAPI announced {total} invitations but its pages ended after {}, so \
-                     the ones not seen were kept as they were. Try again later",
-                    self.items_sent
-                ),
-            ))
-        })
+        (self.items_sent + slack < total).then(|| self.cut_short(total))
+    }
+
+    /// An empty answer while the total says more are to come. No slack here: LinkedIn briefly
+    /// returning nothing near the end of a long list would otherwise pass for its end, losing
+    /// the oldest invitations, the ones most often withdrawn.
+    fn ended_before_total(&self, got: usize) -> Option<Halt> {
+        let total = self.total?;
+        (got == 0 && self.items_sent < total).then(|| self.cut_short(total))
+    }
+
+    fn cut_short(&self, total: usize) -> Halt {
+        Halt::Failed(ProviderError::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "LinkupAPI announced {total} invitations but its pages ended after {}, so the \
+                 ones not seen were kept as they were. Try again later",
+                self.items_sent
+            ),
+        ))
     }
 }
 
 /// One listing call's invitations so far, across the invitation types it reads.
 struct Reading<'a, T> {
     gathered: Gathered<T>,
+    max_rows: usize,
     /// Ids of invitations listed in a state other than pending. They are left out, but the
     /// first sight of one counts as progress: a page of them is not a page of repeats.
     left_out: HashSet<String>,
@@ -185,6 +196,7 @@ impl<'a, T: ListingKey> Reading<'a, T> {
     fn new(max_rows: usize, rows: PageRows<'a, T>, progress: PageProgress<'a>) -> Self {
         Reading {
             gathered: Gathered::new("LinkupAPI", max_rows),
+            max_rows,
             left_out: HashSet::new(),
             rows,
             progress,
@@ -216,6 +228,12 @@ impl<'a, T: ListingKey> Reading<'a, T> {
             self.progress,
         )?;
         Ok(fresh + newly_left_out)
+    }
+
+    /// The row bound counts left-out invitations too: a server listing endless non-pending
+    /// ones must stop like one listing endless pending ones.
+    fn is_full(&self) -> bool {
+        self.gathered.is_full() || self.gathered.len() + self.left_out.len() >= self.max_rows
     }
 
     fn has_seen_any(&self) -> bool {
@@ -251,9 +269,13 @@ fn worth_reading_page_by_page(e: &ProviderError) -> bool {
 }
 
 /// A received type other than the documented default that the server refuses as invalid: an
-/// older server may take no `invitation_type` but `CONNECTION`.
+/// older server may take no `invitation_type` but `CONNECTION`. Only a refusal that names the
+/// type: skipping a type on any other refusal ("not allowed right now") would end the listing
+/// complete without it, and the refresh would drop that type's cached invitations.
 fn type_refused(e: &ProviderError, kind: &str) -> bool {
-    kind != DEFAULT_TYPE && e.kind == ErrorKind::InvalidInput
+    kind != DEFAULT_TYPE
+        && e.kind == ErrorKind::InvalidInput
+        && e.message.to_ascii_lowercase().contains("type")
 }
 
 impl Linkup {
@@ -431,7 +453,7 @@ impl Linkup {
             let Some(end) = listing.next_range_end(start) else {
                 break;
             };
-            if reading.gathered.is_full() {
+            if reading.is_full() {
                 return Ok(Some(Halt::Bounded));
             }
             let data = match self
@@ -481,10 +503,13 @@ fn take_range<T: ListingKey>(
     if let Some(answered) = data.answered_from().filter(|&page| page != start) {
         return Ok(Some(Halt::Failed(range_not_followed(start, answered))));
     }
-    let covered = data.pages_covered(start, end - start + 1);
+    let covered = data.pages_covered(end - start + 1);
     let got = data.invitations.len();
     if let Some(t) = data.total_available() {
         listing.total = Some(t);
+    }
+    if let Some(halt) = listing.ended_before_total(got) {
+        return Ok(Some(halt));
     }
     listing.items_sent += got;
     listing.pages_read = start - 1 + covered;

@@ -139,6 +139,10 @@ impl<T: ListingKey> Gathered<T> {
         self.pages
     }
 
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -60,7 +60,10 @@ pub(crate) struct ListAnswer {
 pub(crate) struct ListData {
     #[serde(default, deserialize_with = "string_or_integer")]
     pub total_available_results: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// Required: an answer without it says nothing about the list (taken as empty, it would end
+    /// the listing complete and the refresh would drop every cached invitation); `null` is an
+    /// empty list.
+    #[serde(deserialize_with = "null_as_default")]
     pub invitations: Vec<Item>,
     /// Absent from the older received-list answer; anything but an object counts as absent.
     #[serde(default, deserialize_with = "object_or_none")]
@@ -72,13 +75,16 @@ impl ListData {
         self.total_available_results.as_deref()?.parse().ok()
     }
 
-    /// How many pages of the range `start..=start + asked - 1` this answer covers: what the
-    /// server says it fetched (`pages_fetched`, else the `end_page` it reached), never fewer
-    /// than its invitations fill nor more than were asked, and at least one so reading moves on.
-    pub fn pages_covered(&self, start: u32, asked: u32) -> u32 {
-        let filled = self.invitations.len().div_ceil(PAGE_SIZE) as u32;
-        let said = self.pagination.as_ref().and_then(|p| p.pages_from(start));
-        said.unwrap_or(filled).max(filled).clamp(1, asked.max(1))
+    /// How many pages of a range of `asked` this answer covers: the pages its invitations fill
+    /// (10 a page), at least one so reading moves on, at most those asked. Not the server's
+    /// `pages_fetched`: a server saying it fetched more pages than its invitations fill may have
+    /// skipped some, and reading a page again costs a credit where skipping it loses
+    /// invitations.
+    pub fn pages_covered(&self, asked: u32) -> u32 {
+        let filled = self.invitations.len().div_ceil(PAGE_SIZE);
+        u32::try_from(filled)
+            .unwrap_or(u32::MAX)
+            .clamp(1, asked.max(1))
     }
 
     /// The first page the server says it answered, when it says.
@@ -87,31 +93,17 @@ impl ListData {
     }
 }
 
-/// `data.pagination`: `{start_page, end_page, results_per_page, pages_fetched}`.
+/// `data.pagination` (`{start_page, end_page, results_per_page, pages_fetched}`): only where
+/// the answer starts is read.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Pagination {
     #[serde(default, deserialize_with = "string_or_integer")]
     start_page: Option<String>,
-    #[serde(default, deserialize_with = "string_or_integer")]
-    end_page: Option<String>,
-    #[serde(default, deserialize_with = "string_or_integer")]
-    pages_fetched: Option<String>,
 }
 
 impl Pagination {
     fn start_page(&self) -> Option<u32> {
         page_number(&self.start_page)
-    }
-
-    fn pages_from(&self, start: u32) -> Option<u32> {
-        let reached = || {
-            page_number(&self.end_page)?
-                .checked_sub(start)
-                .map(|n| n + 1)
-        };
-        page_number(&self.pages_fetched)
-            .filter(|&n| n > 0)
-            .or_else(reached)
     }
 }
 
@@ -431,10 +423,13 @@ mod tests {
             (0, Some(3))
         );
         assert!(serde_json::from_str::<ListAnswer>(r#"{"status": "success"}"#).is_err());
+        // `data` without `invitations` (or not an object) lists nothing knowable either.
+        assert!(serde_json::from_str::<ListAnswer>(r#"{"data": {}}"#).is_err());
+        assert!(serde_json::from_str::<ListAnswer>(r#"{"data": []}"#).is_err());
     }
 
     #[test]
-    fn an_answer_covers_the_pages_it_says_it_fetched() {
+    fn an_answer_covers_the_pages_its_invitations_fill() {
         let data = |pagination: serde_json::Value, items: usize| ListData {
             invitations: (0..items).map(|_| Item::default()).collect(),
             pagination: serde_json::from_value(pagination).ok(),
@@ -442,14 +437,14 @@ mod tests {
         };
         // providers.md §3.1's example: 10 items for pages 2–6 is one page fetched.
         let one = json!({"start_page": 2, "end_page": 2, "pages_fetched": 1});
-        assert_eq!(data(one, 10).pages_covered(2, 5), 1);
-        assert_eq!(data(json!({"end_page": "3"}), 20).pages_covered(2, 5), 2);
-        // Without pagination, by the invitations: never fewer pages than they fill.
-        assert_eq!(data(json!(null), 25).pages_covered(2, 5), 3);
-        assert_eq!(data(json!({"pages_fetched": 1}), 30).pages_covered(2, 5), 3);
+        assert_eq!(data(one, 10).pages_covered(5), 1);
+        assert_eq!(data(json!(null), 25).pages_covered(5), 3);
+        // A server claiming more pages than its invitations fill is not believed: the pages
+        // after them are read again rather than skipped.
+        assert_eq!(data(json!({"pages_fetched": 5}), 30).pages_covered(5), 3);
         // Never more than asked, never none.
-        assert_eq!(data(json!({"pages_fetched": 9}), 50).pages_covered(2, 5), 5);
-        assert_eq!(data(json!({"pages_fetched": 0}), 0).pages_covered(2, 5), 1);
+        assert_eq!(data(json!(null), 70).pages_covered(5), 5);
+        assert_eq!(data(json!({"pages_fetched": 0}), 0).pages_covered(5), 1);
         let odd: ListAnswer =
             serde_json::from_str(r#"{"data": {"invitations": [], "pagination": "n/a"}}"#).unwrap();
         assert_eq!(odd.data.answered_from(), None);
