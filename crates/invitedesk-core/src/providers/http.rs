@@ -196,6 +196,8 @@ pub struct Call {
     query: Vec<(String, String)>,
     body: Option<serde_json::Value>,
     body_error: Option<String>,
+    /// Read once, whatever `HttpConfig::max_retries` (see [`Call::tried_once`]).
+    once: bool,
 }
 
 impl Call {
@@ -206,7 +208,16 @@ impl Call {
             query: Vec::new(),
             body: None,
             body_error: None,
+            once: false,
         }
+    }
+
+    /// A read that is not repeated when it fails: for a call whose repeat would cost more than
+    /// the caller's own fallback (LinkupAPI charges a credit per page of a multi-page range,
+    /// and a range too slow for the timeout would time out again).
+    pub fn tried_once(mut self) -> Self {
+        self.once = true;
+        self
     }
 
     pub fn get(target: impl Into<String>) -> Self {
@@ -725,7 +736,7 @@ impl Client {
         page: Option<(PageRef, PageProgress<'_>)>,
     ) -> Result<(Reply, T), ProviderError> {
         let cfg = &self.inner.config;
-        let attempts = cfg.max_retries + 1;
+        let attempts = if call.once { 1 } else { cfg.max_retries + 1 };
         let mut attempt = 1;
         loop {
             let (error, hiccup, asked) = match self.attempt(call).await {

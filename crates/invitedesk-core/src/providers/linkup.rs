@@ -100,8 +100,6 @@ fn token_account(token: &SecretString) -> (String, String) {
 
 pub struct Linkup {
     http: http::Client,
-    /// For multi-page ranges: tried once (see `worth_reading_page_by_page`).
-    range_http: http::Client,
     login_token: Option<SecretString>,
     country: String,
     /// Set once a call was refused for lack of credits, for `limits`.
@@ -290,28 +288,20 @@ impl Linkup {
         let login_token = config
             .login_token
             .filter(|t| !t.expose_secret().trim().is_empty());
-        let client = |http_config| {
-            let http = http::Client::new(
-                ProviderKind::Linkup,
-                &config.base_url,
-                Auth::Header {
-                    name: "x-api-key",
-                    value: config.api_key.clone(),
-                },
-                http_config,
-                errors::classify,
-            )?;
+        let mut http = http::Client::new(
+            ProviderKind::Linkup,
+            &config.base_url,
+            Auth::Header {
+                name: "x-api-key",
+                value: config.api_key,
+            },
+            http_config,
+            errors::classify,
+        )?;
+        if let Some(token) = &login_token {
             // Error excerpts never show the token, even if an answer echoes it.
-            Ok::<_, ProviderError>(match &login_token {
-                Some(token) => http.with_secret(token.clone()),
-                None => http,
-            })
-        };
-        let range_http = client(HttpConfig {
-            max_retries: 0,
-            ..http_config.clone()
-        })?;
-        let http = client(http_config)?;
+            http = http.with_secret(token.clone());
+        }
         let country = config
             .country
             .map(|c| c.trim().to_ascii_uppercase())
@@ -319,7 +309,6 @@ impl Linkup {
             .unwrap_or_else(|| DEFAULT_COUNTRY.to_string());
         Ok(Linkup {
             http,
-            range_http,
             login_token,
             country,
             out_of_credits: AtomicBool::new(false),
@@ -357,8 +346,8 @@ impl Linkup {
     }
 
     /// Pages `start_page..=end_page` of a listing. An answer without `data` does not decode,
-    /// so it is asked for again like any unreadable answer (a single page only: see
-    /// `range_http`).
+    /// so it is asked for again like any unreadable answer; a multi-page range is tried once
+    /// (its fallback is reading page by page: `worth_reading_page_by_page`).
     async fn fetch(
         &self,
         path: &str,
@@ -372,14 +361,13 @@ impl Linkup {
             start_page,
             end_page,
         };
-        let call = self.call(path, range)?;
+        let mut call = self.call(path, range)?;
+        if end_page > start_page {
+            call = call.tried_once();
+        }
         let pages = PageRef::range(start_page, end_page);
-        let http = if end_page > start_page {
-            &self.range_http
-        } else {
-            &self.http
-        };
-        let (_, answer) = http
+        let (_, answer) = self
+            .http
             .read_page::<ListAnswer>(call, pages, progress)
             .await
             .map_err(|e| self.noted(e))?;
