@@ -516,10 +516,7 @@ async fn a_key_revoked_mid_listing_stops_at_once() {
     // The first page passes untouched (a zero delay), the second is refused.
     server
         .faults
-        .inject(None, "/invitations/sent", 1, Fault::delay(0));
-    server
-        .faults
-        .inject(None, "/invitations/sent", 1, cs::fault_bad_key());
+        .inject_after(None, "/invitations/sent", 1, 1, cs::fault_bad_key());
     let e = sent_list(&client).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadCredentials);
     assert_eq!(server.log.len(), 2);
@@ -701,12 +698,10 @@ async fn invitations_unavailable_with_a_long_named_wait_is_not_repeated() {
 #[tokio::test]
 async fn invitations_unavailable_after_the_first_page_keeps_the_rows() {
     let (_, server, client) = setup(0, 25).await;
-    server
-        .faults
-        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("GET"),
         "/invitations/received",
+        1,
         100,
         cs::fault_invitations_unavailable(),
     );
@@ -752,10 +747,7 @@ async fn an_ok_answer_without_invitations_is_never_an_empty_list() {
         server.log.clear();
         server
             .faults
-            .inject(Some("GET"), "/invitations/sent", 1, Fault::delay(0));
-        server
-            .faults
-            .inject(Some("GET"), "/invitations/sent", 100, fault.clone());
+            .inject_after(Some("GET"), "/invitations/sent", 1, 100, fault.clone());
         let listed = client
             .list_sent_partial(&quiet, &ignore_rows)
             .await
@@ -788,12 +780,10 @@ async fn an_empty_invitations_array_at_the_end_is_an_empty_list() {
 #[tokio::test]
 async fn an_empty_page_before_the_end_is_asked_for_again() {
     let (_, server, client) = setup(0, 25).await;
-    server
-        .faults
-        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("GET"),
         "/invitations/received",
+        1,
         1,
         cs::fault_empty_page_not_at_end(),
     );
@@ -823,12 +813,10 @@ async fn an_empty_page_before_the_end_is_asked_for_again() {
 #[tokio::test]
 async fn empty_pages_before_the_end_that_persist_stop_the_listing_part_way() {
     let (_, server, client) = setup(0, 25).await;
-    server
-        .faults
-        .inject(Some("GET"), "/invitations/received", 1, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("GET"),
         "/invitations/received",
+        1,
         100,
         cs::fault_empty_page_not_at_end(),
     );

@@ -826,12 +826,13 @@ async fn a_wrong_key_is_bad_credentials_without_retry() {
 #[tokio::test]
 async fn a_key_revoked_mid_listing_stops_with_bad_credentials() {
     let (fake, server, client) = setup(250, 0).await;
-    server
-        .faults
-        .inject(Some("POST"), &sent_path(), 1, Fault::delay(0));
-    server
-        .faults
-        .inject(Some("POST"), &sent_path(), 1, fake_edges::fault_bad_key());
+    server.faults.inject_after(
+        Some("POST"),
+        &sent_path(),
+        1,
+        1,
+        fake_edges::fault_bad_key(),
+    );
     let e = sent_list(&client).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadCredentials);
     assert_eq!(server.log.len(), 2);

@@ -1004,12 +1004,13 @@ async fn a_total_that_never_ends_with_repeats_stops_marked_partial() {
 async fn a_range_failing_after_the_first_page_keeps_the_first() {
     let fake = fake().with_sent(35);
     let (server, client) = start(&fake).await;
-    server
-        .faults
-        .inject(Some("POST"), SENT_PATH, 1, Fault::delay(0));
-    server
-        .faults
-        .inject(Some("POST"), SENT_PATH, 10, fake_linkup::fault_no_credits());
+    server.faults.inject_after(
+        Some("POST"),
+        SENT_PATH,
+        1,
+        10,
+        fake_linkup::fault_no_credits(),
+    );
     let listed = client
         .list_sent_partial(&quiet, &ignore_rows)
         .await
@@ -1068,12 +1069,10 @@ async fn a_server_fetching_fewer_pages_than_asked_is_read_to_the_end() {
 async fn pages_ending_short_of_the_total_leave_the_listing_partial() {
     let fake = fake().with_sent(35);
     let (server, client) = start(&fake).await;
-    server
-        .faults
-        .inject(Some("POST"), SENT_PATH, 1, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("POST"),
         SENT_PATH,
+        1,
         1,
         fake_linkup::fault_null_invitations(35),
     );
@@ -1238,12 +1237,10 @@ async fn a_received_type_refused_for_another_reason_stops_the_listing_part_way()
         .with_received("CONNECTION", 3)
         .with_received("ORGANIZATION", 4);
     let (server, client) = start(&fake).await;
-    server
-        .faults
-        .inject(Some("POST"), RECEIVED_PATH, 1, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("POST"),
         RECEIVED_PATH,
+        1,
         1,
         fake_linkup::fault_error(400, "Action not allowed for this account right now"),
     );
@@ -1266,12 +1263,10 @@ async fn an_empty_answer_before_the_total_is_reached_stops_part_way() {
     let fake = fake().with_sent(1015);
     let (server, client) = start(&fake).await;
     // Page 1, then twenty ranges of five pages: 1,010 invitations.
-    server
-        .faults
-        .inject(Some("POST"), SENT_PATH, 21, Fault::delay(0));
-    server.faults.inject(
+    server.faults.inject_after(
         Some("POST"),
         SENT_PATH,
+        21,
         1,
         fake_linkup::fault_null_invitations(1015),
     );

@@ -236,10 +236,7 @@ async fn rows_are_queryable_while_a_later_page_is_held_back() {
     let path = support::edges::action_path(support::edges::SENT_ACTION);
     server
         .faults
-        .inject(Some("POST"), &path, 2, Fault::delay(0));
-    server
-        .faults
-        .inject(Some("POST"), &path, 1, Fault::delay(2_000));
+        .inject_after(Some("POST"), &path, 2, 1, Fault::delay(2_000));
     let db = Db::open_in_memory().unwrap();
     let source = Arc::new(OneAccount(ProviderKind::Edges, edges(&server)));
     let inv = InvitationService::new(db, source);

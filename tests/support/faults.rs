@@ -183,6 +183,20 @@ impl Faults {
         });
     }
 
+    /// The next `passing` requests matching `method` and `path` are answered as usual, and the
+    /// `times` after them get `fault` (a failure part-way through a listing).
+    pub fn inject_after(
+        &self,
+        method: Option<&str>,
+        path: &str,
+        passing: u32,
+        times: u32,
+        fault: Fault,
+    ) {
+        self.inject(method, path, passing, Fault::delay(0));
+        self.inject(method, path, times, fault);
+    }
+
     /// Extra latency added to every request (benchmarks), before any fault.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.0).latency = latency;
